@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { MammothEvent } from '@mammoth/events';
+import { AppendCommand, AppendContext, PgEventStore, StreamWrite, WrongExpectedVersionError } from '@mammoth/event-store';
+import { DomainException } from './domain.exception';
+import { DomainError } from '@mammoth/domain';
+
+/** Loaded is an aggregate's state with the stream version it was folded from. */
+export interface Loaded<S> {
+  readonly state: S;
+  readonly version: number;
+}
+
+/** AggregateRepository loads streams by folding them and retries a command on optimistic-concurrency conflicts. */
+@Injectable()
+export class AggregateRepository {
+  constructor(private readonly store: PgEventStore) {}
+
+  /** load folds a stream with an aggregate's evolve. */
+  async load<S, E extends MammothEvent>(streamId: string, initial: () => S, evolve: (s: S, e: E) => S): Promise<Loaded<S>> {
+    const s = await this.store.readStream(streamId);
+    return { state: s.events.reduce((st, e) => evolve(st, e.event as E), initial()), version: s.version };
+  }
+
+  /** loadMany folds several streams of one aggregate type with one read, keyed by stream id. */
+  async loadMany<S, E extends MammothEvent>(streamIds: string[], initial: () => S, evolve: (s: S, e: E) => S): Promise<Map<string, Loaded<S>>> {
+    const loaded = await this.store.readStreams(streamIds);
+    const out = new Map<string, Loaded<S>>();
+    for (const [id, s] of loaded) out.set(id, { state: s.events.reduce((st, e) => evolve(st, e.event as E), initial()), version: s.version });
+    return out;
+  }
+
+  /** append writes atomically to several streams at their expected versions. */
+  append(writes: StreamWrite[], ctx: AppendContext): Promise<{ positions: string[] }> {
+    return this.store.append(writes, ctx);
+  }
+
+  /** appendAll commits several commands atomically, each with its own metadata (a group commit). */
+  appendAll(commands: readonly AppendCommand[]): Promise<{ positions: string[] }> {
+    return this.store.appendAll(commands);
+  }
+
+  /**
+   * retrying runs a load-decide-append attempt until it commits without a version conflict; each attempt reads
+   * fresh state, so a conflict is re-decided, never overwritten.
+   */
+  async retrying<T>(attempt: (n: number) => Promise<T>, onConflict?: (e: WrongExpectedVersionError) => Promise<void>, max = 25): Promise<T> {
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(n);
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersionError)) throw err;
+        if (n + 1 >= max) throw new DomainException(new DomainError('CONFLICT', `too much contention on ${err.streamId}; retry the command`));
+        if (onConflict) await onConflict(err);
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50 * 2 ** n, 1000)));
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * LastSeen keeps, per node, when this process last received a heartbeat from it, by its own clock (so node clocks do not
+ * matter). It also watches the heartbeat channel as a whole: when no node at all is heard for `quietMs`, the channel (Kafka,
+ * this consumer) is suspect rather than every node. When heartbeats flow again, every node gets a fresh grace period that
+ * starts `resumeGraceMs` after the resumption, so daemons still reconnecting their producers are not declared lost.
+ */
+export class LastSeen {
+  private readonly byNode = new Map<string, number>();
+  private lastAny: number | null = null;
+  private graceStart = 0;
+
+  constructor(private readonly quietMs: number, private readonly resumeGraceMs: number) {}
+
+  /** record notes a heartbeat from a node received at `now`. */
+  record(nodeId: string, now: number): void {
+    if (this.lastAny === null) this.graceStart = Math.max(this.graceStart, now);
+    else if (this.quiet(now)) this.graceStart = Math.max(this.graceStart, now + this.resumeGraceMs);
+    this.lastAny = Math.max(this.lastAny ?? now, now);
+    this.byNode.set(nodeId, Math.max(this.byNode.get(nodeId) ?? now, now));
+  }
+
+  /** of returns when the node was last heard, or undefined if never by this process. */
+  of(nodeId: string): number | undefined {
+    return this.byNode.get(nodeId);
+  }
+
+  /** graceFrom is when the current grace period began: no node is judged silent for time before it. */
+  get graceFrom(): number {
+    return this.graceStart;
+  }
+
+  /** startGrace gives every node a fresh grace period from `now` (on taking the lease). */
+  startGrace(now: number): void {
+    this.graceStart = Math.max(this.graceStart, now);
+  }
+
+  /** quiet says no heartbeat from any node arrived for longer than `quietMs` (or none ever). */
+  quiet(now: number): boolean {
+    return this.lastAny === null || now - this.lastAny > this.quietMs;
+  }
+
+  /** size is the number of nodes heard from. */
+  get size(): number {
+    return this.byNode.size;
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AggregateRepository } from '../common/aggregate-repository';
+import { INSTANCE_REPAIR_CONFIG, loadInstanceRepairConfig } from './instance-repair.config';
+import { InstanceRepair } from './instance-repair';
+import { InstanceRepairLoop } from './instance-repair.service';
+import { RepairCandidates } from './repair-candidates';
+
+/** InstanceRepairModule replaces unhealthy and crash-looping instances (InstanceRepairLoop) in every control-plane process. */
+@Module({
+  providers: [
+    { provide: INSTANCE_REPAIR_CONFIG, useFactory: () => loadInstanceRepairConfig() },
+    AggregateRepository,
+    RepairCandidates,
+    InstanceRepair,
+    InstanceRepairLoop,
+  ],
+})
+export class InstanceRepairModule {}

@@ -1,0 +1,33 @@
+import { Field, Float, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Pool } from 'pg';
+
+@ObjectType('Package', { description: 'One uploaded package version.' })
+export class PackageModel {
+  @Field() name: string;
+  @Field() version: string;
+  @Field() digest: string;
+  @Field() format: string;
+  @Field(() => Float) sizeBytes: number;
+  @Field() imageRef: string;
+  @Field() uploadedAt: string;
+}
+
+/** PackagesResolver lists the package repository from its read model. */
+@Resolver(() => PackageModel)
+export class PackagesResolver {
+  constructor(private readonly pool: Pool) {}
+
+  @Query(() => [PackageModel], { description: 'Every uploaded package version.' })
+  async packages(): Promise<PackageModel[]> {
+    const r = await this.pool.query(`SELECT * FROM rm_packages ORDER BY name, uploaded_at`);
+    return r.rows.map((p) => ({
+      name: p.name,
+      version: p.version,
+      digest: p.digest,
+      format: p.format,
+      sizeBytes: Number(p.size_bytes),
+      imageRef: p.image_ref,
+      uploadedAt: new Date(p.uploaded_at).toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** CompanionConfig is every setting of the nginx companion, read once from the environment. */
+export interface CompanionConfig {
+  /** controlPlaneUrl is the control plane's HTTP base; subscriptions use the same host over ws://. */
+  readonly controlPlaneUrl: string;
+  readonly listenHost: string;
+  readonly listenPort: number;
+  /** runDir is nginx's prefix: its configuration, logs, temp files, pid file and the companion's state file live under it. */
+  readonly runDir: string;
+  readonly nginxBin: string;
+  /** workerShutdownTimeout bounds how long old workers may keep serving in-flight requests after a reload. */
+  readonly workerShutdownTimeout: string;
+  /** stopNginxOnExit stops nginx when the companion stops; by default nginx keeps serving through a companion restart. */
+  readonly stopNginxOnExit: boolean;
+}
+
+const Env = z.object({
+  CONTROL_PLANE_URL: z.string().url().default('http://127.0.0.1:8080'),
+  NGINX_LISTEN_HOST: z.string().ip().default('127.0.0.1'),
+  NGINX_LISTEN_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
+  NGINX_RUN_DIR: z.string().min(1).optional(),
+  NGINX_BIN: z.string().min(1).default('/usr/sbin/nginx'),
+  NGINX_WORKER_SHUTDOWN_TIMEOUT: z.string().regex(/^\d+(ms|s|m)?$/, 'an nginx time such as 30s').default('30s'),
+  NGINX_STOP_ON_EXIT: z.enum(['true', 'false', '1', '0']).default('false'),
+});
+
+/** loadConfig reads and validates the companion's settings; a bad value names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CompanionConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    controlPlaneUrl: e.CONTROL_PLANE_URL.replace(/\/+$/, ''),
+    listenHost: e.NGINX_LISTEN_HOST,
+    listenPort: e.NGINX_LISTEN_PORT,
+    runDir: e.NGINX_RUN_DIR ?? join(process.cwd(), '.run', 'nginx-companion'),
+    nginxBin: e.NGINX_BIN,
+    workerShutdownTimeout: e.NGINX_WORKER_SHUTDOWN_TIMEOUT,
+    stopNginxOnExit: e.NGINX_STOP_ON_EXIT === 'true' || e.NGINX_STOP_ON_EXIT === '1',
+  };
+}

@@ -1,0 +1,49 @@
+/** GraphQLRequestError is a GraphQL answer with errors, carrying the first error's code and field. */
+export class GraphQLRequestError extends Error {
+  constructor(message: string, readonly code: string | undefined, readonly field: string | undefined) {
+    super(message);
+  }
+}
+
+interface GraphQLAnswer<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+}
+
+/** GraphQLClient posts queries to one GraphQL endpoint; transport failures and GraphQL errors both throw. */
+export class GraphQLClient {
+  constructor(private readonly url: string, private readonly timeoutMs = 10000) {}
+
+  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
+      throw new Error(`${this.url} unreachable: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
+    });
+    const text = await res.text();
+    let answer: GraphQLAnswer<T>;
+    try {
+      answer = JSON.parse(text) as GraphQLAnswer<T>;
+    } catch {
+      throw new Error(`${this.url} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+    }
+    const [first] = answer.errors ?? [];
+    if (first) {
+      const { code, field } = first.extensions ?? {};
+      throw new GraphQLRequestError(`${first.message}${code ? ` [${code}${field ? ` ${field}` : ''}]` : ''}`, code, field);
+    }
+    if (!res.ok || answer.data == null) throw new Error(`${this.url} answered HTTP ${res.status} without data`);
+    return answer.data;
+  }
+}
+
+/** REFUSED_CODES are GraphQL error codes that sending the same request again cannot fix. */
+const REFUSED_CODES = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+
+/** isRefused tells a request the server refused for good from one that may succeed when retried. */
+export function isRefused(err: unknown): boolean {
+  return err instanceof GraphQLRequestError && REFUSED_CODES.has(err.code ?? '');
+}

@@ -1,0 +1,106 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Assignment, evolveNode, NodeInfo, NodeState, registeredNode } from '@mammoth/domain';
+import { NodeEvent } from '@mammoth/events';
+
+/** NodeSnapshot is the node's assignments as of one version of its stream. */
+export interface NodeSnapshot {
+  readonly version: number;
+  readonly assignments: readonly Assignment[];
+}
+
+/** SnapshotSource answers the node's current assignments; the control plane's nodeAssignments query is the real one. */
+export interface SnapshotSource {
+  fetchSnapshot(): Promise<NodeSnapshot>;
+}
+
+/** StreamEvent is one event of the node's stream with its version, as it arrives from Kafka. */
+export interface StreamEvent {
+  readonly streamVersion: number;
+  readonly event: NodeEvent;
+}
+
+/** MAX_PENDING bounds the events held across a gap; whatever is dropped the next snapshot brings back. */
+const MAX_PENDING = 10000;
+
+/** stateOf seeds the node fold from a snapshot: this daemon's own registration plus the snapshot's assignments. */
+function stateOf(info: NodeInfo, assignments: readonly Assignment[]): NodeState {
+  return registeredNode(info, assignments);
+}
+
+/**
+ * DesiredState is the fold of this node's stream: a snapshot, then live events applied in exact version order.
+ * Events at or below the version are duplicates and ignored; an event past a gap is held and a fresh snapshot fetched.
+ * Until the first snapshot arrives it buffers events and `assignments()` is null, so nobody reconciles against nothing.
+ */
+export class DesiredState {
+  private state: NodeState | null = null;
+  private version = -1;
+  private readonly pending = new Map<number, NodeEvent>();
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+
+  constructor(
+    private readonly info: NodeInfo,
+    private readonly source: SnapshotSource,
+    private readonly onChange: (assignments: ReadonlyMap<string, Assignment>) => void = () => undefined,
+  ) {}
+
+  /** assignments is the desired set by instance id, or null before the first snapshot. */
+  assignments(): ReadonlyMap<string, Assignment> | null {
+    return this.state?.status === 'registered' ? this.state.assignments : null;
+  }
+
+  /** currentVersion is the stream version the desired set reflects, -1 before the first snapshot. */
+  currentVersion(): number {
+    return this.version;
+  }
+
+  /** receive takes one live event of this node's stream, in any order, any number of times. */
+  receive(e: StreamEvent): void {
+    if (e.streamVersion <= this.version) return;
+    if (this.pending.size >= MAX_PENDING) this.pending.delete(Math.min(...this.pending.keys()));
+    this.pending.set(e.streamVersion, e.event);
+    if (this.state === null) return;
+    this.drain();
+    if (this.pending.size > 0) void this.resync().catch(() => undefined);
+  }
+
+  /** resync fetches a snapshot and adopts it unless it is older than what is known; concurrent calls share one fetch, and a call during a fetch fetches again after it. */
+  resync(): Promise<void> {
+    if (this.inFlight) {
+      this.again = true;
+      return this.inFlight;
+    }
+    this.inFlight = (async () => {
+      try {
+        do {
+          this.again = false;
+          this.adopt(await this.source.fetchSnapshot());
+        } while (this.again);
+      } finally {
+        this.inFlight = null;
+      }
+    })();
+    return this.inFlight;
+  }
+
+  private adopt(snapshot: NodeSnapshot): void {
+    if (snapshot.version < this.version) return;
+    const before = this.assignments();
+    this.state = stateOf(this.info, snapshot.assignments);
+    this.version = snapshot.version;
+    this.drain(before);
+  }
+
+  /** drain applies held events that follow the version without a gap and drops those already covered. */
+  private drain(before = this.assignments()): void {
+    for (const v of this.pending.keys()) if (v <= this.version) this.pending.delete(v);
+    for (let next = this.pending.get(this.version + 1); next; next = this.pending.get(this.version + 1)) {
+      this.pending.delete(this.version + 1);
+      this.state = evolveNode(this.state!, next);
+      this.version += 1;
+    }
+    const after = this.assignments();
+    if (after && !isDeepStrictEqual(before, after)) this.onChange(after);
+  }
+}

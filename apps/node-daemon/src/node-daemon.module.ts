@@ -1,0 +1,68 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { KafkaEventBus, Topics } from '@mammoth/events';
+import { CONFIG, NodeDaemonConfig } from './config';
+import { ControlPlaneClient } from './control-plane/control-plane.client';
+import { NodeAgent } from './node-agent';
+import { CONTAINER_RUNTIME, ContainerRuntime } from './runtime/container-runtime';
+import { createRuntime } from './runtime/create-runtime';
+import { HollowFleet } from './sim/hollow-fleet';
+
+/** Daemon is what runs inside the process: one NodeAgent (docker) or a HollowFleet of simulated nodes (sim). */
+export interface Daemon {
+  start(onFatal: (err: Error) => void): void;
+  stop(): Promise<void>;
+}
+
+/** DAEMON is the injection token of the process's Daemon. */
+export const DAEMON = Symbol('Daemon');
+
+/** NodeDaemonService owns the daemon's lifetime inside the Nest context: started by main, stopped on shutdown (containers keep running). */
+@Injectable()
+export class NodeDaemonService implements OnApplicationShutdown {
+  private readonly logger = new Logger('node-daemon');
+
+  constructor(@Inject(DAEMON) private readonly daemon: Daemon, private readonly bus: KafkaEventBus) {}
+
+  start(onFatal: (err: Error) => void): void {
+    this.daemon.start(onFatal);
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}; containers keep running`);
+    await this.daemon.stop();
+    await this.bus.disconnect();
+  }
+}
+
+/** SIM_CALL_TIMEOUT_MS gives a fleet's merged report calls room: one call carries the reports of many nodes. */
+const SIM_CALL_TIMEOUT_MS = 30000;
+
+/** NodeDaemonModule wires one node daemon (or one fleet of hollow nodes): its config, the control-plane client, Kafka, the runtime and the daemon. */
+@Module({})
+export class NodeDaemonModule {
+  static forConfig(config: NodeDaemonConfig): DynamicModule {
+    const sim = config.driver === 'sim';
+    const clientId = sim ? `node-daemon-sim-${config.sim.idPrefix}` : `node-daemon-${config.nodeId}`;
+    return {
+      module: NodeDaemonModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: Topics, useFactory: () => new Topics(config.topicPrefix) },
+        { provide: KafkaEventBus, useFactory: () => new KafkaEventBus(config.kafkaBrokers, clientId) },
+        { provide: ControlPlaneClient, useFactory: () => new ControlPlaneClient(config.controlPlaneUrl, config.nodeId, sim ? SIM_CALL_TIMEOUT_MS : undefined) },
+        { provide: CONTAINER_RUNTIME, inject: [ControlPlaneClient], useFactory: (cp: ControlPlaneClient) => createRuntime(config, cp) },
+        {
+          provide: DAEMON,
+          inject: [CONTAINER_RUNTIME, ControlPlaneClient, KafkaEventBus, Topics],
+          useFactory: (runtime: ContainerRuntime, controlPlane: ControlPlaneClient, bus: KafkaEventBus, topics: Topics): Daemon => {
+            const logger = new Logger(sim ? 'hollow-fleet' : 'node-daemon');
+            const log = (m: string) => logger.log(m);
+            if (sim) return new HollowFleet({ config, controlPlane, bus, topics, log, verbose: process.env.SIM_VERBOSE === '1' });
+            return new NodeAgent({ config, runtime, controlPlane, bus, topics, log });
+          },
+        },
+        NodeDaemonService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import Docker from 'dockerode';
+import { Assignment } from '@mammoth/domain';
+import { HealthCheck, PackageRef } from '@mammoth/events';
+import { ActualContainer, ContainerExit, ContainerRuntime, ProbeResult } from './container-runtime';
+import { execProbe } from './docker-exec';
+import { actualOf, containerSpec, LABELS } from './docker-mapping';
+import { PackageCache } from './package-cache';
+import { watchDockerEvents } from './docker-events';
+import { httpProbe, tcpProbe } from './probes';
+
+/** STOP_TIMEOUT_S is the grace period between SIGTERM and SIGKILL when stopping a container. */
+const STOP_TIMEOUT_S = 5;
+
+/** statusCode reads the HTTP status dockerode puts on its errors. */
+const statusCode = (err: unknown): number | undefined => (err as { statusCode?: number }).statusCode;
+
+/** ignoring swallows the Docker errors that mean "already done" (404 gone, 304 already stopped, 409 removal in progress). */
+async function ignoring(codes: number[], op: Promise<unknown>): Promise<void> {
+  try {
+    await op;
+  } catch (err) {
+    if (!codes.includes(statusCode(err) ?? 0)) throw err;
+  }
+}
+
+/** DockerRuntime runs assignments as Docker containers labelled with this node's id, loading images from package blobs when missing. */
+export class DockerRuntime implements ContainerRuntime {
+  private readonly loading = new Map<string, Promise<void>>();
+
+  constructor(private readonly docker: Docker, private readonly nodeId: string, private readonly packages: PackageCache) {}
+
+  async list(filter: { instanceId?: string } = {}): Promise<ActualContainer[]> {
+    const label = [`${LABELS.node}=${this.nodeId}`, filter.instanceId ? `${LABELS.instance}=${filter.instanceId}` : LABELS.instance];
+    const containers = await this.docker.listContainers({ all: true, filters: { label } });
+    return containers.map(actualOf);
+  }
+
+  ensureImage(pkg: PackageRef): Promise<void> {
+    let loading = this.loading.get(pkg.imageRef);
+    if (!loading) {
+      loading = this.loadIfMissing(pkg).finally(() => this.loading.delete(pkg.imageRef));
+      this.loading.set(pkg.imageRef, loading);
+    }
+    return loading;
+  }
+
+  async start(a: Assignment): Promise<string> {
+    const container = await this.docker.createContainer(containerSpec(a, this.nodeId, randomBytes(2).toString('hex')));
+    try {
+      await container.start();
+    } catch (err) {
+      await ignoring([404, 409], container.remove({ force: true }));
+      throw err;
+    }
+    return container.id;
+  }
+
+  async stop(containerId: string): Promise<void> {
+    const container = this.docker.getContainer(containerId);
+    await ignoring([304, 404], container.stop({ t: STOP_TIMEOUT_S }));
+    await ignoring([404, 409], container.remove({ force: true }));
+  }
+
+  async exitCode(containerId: string): Promise<number | null> {
+    try {
+      const { State } = await this.docker.getContainer(containerId).inspect();
+      return State.Running || State.Status === 'created' ? null : State.ExitCode;
+    } catch (err) {
+      if (statusCode(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  watchExits(onExit: (exit: ContainerExit) => void): () => void {
+    return watchDockerEvents(this.docker, { type: ['container'], event: ['die'], label: [`${LABELS.node}=${this.nodeId}`] }, (e) => {
+      const instanceId = e.Actor?.Attributes?.[LABELS.instance];
+      if (instanceId && e.id) onExit({ containerId: e.id, instanceId });
+    });
+  }
+
+  probe(containerId: string, check: HealthCheck, port: number): Promise<ProbeResult> {
+    switch (check.kind) {
+      case 'http':
+        return httpProbe(port, check.path, check.expectedStatus, check.timeoutMs);
+      case 'tcp':
+        return tcpProbe(port, check.timeoutMs);
+      case 'command':
+        return execProbe(this.docker, containerId, check.command, check.timeoutMs);
+      default: {
+        const _exhaustive: never = check;
+        return _exhaustive;
+      }
+    }
+  }
+
+  private async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  private async loadIfMissing(pkg: PackageRef): Promise<void> {
+    if (await this.hasImage(pkg.imageRef)) return;
+    const file = await this.packages.path(pkg.digest);
+    const progress = await this.docker.loadImage(createReadStream(file));
+    const output = await new Promise<{ error?: string; errorDetail?: { message?: string } }[]>((resolve, reject) =>
+      this.docker.modem.followProgress(progress, (err: Error | null, out: unknown[]) => (err ? reject(err) : resolve(out as never))),
+    );
+    const failed = output.find((o) => o.error || o.errorDetail);
+    if (failed) throw new Error(`docker load of ${pkg.digest} failed: ${failed.errorDetail?.message ?? failed.error}`);
+    if (!(await this.hasImage(pkg.imageRef))) throw new Error(`package ${pkg.name}@${pkg.version} (${pkg.digest}) does not contain image ${pkg.imageRef}`);
+  }
+}

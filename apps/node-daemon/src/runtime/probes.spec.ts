@@ -1,0 +1,47 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo, createServer as createTcpServer } from 'node:net';
+import { httpProbe, tcpProbe } from './probes';
+
+/** listen starts a loopback server on a free port and returns the port. */
+function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+describe('httpProbe and tcpProbe (loopback servers in this process)', () => {
+  let http: Server;
+  let port: number;
+  let closedPort: number;
+
+  beforeAll(async () => {
+    http = createServer((req, res) => {
+      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 500);
+      res.statusCode = req.url === '/healthz' ? 200 : 404;
+      res.end();
+    });
+    port = await listen(http);
+    const closed = createTcpServer();
+    closedPort = await listen(closed);
+    await new Promise((r) => closed.close(r));
+  });
+
+  afterAll(() => new Promise((r) => http.close(r)));
+
+  it('is healthy when the path answers the expected status', async () => {
+    expect(await httpProbe(port, '/healthz', 200, 1000)).toEqual({ healthy: true, message: 'HTTP 200' });
+  });
+
+  it('is unhealthy with another status, saying which', async () => {
+    expect(await httpProbe(port, '/nope', 200, 1000)).toEqual({ healthy: false, message: 'HTTP 404 from GET /nope (expected 200)' });
+    expect(await httpProbe(port, '/nope', 404, 1000)).toEqual({ healthy: true, message: 'HTTP 404' });
+  });
+
+  it('is unhealthy when nothing listens or the answer is too slow', async () => {
+    expect(await httpProbe(closedPort, '/healthz', 200, 1000)).toEqual({ healthy: false, message: 'GET /healthz: connection refused' });
+    expect(await httpProbe(port, '/slow', 200, 100)).toEqual({ healthy: false, message: 'GET /slow: no answer within 100 ms' });
+  });
+
+  it('connects over TCP', async () => {
+    expect(await tcpProbe(port, 1000)).toEqual({ healthy: true, message: `connected to port ${port}` });
+    expect(await tcpProbe(closedPort, 1000)).toEqual({ healthy: false, message: `connect to port ${closedPort}: connection refused` });
+  });
+});

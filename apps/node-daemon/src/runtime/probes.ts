@@ -1,0 +1,50 @@
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { ProbeResult } from './container-runtime';
+
+/** PROBE_HOST is where a node probes its own instances: containers share the host's network and serve on loopback. */
+export const PROBE_HOST = '127.0.0.1';
+
+const healthy = (message: string): ProbeResult => ({ healthy: true, message });
+const unhealthy = (message: string): ProbeResult => ({ healthy: false, message });
+
+/** httpProbe GETs `path` on the port and is healthy when the answer has `expectedStatus`; no connection reuse, no redirects followed. */
+export function httpProbe(port: number, path: string, expectedStatus: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const req = request({ host: PROBE_HOST, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'mammoth-health-check' } }, (res) => {
+      res.resume();
+      clearTimeout(timer);
+      const status = res.statusCode ?? 0;
+      resolve(status === expectedStatus ? healthy(`HTTP ${status}`) : unhealthy(`HTTP ${status} from GET ${path} (expected ${expectedStatus})`));
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      resolve(unhealthy(`GET ${path}: ${describeError(err)}`));
+    });
+    req.end();
+  });
+}
+
+/** tcpProbe is healthy when a TCP connection to the port opens within the timeout. */
+export function tcpProbe(port: number, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: PROBE_HOST, port });
+    const done = (r: ProbeResult) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done(unhealthy(`connect to port ${port}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('connect', () => done(healthy(`connected to port ${port}`)));
+    socket.once('error', (err) => done(unhealthy(`connect to port ${port}: ${describeError(err)}`)));
+  });
+}
+
+/** describeError names a network error the way an operator reads it: `connection refused`, else its message. */
+export function describeError(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET') return 'connection reset';
+  return err.message;
+}

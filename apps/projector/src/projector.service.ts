@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
+import { KafkaEventBus, Topics } from '@mammoth/events';
+import { CONFIG, ProjectorConfig } from './config';
+import { HeartbeatConsumer } from './heartbeats/heartbeat-consumer';
+import { LOG_PROJECTIONS, PROJECTIONS } from './projections';
+import { LogProjections } from './runner/log-projections';
+import { ProjectionRunner } from './runner/projection-runner';
+import { RebuildListener } from './runner/rebuild-listener';
+
+/** ProjectorService runs every projection, the heartbeat consumer and the rebuild listener, and stops them in order on shutdown. */
+@Injectable()
+export class ProjectorService implements OnApplicationShutdown {
+  private readonly log = new Logger('projector');
+  readonly runners: ProjectionRunner[];
+  private readonly heartbeats: HeartbeatConsumer;
+  private readonly listener: RebuildListener;
+  readonly logProjections: LogProjections;
+  private stopping = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: ProjectorConfig,
+    private readonly pool: Pool,
+    private readonly bus: KafkaEventBus,
+    private readonly topics: Topics,
+  ) {
+    const deps = { pool, bus, topics, log: this.log };
+    this.runners = PROJECTIONS.map((p) => new ProjectionRunner(p, deps));
+    this.heartbeats = new HeartbeatConsumer(deps);
+    this.logProjections = new LogProjections(config.databaseUrl, pool, LOG_PROJECTIONS, this.log);
+    this.listener = new RebuildListener(config.databaseUrl, (name) => this.rebuild(name), this.log);
+  }
+
+  /** start creates the topics (waiting for Kafka if need be) and starts every consumer. */
+  async start(): Promise<void> {
+    await this.ensureTopics();
+    if (this.stopping) return;
+    await this.listener.start();
+    await Promise.all([...this.runners.map((r) => r.start()), this.heartbeats.start(), this.logProjections.start()]);
+    const names = [...this.runners.map((r) => r.name), ...this.logProjections.names];
+    this.log.log(`projector: running ${names.join(', ')} and heartbeats on ${this.topics.prefix}.*`);
+  }
+
+  /** rebuild replays one projection from offset zero; unknown names are refused. */
+  async rebuild(name: string): Promise<void> {
+    const runner = this.runners.find((r) => r.name === name);
+    if (runner) await runner.rebuild();
+    else if (!(await this.logProjections.rebuild(name))) throw new Error(`no projection named ${name}`);
+    this.log.log(`projection ${name}: cleared; replaying`);
+  }
+
+  /** onApplicationShutdown stops listening, lets in-flight batches finish, then closes Kafka and PostgreSQL. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.listener.stop();
+    await Promise.all([...this.runners.map((r) => r.stop()), this.heartbeats.stop(), this.logProjections.stop()]);
+    await this.bus.disconnect();
+    await this.pool.end();
+  }
+
+  private async ensureTopics(): Promise<void> {
+    for (let delay = 500; !this.stopping; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        await this.bus.ensureTopics([...this.topics.allEvents(), this.topics.heartbeats()], this.config.topicPartitions);
+        return;
+      } catch (err) {
+        this.log.warn(`cannot create topics yet (${(err as Error).message}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Client } from 'pg';
+import { streamsBehind } from './catch-up';
+import { Projection, REBUILD_CHANNEL, REBUILT_CHANNEL } from './projection';
+
+/** RebuildCliOptions bound how long the CLI waits for a projector to answer and for the replay to finish. */
+export interface RebuildCliOptions {
+  databaseUrl: string;
+  answerTimeoutMs?: number;
+  catchUpTimeoutMs?: number;
+  pollMs?: number;
+  print?: (line: string) => void;
+}
+
+/**
+ * requestRebuild asks the running projectors (NOTIFY REBUILD_CHANNEL) to rebuild a projection, waits until one of them has cleared
+ * it (its REBUILT_CHANNEL notification), then polls until every stream the projection reads is applied up to the event store's version.
+ */
+export async function requestRebuild(projection: Projection, opts: RebuildCliOptions): Promise<void> {
+  const print = opts.print ?? ((line: string) => console.log(line));
+  const client = new Client({ connectionString: opts.databaseUrl, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const cleared = new Promise<void>((resolve) => {
+      client.on('notification', (n) => {
+        if (n.channel === REBUILT_CHANNEL && n.payload === projection.name) resolve();
+      });
+    });
+    await client.query(`LISTEN ${REBUILT_CHANNEL}`);
+    await client.query('SELECT pg_notify($1, $2)', [REBUILD_CHANNEL, projection.name]);
+    print(`rebuild ${projection.name}: requested`);
+    const answerMs = opts.answerTimeoutMs ?? 30_000;
+    await withTimeout(cleared, answerMs, `no running projector cleared ${projection.name} within ${answerMs} ms; is the projector running?`);
+    print(`rebuild ${projection.name}: cleared, replaying from offset zero`);
+    const deadline = Date.now() + (opts.catchUpTimeoutMs ?? 30 * 60_000);
+    for (;;) {
+      const behind = await streamsBehind(client, projection);
+      if (behind === 0) break;
+      if (Date.now() > deadline) throw new Error(`rebuild ${projection.name}: still ${behind} stream(s) behind at the deadline`);
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
+    }
+    print('done');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]);
+}

@@ -1,0 +1,35 @@
+import { PgChannelListener } from '@mammoth/event-store';
+import { ProjectorLog, REBUILD_CHANNEL } from './projection';
+
+/**
+ * RebuildListener hands each NOTIFY on REBUILD_CHANNEL (a projection name) to onRebuild. It listens through
+ * PgChannelListener, which survives PostgreSQL restarts; a NOTIFY sent while it is disconnected is lost, and the CLI
+ * that sent it times out saying so.
+ */
+export class RebuildListener {
+  private readonly listener: PgChannelListener;
+
+  constructor(connectionString: string, onRebuild: (name: string) => Promise<void>, log: ProjectorLog, checkEveryMs = 5000) {
+    this.listener = new PgChannelListener(
+      { connectionString },
+      [REBUILD_CHANNEL],
+      (channel, name) => {
+        if (channel !== REBUILD_CHANNEL || !name) return;
+        log.log(`rebuild of projection ${name} requested`);
+        onRebuild(name).catch((err: Error) => log.error(`rebuild of projection ${name} failed: ${err.message}`));
+      },
+      (msg) => log.warn(`rebuild ${msg}`),
+      checkEveryMs,
+    );
+  }
+
+  /** start begins listening; it resolves once the first LISTEN is in place (or the first attempt failed). */
+  start(): Promise<void> {
+    return this.listener.start();
+  }
+
+  /** stop closes the listening connection and ends the reconnect loop. */
+  stop(): Promise<void> {
+    return this.listener.stop();
+  }
+}

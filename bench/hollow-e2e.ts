@@ -1,0 +1,224 @@
+/**
+ * hollow-e2e measures Mammoth end to end at scale: it starts its own control plane, projector and ONE sim node daemon
+ * running N hollow nodes (own database and topic prefix), deploys A apps × I instances through GraphQL, and measures
+ * instances per second from the first mutation until every instance is `running` in the registry read model, the
+ * placement-to-running latency (InstancePlaced to InstanceRunning event timestamps), and each process's peak RSS and CPU.
+ * Usage: node dist/bench/hollow-e2e.js [nodes=5000] [apps=100] [instancesPerApp=500] [inFlight=6]
+ * Env: BENCH_PROFILE=control-plane,projector,node-daemon (any of them) writes a --cpu-prof of those processes to .run/bench-prof/.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import pLimit from 'p-limit';
+import { Client, Pool } from 'pg';
+import { runMigrations } from '../migrations/data-source';
+import { BenchProcess } from './processes';
+import { percentile, saveReport } from './report';
+
+const ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+/** ROOT is the repository (MAMMOTH_ROOT when the build lives elsewhere). */
+const ROOT = process.env.MAMMOTH_ROOT ?? join(__dirname, '..', '..');
+const PORT = Number(process.env.BENCH_PORT ?? 18480);
+const url = `http://127.0.0.1:${PORT}`;
+
+async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data as T;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const count = async (db: Pool, sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
+
+/** cpuOf sums the CPU seconds of every process whose command name matches (postgres backends, the Kafka JVM). */
+function cpuOf(command: RegExp): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!command.test(name)) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ticks / 100;
+}
+
+async function main(): Promise<void> {
+  const nodes = Number(process.argv[2] ?? 5000);
+  const apps = Number(process.argv[3] ?? 100);
+  const perApp = Number(process.argv[4] ?? 500);
+  const inFlight = Number(process.argv[5] ?? 6);
+  const total = apps * perApp;
+  const stamp = Date.now();
+  const dbName = `mammoth_bench_hollow_${stamp}`;
+  const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${dbName}`);
+  const prefix = `benchhollow${stamp.toString(36)}`;
+  const runDir = join(ROOT, '.run', 'bench', prefix);
+  const profDir = join(ROOT, '.run', 'bench-prof');
+  mkdirSync(runDir, { recursive: true });
+  const profiled = (process.env.BENCH_PROFILE ?? '').split(',');
+  const nodeArgs = (name: string) => (profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${stamp}.cpuprofile`] : []);
+  const common = { DATABASE_URL: dbUrl, KAFKA_BROKERS: BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix, EVENT_TOPIC_PARTITIONS: '3' };
+  // Kubernetes' defaults at this scale: a node renews its lease every 10 s and is declared lost after 40 s of silence.
+  const heartbeatMs = process.env.HEARTBEAT_INTERVAL_MS ?? '10000';
+  const lostAfterMs = process.env.NODE_LOST_AFTER_MS ?? '40000';
+
+  cleanUps.push(async () => {
+    const admin = new Client({ connectionString: ADMIN });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+    const kafka = new Kafka({ clientId: 'bench-cleanup', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
+    await kafka.connect();
+    const topics = (await kafka.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+    if (topics.length) await kafka.deleteTopics({ topics });
+    await kafka.disconnect();
+  });
+  await runMigrations(dbUrl);
+  const db = new Pool({ connectionString: dbUrl, max: 2 });
+  cleanUps.push(() => db.end());
+  db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
+  const procs = {
+    controlPlane: new BenchProcess('control-plane', 'control-plane/src/main.js', { ...common, PORT: String(PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp'), NODE_LOST_AFTER_MS: lostAfterMs }, join(runDir, 'control-plane.log'), [], nodeArgs('control-plane')),
+    projector: new BenchProcess('projector', 'projector/src/main.js', common, join(runDir, 'projector.log'), [], nodeArgs('projector')),
+    daemon: new BenchProcess(
+      'node-daemon',
+      'node-daemon/src/main.js',
+      { ...common, CONTROL_PLANE_URL: url, NODE_ID_PREFIX: 'hollow', HEARTBEAT_INTERVAL_MS: heartbeatMs, NODE_DATA_DIR: join(runDir, 'node') },
+      join(runDir, 'node-daemon.log'),
+      ['--driver', 'sim', '--count', String(nodes)],
+      nodeArgs('node-daemon'),
+    ),
+  };
+  cleanUps.push(async () => void (await Promise.all([procs.daemon.stop(), procs.projector.stop(), procs.controlPlane.stop()])));
+  try {
+    procs.controlPlane.start();
+    procs.projector.start();
+    await waitFor('the control plane', () => gql('{ apps { name } }'), 60000);
+    const t0Nodes = Date.now();
+    procs.daemon.start();
+    await waitFor(`${nodes} registered nodes`, async () => ((await count(db, 'SELECT count(*) AS n FROM rm_nodes')) >= nodes ? true : null), 600000, 500);
+    await waitFor('the fleet to be ready', async () => (/fleet ready in/.test(readFileSync(procs.daemon.logFile, 'utf8')) ? true : null), 600000, 500);
+    const fleetReadySeconds = (Date.now() - t0Nodes) / 1000;
+    console.error(`${nodes} hollow nodes registered and ready in ${fleetReadySeconds.toFixed(1)} s`);
+
+    const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
+    mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
+    await promisify(execFile)('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), 'mammoth-bench/hollow:1', tar]);
+    const form = new FormData();
+    form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
+    form.set('name', 'hollow');
+    form.set('version', '1');
+    const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
+    if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
+
+    const cpu0 = { ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage().cpuSeconds])), postgres: cpuOf(/^postgres$/), kafka: cpuOf(/^java$/) };
+    const limit = pLimit(inFlight);
+    const mutationMs: number[] = [];
+    const t0 = performance.now();
+    let deploysDone = 0;
+    let failure: unknown = null;
+    const deploys = Promise.all(
+      Array.from({ length: apps }, (_, i) =>
+        limit(async () => {
+          const s = performance.now();
+          await gql('mutation($input: DeployAppInput!) { deployApp(input: $input) { name } }', {
+            input: { name: `bench-${i}`, package: 'hollow', instances: perApp, cpus: 0.1, memoryMiB: 64 },
+          });
+          mutationMs.push(performance.now() - s);
+        }),
+      ),
+    ).then(
+      () => void (deploysDone = performance.now()),
+      (err: unknown) => void (failure = err),
+    );
+    const timeline: { s: number; running: number }[] = [];
+    await waitFor(
+      `${total} running instances`,
+      async () => {
+        if (failure) return -1;
+        const running = await count(db, `SELECT count(*) AS n FROM rm_instances WHERE state = 'running' AND desired = 'run'`);
+        timeline.push({ s: +((performance.now() - t0) / 1000).toFixed(1), running });
+        return running >= total ? running : null;
+      },
+      30 * 60000,
+      200,
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    await deploys;
+    if (failure) throw failure;
+    const usage = Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage()]));
+    const cpuDuring = {
+      ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, +(usage[k].cpuSeconds - (cpu0 as Record<string, number>)[k]).toFixed(1)])),
+      postgresAllDatabases: +(cpuOf(/^postgres$/) - cpu0.postgres).toFixed(1),
+      kafka: +(cpuOf(/^java$/) - cpu0.kafka).toFixed(1),
+    };
+
+    const lat = await db.query<{ ms: number }>(
+      `WITH placed AS (SELECT data->>'instanceId' AS id, (metadata->>'timestamp')::timestamptz AS ts FROM events WHERE type = 'InstancePlaced'),
+            running AS (SELECT data->>'instanceId' AS id, min((metadata->>'timestamp')::timestamptz) AS ts FROM events WHERE type = 'InstanceRunning' GROUP BY 1)
+       SELECT EXTRACT(EPOCH FROM (r.ts - p.ts)) * 1000 AS ms FROM placed p JOIN running r USING (id)`,
+    );
+    const latencies = lat.rows.map((r) => Number(r.ms));
+    const events = await count(db, 'SELECT count(*) AS n FROM events');
+    const perNode = await db.query<{ max: string; min: string; used: string }>(
+      `SELECT max(c) AS max, min(c) AS min, count(*) AS used FROM (SELECT node_id, count(*) AS c FROM rm_instances WHERE desired = 'run' GROUP BY node_id) x`,
+    );
+    saveReport('hollow-e2e', {
+      nodes,
+      apps,
+      instancesPerApp: perApp,
+      instances: total,
+      deploysInFlight: inFlight,
+      fleetReadySeconds: +fleetReadySeconds.toFixed(1),
+      seconds: +seconds.toFixed(2),
+      instancesPerSecond: Math.round(total / seconds),
+      goalInstancesPerSecond: 3750,
+      deploysDoneSeconds: +((deploysDone - t0) / 1000).toFixed(2),
+      deployMutationMs: { p50: Math.round(percentile(mutationMs, 50)), p99: Math.round(percentile(mutationMs, 99)), max: Math.round(Math.max(...mutationMs)) },
+      placementToRunningMs: { samples: latencies.length, p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(Math.max(...latencies)) },
+      peakRssMiB: { controlPlane: usage.controlPlane.peakRssMiB, projector: usage.projector.peakRssMiB, nodeDaemon: usage.daemon.peakRssMiB },
+      cpuSecondsDuringDeploy: cpuDuring,
+      events,
+      spread: { nodesUsed: Number(perNode.rows[0].used), minPerNode: Number(perNode.rows[0].min), maxPerNode: Number(perNode.rows[0].max) },
+      timeline: timeline.filter((_, i) => i % 5 === 0 || i === timeline.length - 1),
+      settings: { heartbeatIntervalMs: Number(heartbeatMs), nodeLostAfterMs: Number(lostAfterMs), eventTopicPartitions: 3 },
+      path: 'deployApp (GraphQL) -> scheduler -> event store -> outbox relay -> Kafka -> sim node daemon (one consumer, 5000 reconcile loops) -> merged reportInstances -> event store -> relay -> Kafka -> projector -> rm_instances',
+    });
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** cleanUps holds what main started, undone once on the way out, also when the run is interrupted. */
+const cleanUps: (() => Promise<void>)[] = [];
+let cleaning: Promise<void> | null = null;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const undo of cleanUps.reverse()) await undo().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

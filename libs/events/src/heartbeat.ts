@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** HeartbeatMessageSchema is a node daemon's heartbeat on the heartbeats topic: which node, when it was sent, and a sequence number. */
+export const HeartbeatMessageSchema = z.object({
+  nodeId: z.string().min(1),
+  at: z.union([z.string().datetime({ offset: true }), z.number().int().nonnegative()]),
+  seq: z.number().int().nonnegative().optional(),
+});
+export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
+
+/** parseHeartbeat reads one heartbeat message, or returns null for anything malformed (heartbeats are not worth an error). */
+export function parseHeartbeat(value: string): HeartbeatMessage | null {
+  try {
+    const parsed = HeartbeatMessageSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

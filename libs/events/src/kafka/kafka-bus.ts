@@ -1,0 +1,190 @@
+import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { WireMessage } from '../serde';
+
+/** BusMessage is one message read from a topic partition. */
+export interface BusMessage {
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: string;
+}
+
+/** BusBatch is a run of messages from one partition, in offset order. */
+export interface BusBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly BusMessage[];
+}
+
+/** SubscribeOptions describes one consumer: its group, topics and what to do with each batch. */
+export interface SubscribeOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning: boolean;
+  /** startOffsets, when given, positions each assigned partition when the group is joined (offsets kept outside Kafka); consumers must still check offsets per batch. */
+  startOffsets?: (topic: string, partition: number) => Promise<string | null>;
+  /** commitToKafka stores offsets in Kafka after each batch; projections keep them in PostgreSQL instead. */
+  commitToKafka: boolean;
+  eachBatch: (batch: BusBatch) => Promise<void>;
+}
+
+/** Subscription is a running consumer. */
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+/** EventBus is Mammoth's one port onto the message broker; KafkaEventBus is its only implementation so the client can be swapped. */
+export interface EventBus {
+  ensureTopics(topics: string[], partitions?: number): Promise<void>;
+  publish(topic: string, messages: WireMessage[]): Promise<void>;
+  subscribe(opts: SubscribeOptions): Promise<Subscription>;
+  disconnect(): Promise<void>;
+}
+
+/** KafkaEventBus implements EventBus with kafkajs: an idempotent producer (acks=all) and consumers per subscription. */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerReady: Promise<Producer> | null = null;
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(brokers: string[], clientId: string) {
+    this.kafka = new Kafka({
+      clientId,
+      brokers,
+      logLevel: logLevel.ERROR,
+      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+      connectionTimeout: 3000,
+    });
+  }
+
+  async ensureTopics(topics: string[], partitions = 1): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          configEntries: [
+            { name: 'retention.ms', value: '-1' },
+            { name: 'retention.bytes', value: '-1' },
+          ],
+        })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(topic: string, messages: WireMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.getProducer();
+    try {
+      await producer.send({ topic, acks: -1, messages });
+    } catch (err) {
+      // A failed producer is rebuilt on the next call, so a broker restart heals without restarting the process.
+      this.producer = null;
+      this.producerReady = null;
+      await producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+    let stopped = false;
+    let current = await this.startConsumer(opts, () => {
+      // A consumer that crashed for good (kafkajs will not restart it) is replaced, so a subscription never dies silently.
+      if (stopped) return;
+      setTimeout(() => void restart(), 1000);
+    });
+    const restart = async (): Promise<void> => {
+      if (stopped) return;
+      this.consumers.delete(current);
+      await current.disconnect().catch(() => undefined);
+      try {
+        current = await this.startConsumer(opts, () => setTimeout(() => void restart(), 1000));
+      } catch {
+        setTimeout(() => void restart(), 2000);
+      }
+    };
+    return {
+      stop: async () => {
+        stopped = true;
+        this.consumers.delete(current);
+        await current.disconnect();
+      },
+    };
+  }
+
+  private async startConsumer(opts: SubscribeOptions, onDead: () => void): Promise<Consumer> {
+    const consumer = this.kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.consumers.add(consumer);
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) onDead();
+    });
+    if (opts.startOffsets) {
+      const startOffsets = opts.startOffsets;
+      consumer.on(consumer.events.GROUP_JOIN, async (e) => {
+        try {
+          for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+            for (const partition of partitions) {
+              const offset = await startOffsets(topic, partition);
+              if (offset !== null) consumer.seek({ topic, partition, offset });
+            }
+          }
+        } catch {
+          // The consumer is stopping or the offset store is down; consumers check offsets per batch anyway.
+        }
+      });
+    }
+    await consumer.connect();
+    await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
+    await consumer.run({
+      autoCommit: opts.commitToKafka,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch, heartbeat }) => {
+        const messages = batch.messages.map((m) => ({
+          offset: m.offset,
+          key: m.key ? m.key.toString() : null,
+          value: m.value ? m.value.toString() : '',
+        }));
+        await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
+        await heartbeat();
+      },
+    });
+    return consumer;
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
+    this.consumers.clear();
+    if (this.producer) await this.producer.disconnect().catch(() => undefined);
+    this.producer = null;
+    this.producerReady = null;
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producerReady) {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      this.producerReady = producer.connect().then(() => {
+        this.producer = producer;
+        return producer;
+      });
+      this.producerReady.catch(() => {
+        this.producerReady = null;
+      });
+    }
+    return this.producerReady;
+  }
+}

@@ -1,0 +1,50 @@
+import { DataSource } from 'typeorm';
+import { EventStore1732240000000 } from './1732240000000-event-store';
+import { ReadModels1732240000001 } from './1732240000001-read-models';
+import { Capacity1732240000010 } from './1732240000010-capacity';
+import { LbConfig1732240000020 } from './1732240000020-lb-config';
+import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
+import { Rollout1732240000040 } from './1732240000040-rollout';
+
+/** MIGRATIONS lists every schema migration in order. */
+export const MIGRATIONS = [EventStore1732240000000, ReadModels1732240000001, Capacity1732240000010, LbConfig1732240000020, InstanceHealth1732240000030, Rollout1732240000040];
+
+/** migrationDataSource is the TypeORM data source that owns Mammoth's schema. */
+export function migrationDataSource(url: string): DataSource {
+  return new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, migrationsTableName: 'schema_migrations', logging: false });
+}
+
+/** runMigrations creates the database if needed and brings its schema up to date; safe to call from several processes. */
+export async function runMigrations(url: string): Promise<void> {
+  await ensureDatabase(url);
+  const ds = migrationDataSource(url);
+  await ds.initialize();
+  try {
+    // One migrator at a time, even when all processes start together.
+    await ds.query('SELECT pg_advisory_lock(7424800)');
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.query('SELECT pg_advisory_unlock(7424800)').catch(() => undefined);
+    await ds.destroy();
+  }
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const r = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (r.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created concurrently
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

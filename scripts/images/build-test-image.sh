@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds a tiny test image WITHOUT any registry and saves it as a tarball.
+#   build-test-image.sh NAME:TAG OUT.tar
+# The image is Debian's static busybox + a few applet links + /www/index.html.
+# Its CMD serves /www with busybox httpd on 127.0.0.1:${PORT:-8080}, so run it with
+#   docker run --network host -e PORT=31999 NAME:TAG
+# Env: MESSAGE     extra text for index.html (to tell two builds apart).
+#      CRASH_EXIT  when set, the CMD prints a line and exits with this code at once (a crash-looping app).
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../infra/lib.sh"
+LOG_TAG=build-test-image
+
+if (($# != 2)); then
+  echo "usage: $0 NAME:TAG OUT.tar   (env MESSAGE=... optional)" >&2
+  exit 2
+fi
+IMAGE="$1"
+OUT="$2"
+[[ "$IMAGE" == *:* ]] || die "image must be NAME:TAG, got '$IMAGE'"
+MESSAGE="${MESSAGE:-}"
+CRASH_EXIT="${CRASH_EXIT:-}"
+[[ -z "$CRASH_EXIT" || "$CRASH_EXIT" =~ ^[0-9]+$ ]] || die "CRASH_EXIT must be an exit code, got '$CRASH_EXIT'"
+CMD='["/bin/sh","-c","exec /bin/busybox httpd -f -p 127.0.0.1:${PORT:-8080} -h /www"]'
+[[ -z "$CRASH_EXIT" ]] || CMD="[\"/bin/sh\",\"-c\",\"echo crashing with exit code $CRASH_EXIT; exit $CRASH_EXIT\"]"
+
+need_apt busybox-static
+BUSYBOX=/bin/busybox
+[[ -x "$BUSYBOX" ]] || die "$BUSYBOX missing (busybox-static)"
+if ldd "$BUSYBOX" >/dev/null 2>&1; then
+  die "$BUSYBOX is dynamically linked; need Debian's busybox-static"
+fi
+
+"$MAMMOTH_ROOT/scripts/infra/docker.sh" start
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/mammoth-img.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+rootfs="$work/rootfs"
+mkdir -p "$rootfs/bin" "$rootfs/www" "$rootfs/tmp" "$rootfs/etc"
+chmod 1777 "$rootfs/tmp"
+cp "$BUSYBOX" "$rootfs/bin/busybox"
+chmod 755 "$rootfs/bin/busybox"
+for applet in sh httpd echo cat sleep env wget nc ls ps kill; do
+  ln -s busybox "$rootfs/bin/$applet"
+done
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$rootfs/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+
+html_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
+{
+  echo '<!doctype html>'
+  echo '<html><head><title>mammoth test image</title></head><body>'
+  echo "<p>hello from mammoth</p>"
+  echo "<p>image: $(printf '%s' "$IMAGE" | html_escape)</p>"
+  if [[ -n "$MESSAGE" ]]; then
+    echo "<p>message: $(printf '%s' "$MESSAGE" | html_escape)</p>"
+  fi
+  echo '</body></html>'
+} >"$rootfs/www/index.html"
+# plain-text twins, handy for curl assertions
+printf 'hello from mammoth %s%s\n' "$IMAGE" "${MESSAGE:+ $MESSAGE}" >"$rootfs/www/version.txt"
+echo ok >"$rootfs/www/healthz"
+
+log "importing $IMAGE"
+# numeric owner root so files are not owned by the build user's uid
+tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -c . |
+  docker import \
+    -c "CMD $CMD" \
+    -c 'ENV PATH=/bin' \
+    -m "mammoth test image ${MESSAGE}" \
+    - "$IMAGE" >/dev/null
+
+mkdir -p "$(dirname "$OUT")"
+docker save "$IMAGE" -o "$OUT"
+log "built $IMAGE -> $OUT ($(du -h "$OUT" | cut -f1))"
