@@ -7,7 +7,7 @@
  * lost instance, the time from the kill to its replacement's InstanceRunning (InstanceLost.replacedBy, event metadata
  * timestamps), and per victim node the time from the kill to its NodeLost.
  * Usage: node dist/bench/node-loss.js [nodes=5000] [kill=50] [apps=100] [instancesPerApp=500]
- * Env: HEARTBEAT_INTERVAL_MS (1000), NODE_LOST_AFTER_MS (5000), BENCH_WINDOW_S (steady-state window, 20), BENCH_PORT.
+ * Env: HEARTBEAT_INTERVAL_MS (500), NODE_LOST_AFTER_MS (2000), BENCH_WINDOW_S (steady-state window, 20), BENCH_PORT.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -55,8 +55,10 @@ async function main(): Promise<void> {
   const perApp = Number(process.argv[5] ?? 500);
   const total = apps * perApp;
   const windowS = Number(process.env.BENCH_WINDOW_S ?? 20);
-  const heartbeatMs = process.env.HEARTBEAT_INTERVAL_MS ?? '1000';
-  const lostAfterMs = process.env.NODE_LOST_AFTER_MS ?? '5000';
+  // The goal (p99 ≤ 5 s from the kill to every replacement running) includes detection, so the timeout must be well under
+  // 5 s: 2 s of silence with a heartbeat every 500 ms (four missed beats), as Nomad's and Consul's fast-failure settings do.
+  const heartbeatMs = process.env.HEARTBEAT_INTERVAL_MS ?? '500';
+  const lostAfterMs = process.env.NODE_LOST_AFTER_MS ?? '2000';
   const stamp = Date.now();
   const dbName = `mammoth_bench_nodeloss_${stamp}`;
   const dbUrl = ADMIN.replace(/\/[^/]*$/, `/${dbName}`);
@@ -94,14 +96,14 @@ async function main(): Promise<void> {
     await waitFor('both fleets to be ready', async () => (ready(procs.big) && ready(procs.victims) ? true : null), 600000, 500);
     const fleetReadySeconds = (Date.now() - t0Nodes) / 1000;
     console.error(`${nodes} hollow nodes registered and ready in ${fleetReadySeconds.toFixed(1)} s`);
-    // A sim fleet registers all its nodes before it starts heartbeating, so with a short NODE_LOST_AFTER_MS the detector
-    // declares the early-registered nodes lost at startup; wait until every such node has recovered before deploying.
+    // A node declared lost at startup (a fleet whose heartbeats lag its registrations under load) must have recovered
+    // before the deploy, or its instances would be placed elsewhere and skew the measure; the count is reported.
     const stillLost = `SELECT count(*) AS n FROM (SELECT DISTINCT ON (data->>'nodeId') type FROM events WHERE type IN ('NodeLost', 'NodeRecovered')
                         ORDER BY data->>'nodeId', position DESC) x WHERE type = 'NodeLost'`;
     await sleep(Number(lostAfterMs) + 2000);
     await waitFor('startup-lost nodes to recover', async () => ((await count(db, stillLost)) === 0 ? true : null), 600000, 500);
     const startupFalseNodeLost = await count(db, `SELECT count(*) AS n FROM events WHERE type = 'NodeLost'`);
-    console.error(`${startupFalseNodeLost} node(s) were declared lost at startup (fleet registers before it heartbeats); all recovered`);
+    console.error(`${startupFalseNodeLost} node(s) were declared lost at startup; all recovered`);
 
     const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
     mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });

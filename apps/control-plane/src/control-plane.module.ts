@@ -4,9 +4,8 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MulterModule } from '@nestjs/platform-express';
-import { AggregateRepository } from './common/aggregate-repository';
-import { AppScheduler } from './apps/app-scheduler.service';
 import { AppsResolver } from './apps/apps.resolver';
+import { SchedulingModule } from './apps/scheduling.module';
 import { DeployAppHandler } from './apps/deploy-app/deploy-app.handler';
 import { PendingApps } from './apps/queries/pending-apps';
 import { PendingPlacer } from './apps/pending-placer.service';
@@ -35,6 +34,7 @@ import { RolloutModule } from './rollout/rollout.module';
 @Module({
   imports: [
     InfraModule,
+    SchedulingModule,
     FailureDetectorModule,
     InstanceRepairModule,
     RolloutModule,
@@ -59,8 +59,6 @@ import { RolloutModule } from './rollout/rollout.module';
   ],
   controllers: [PackagesController],
   providers: [
-    AggregateRepository,
-    AppScheduler,
     PendingApps,
     PendingPlacer,
     BlobStore,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { AppState, checkPlaceable, Decision, evolveApp, initialAppState, scheduleApp } from '@mammoth/domain';
+import { AppState, checkPlaceable, Decision, evolveApp, initialAppState, NodeCandidate, scheduleApp, ScheduleOptions, ScheduleResult } from '@mammoth/domain';
 import { AppEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendContext, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository, Loaded } from '../common/aggregate-repository';
@@ -10,21 +10,32 @@ import { ClusterState } from '../infra/cluster-state';
 import { CONFIG, ControlPlaneConfig } from '../infra/config';
 import { PlanView } from './plan-view';
 
+/**
+ * Schedule decides one app command on the app's state and the cluster as the group sees it: the app's events and each
+ * node's. It is pure; a DomainException refuses the command alone.
+ */
+export type Schedule = (state: AppState, nodes: readonly NodeCandidate[], opts: ScheduleOptions) => ScheduleResult;
+
+/** Scheduled is what a committed command wrote to its app stream and the app state that leads to. */
+export interface Scheduled {
+  readonly state: AppState;
+  readonly events: readonly AppEvent[];
+}
+
 /** Queued is one app command waiting for its group. */
 interface Queued {
   readonly name: string;
-  readonly decide: (state: AppState) => Decision<AppEvent>;
+  readonly schedule: Schedule;
   readonly ctx: AppendContext;
-  readonly opts: { checkFits?: boolean };
-  resolve(state: AppState): void;
+  resolve(done: Scheduled): void;
   reject(err: unknown): void;
 }
 
-/** Planned is a command's writes and the app state they lead to. */
+/** Planned is a command's writes and what it leads to. */
 interface Planned {
   readonly cmd: Queued;
   readonly writes: StreamWrite[];
-  readonly result: AppState;
+  readonly done: Scheduled;
 }
 
 /** MAX_GROUP caps the commands planned and committed together. */
@@ -55,9 +66,27 @@ export class AppScheduler {
    * run loads the app, applies `decide`, plans placements and stops on the current cluster snapshot, and appends the
    * app's and every touched node's events at their expected versions; a conflict re-plans on fresh state.
    */
-  run(name: string, decide: (state: AppState) => Decision<AppEvent>, ctx: AppendContext, opts: { checkFits?: boolean } = {}): Promise<AppState> {
-    return new Promise<AppState>((resolve, reject) => {
-      this.queue.push({ name, decide, ctx, opts, resolve, reject });
+  async run(name: string, decide: (state: AppState) => Decision<AppEvent>, ctx: AppendContext, opts: { checkFits?: boolean } = {}): Promise<AppState> {
+    const schedule: Schedule = (loaded, nodes, scheduleOpts) => {
+      const decided = orThrow(decide(loaded));
+      const state = decided.reduce(evolveApp, loaded);
+      if (opts.checkFits && state.status === 'active') {
+        const unfit = checkPlaceable(state.spec.resources, nodes);
+        if (unfit) throw new DomainException(unfit);
+      }
+      const plan = scheduleApp(state, nodes, scheduleOpts);
+      return { app: [...decided, ...plan.app], nodes: plan.nodes };
+    };
+    return (await this.schedule(name, schedule, ctx)).state;
+  }
+
+  /**
+   * schedule queues a command given as a whole Schedule (for example replacing the instances of lost nodes) and commits it
+   * with the rest of its group; it resolves with what it wrote once committed.
+   */
+  schedule(name: string, schedule: Schedule, ctx: AppendContext): Promise<Scheduled> {
+    return new Promise<Scheduled>((resolve, reject) => {
+      this.queue.push({ name, schedule, ctx, resolve, reject });
       void this.drain();
     });
   }
@@ -65,6 +94,8 @@ export class AppScheduler {
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    // Let the commands queued in the same tick (a burst of repairs, a batch of deploys) join the first group.
+    await Promise.resolve();
     try {
       while (this.queue.length > 0) await this.commitGroup(this.takeGroup());
     } finally {
@@ -109,7 +140,7 @@ export class AppScheduler {
           await this.repo.appendAll(planned.map((p) => ({ writes: p.writes, ctx: p.cmd.ctx })));
           for (const p of planned) {
             for (const w of p.writes.slice(1)) this.cluster.applyCommitted(w.streamId, w.expectedVersion as number, w.events as NodeEvent[]);
-            p.cmd.resolve(p.result);
+            p.cmd.resolve(p.done);
           }
           open = [];
         },
@@ -124,21 +155,13 @@ export class AppScheduler {
 
   /** plan decides one command on its app's state and the group's view, and records its placements in the view. */
   private plan(cmd: Queued, loaded: Loaded<AppState>, view: PlanView): Planned {
-    const decided = orThrow(cmd.decide(loaded.state));
-    const state = decided.reduce(evolveApp, loaded.state);
-    const nodes = view.candidates();
-    if (cmd.opts.checkFits && state.status === 'active') {
-      const unfit = checkPlaceable(state.spec.resources, nodes);
-      if (unfit) throw new DomainException(unfit);
-    }
-    const plan = scheduleApp(state, nodes, { newInstanceId: randomUUID, rng: this.rng });
-    const appEvents = [...decided, ...plan.app];
-    const writes: StreamWrite[] = [{ streamId: streamIds.app(cmd.name), expectedVersion: loaded.version, events: appEvents }];
-    for (const [nodeId, events] of plan.nodes) {
+    const result = cmd.schedule(loaded.state, view.candidates(), { newInstanceId: randomUUID, rng: this.rng });
+    const writes: StreamWrite[] = [{ streamId: streamIds.app(cmd.name), expectedVersion: loaded.version, events: result.app }];
+    for (const [nodeId, events] of result.nodes) {
       const streamId = streamIds.node(nodeId);
       writes.push({ streamId, expectedVersion: view.version(streamId), events });
       view.apply(streamId, events);
     }
-    return { cmd, writes, result: plan.app.reduce(evolveApp, state) };
+    return { cmd, writes, done: { state: result.app.reduce(evolveApp, loaded.state), events: result.app } };
   }
 }

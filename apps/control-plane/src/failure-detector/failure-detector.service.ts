@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaEventBus, Topics } from '@mammoth/events';
 import { newContext } from '../common/command-context';
@@ -10,9 +9,6 @@ import { HeartbeatListener } from './heartbeat-listener';
 import { judge, NodeView, Verdict } from './judge';
 import { LastSeen } from './last-seen';
 import { NodeRepair } from './node-repair';
-
-/** REPAIR_CONCURRENCY bounds how many lost nodes (and, per node, apps) are repaired at once. */
-export const REPAIR_CONCURRENCY = 8;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -108,7 +104,7 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** commitVerdicts judges every node and commits each verdict; it returns the reasons of the losses it recorded. */
+  /** commitVerdicts judges every node and commits all verdicts at once; it returns the reasons of the losses it recorded. */
   private async commitVerdicts(): Promise<Map<string, string>> {
     const now = Date.now();
     const views: NodeView[] = this.cluster.registered().map(({ state }) => ({
@@ -117,13 +113,14 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
       lostAt: state.lostAt ? Date.parse(state.lostAt) : null,
     }));
     const reasons = new Map<string, string>();
-    for (const v of judge(views, this.seen, now, this.config)) {
-      if (!this.lease.held) break;
-      const events = await this.repair.judge(v.nodeId, this.command(v, now), newContext('failure-detector'));
+    const verdicts = judge(views, this.seen, now, this.config);
+    if (verdicts.length === 0 || !this.lease.held) return reasons;
+    const written = await this.repair.judge(verdicts.map((v) => ({ nodeId: v.nodeId, cmd: this.command(v, now), ctx: newContext('failure-detector') })));
+    for (const [nodeId, events] of written) {
       for (const e of events) {
         const reason = 'reason' in e.data ? e.data.reason : '';
-        this.log.log(`node ${v.nodeId}: ${e.type}: ${reason}`);
-        if (e.type === 'NodeLost') reasons.set(v.nodeId, e.data.reason);
+        this.log.log(`node ${nodeId}: ${e.type}: ${reason}`);
+        if (e.type === 'NodeLost') reasons.set(nodeId, e.data.reason);
       }
     }
     return reasons;
@@ -145,30 +142,23 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * replaceLost replaces the instances of every lost node this term has not handled yet (including a predecessor's).
-   * Nodes are repaired concurrently (bounded): each repair is an optimistic commit, so two that touch the same app or
-   * node stream conflict and the loser re-plans on fresh state.
+   * replaceLost replaces the instances of every lost node this term has not handled yet (including a predecessor's), all
+   * of them together: one decision per app touched, so losing a rack costs as many commits as it has apps, not apps × nodes.
    */
   private async replaceLost(reasons: Map<string, string>): Promise<void> {
-    const limit = pLimit(REPAIR_CONCURRENCY);
-    const jobs: Promise<void>[] = [];
+    const lost: { key: string; nodeId: string; reason: string }[] = [];
     for (const { state } of this.cluster.registered()) {
-      if (state.condition !== 'lost' || !this.lease.held) continue;
+      if (state.condition !== 'lost') continue;
       const nodeId = state.info.nodeId;
       const key = `${nodeId}@${state.lostAt}`;
-      if (this.replaced.has(key)) continue;
-      const reason = reasons.get(nodeId) ?? `declared lost at ${state.lostAt}`;
-      jobs.push(
-        limit(async () => {
-          if (!this.lease.held) return;
-          const started = Date.now();
-          const placed = await this.repair.replaceLost(nodeId, reason, newContext('failure-detector'));
-          this.replaced.add(key);
-          if (placed > 0) this.log.log(`node ${nodeId}: ${placed} replacement(s) placed in ${Date.now() - started} ms`);
-        }),
-      );
+      if (!this.replaced.has(key)) lost.push({ key, nodeId, reason: reasons.get(nodeId) ?? `declared lost at ${state.lostAt}` });
     }
-    await Promise.all(jobs);
+    if (lost.length === 0 || !this.lease.held) return;
+    const started = Date.now();
+    const placed = await this.repair.replaceLost(lost, newContext('failure-detector'));
+    for (const n of lost) this.replaced.add(n.key);
+    const total = [...placed.values()].reduce((a, b) => a + b, 0);
+    if (total > 0) this.log.log(`${lost.length} lost node(s): ${total} replacement(s) placed in ${Date.now() - started} ms`);
   }
 
   /** stopStale stops recovered nodes' stale instances whose replacements run; nodes with nothing left to wait for are skipped. */

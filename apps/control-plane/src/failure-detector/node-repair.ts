@@ -1,69 +1,91 @@
-import pLimit from 'p-limit';
-import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import seedrandom from 'seedrandom';
+import { Injectable } from '@nestjs/common';
 import {
-  AppState, decideLiveness, evolveApp, evolveInstance, evolveNode, initialAppState, initialInstanceState, initialNodeState,
-  LivenessCommand, replaceLostInstances, ScheduleResult, StaleCandidate, stopStaleInstances,
+  AppState, decideLiveness, evolveApp, evolveInstance, initialAppState, initialInstanceState,
+  LivenessCommand, LostNode, replaceLostInstances, ScheduleResult, StaleCandidate, stopStaleInstances,
 } from '@mammoth/domain';
 import { InstanceEvent, NodeEvent, streamIds } from '@mammoth/events';
-import { AppendContext, PgEventStore, StreamWrite } from '@mammoth/event-store';
+import { AppendCommand, AppendContext, PgEventStore, StreamWrite } from '@mammoth/event-store';
+import { AppScheduler } from '../apps/app-scheduler.service';
 import { AggregateRepository } from '../common/aggregate-repository';
 import { orThrow } from '../common/domain.exception';
 import { ClusterState } from '../infra/cluster-state';
-import { CONFIG, ControlPlaneConfig } from '../infra/config';
 
-/** REPAIR_APPS_CONCURRENCY bounds how many of a lost node's apps are repaired at once. */
-const REPAIR_APPS_CONCURRENCY = 4;
+/** Verdict is one liveness command for one node, with the metadata its events carry. */
+export interface NodeVerdict {
+  readonly nodeId: string;
+  readonly cmd: LivenessCommand;
+  readonly ctx: AppendContext;
+}
 
 /**
- * NodeRepair commits the failure detector's decisions: node verdicts on the node stream, replacements of a lost node's
+ * NodeRepair commits the failure detector's decisions: node verdicts on the node streams, replacements of lost nodes'
  * instances and the stop of a recovered node's stale ones. Each commit is plan-then-append at the expected versions of
  * every stream it touches (Omega-style), re-planned on conflict, and each decision is idempotent, so two detectors
- * racing, or one resuming another's work, never double a replacement.
+ * racing, or one resuming another's work, never double a replacement. A mass failure stays cheap: all of a sweep's
+ * verdicts are one transaction, and the replacements are one decision per app over every lost node, planned in the
+ * process's one scheduler queue and group-committed with whatever else it is placing.
  */
 @Injectable()
 export class NodeRepair {
-  private readonly rng: () => number;
-
   constructor(
     private readonly repo: AggregateRepository,
     private readonly store: PgEventStore,
     private readonly cluster: ClusterState,
-    @Inject(CONFIG) config: ControlPlaneConfig,
-  ) {
-    this.rng = seedrandom(`${config.schedulerSeed}-failure-detector`);
+    private readonly scheduler: AppScheduler,
+  ) {}
+
+  /**
+   * judge commits liveness verdicts, every node's in one transaction, decided on the cluster cache and checked against
+   * its versions (a conflict reloads the node and decides again); it returns the events written per node (none for a
+   * verdict that is already decided).
+   */
+  judge(verdicts: readonly NodeVerdict[]): Promise<Map<string, NodeEvent[]>> {
+    return this.repo.retrying(
+      async () => {
+        await this.cluster.refresh();
+        const written = new Map<string, NodeEvent[]>();
+        const commands: AppendCommand[] = [];
+        const applied: { streamId: string; version: number; events: NodeEvent[] }[] = [];
+        for (const v of verdicts) {
+          const streamId = streamIds.node(v.nodeId);
+          const { state, version } = this.cluster.get(streamId);
+          const events = [...orThrow(decideLiveness(v.cmd, state))];
+          if (events.length === 0) continue;
+          written.set(v.nodeId, events);
+          commands.push({ writes: [{ streamId, expectedVersion: version, events }], ctx: v.ctx });
+          applied.push({ streamId, version, events });
+        }
+        if (commands.length) await this.repo.appendAll(commands);
+        for (const a of applied) this.cluster.applyCommitted(a.streamId, a.version, a.events);
+        return written;
+      },
+      (conflict) => this.cluster.reload([conflict.streamId]),
+    );
   }
 
-  /** judge commits one liveness verdict on the node's stream; it returns the events written (none if already decided). */
-  judge(nodeId: string, cmd: LivenessCommand, ctx: AppendContext): Promise<NodeEvent[]> {
-    const streamId = streamIds.node(nodeId);
-    return this.repo.retrying(async () => {
-      const { state, version } = await this.repo.load(streamId, initialNodeState, evolveNode);
-      const events = [...orThrow(decideLiveness(cmd, state))];
-      await this.repo.append([{ streamId, expectedVersion: version, events }], ctx);
-      if (events.length) await this.cluster.reload([streamId]);
-      return events;
-    });
-  }
-
-  /** replaceLost marks every app's live instances on a lost node lost and places their replacements; it returns how many were placed. */
-  async replaceLost(nodeId: string, reason: string, ctx: AppendContext): Promise<number> {
-    const node = this.cluster.get(streamIds.node(nodeId)).state;
-    if (node.status !== 'registered') return 0;
-    const apps = new Set([...node.lostInstances].flatMap((id) => node.assignments.get(id)?.app ?? []));
-    let placed = 0;
-    // Apps are repaired concurrently (bounded); commits that collide on a node stream re-plan on fresh state.
-    const limit = pLimit(REPAIR_APPS_CONCURRENCY);
+  /**
+   * replaceLost marks every live instance on the lost nodes lost and places their replacements, one decision per app
+   * touched; it returns how many replacements were placed per lost node.
+   */
+  async replaceLost(lost: readonly LostNode[], ctx: AppendContext): Promise<Map<string, number>> {
+    const apps = new Set<string>();
+    for (const { nodeId } of lost) {
+      const node = this.cluster.get(streamIds.node(nodeId)).state;
+      if (node.status !== 'registered') continue;
+      for (const id of node.lostInstances) {
+        const a = node.assignments.get(id);
+        if (a) apps.add(a.app);
+      }
+    }
+    const placed = new Map<string, number>(lost.map((n) => [n.nodeId, 0]));
+    const cmd = { type: 'ReplaceLostInstances' as const, lost };
     await Promise.all(
-      [...apps].map((app) =>
-        limit(async () => {
-          const result = await this.commit(app, ctx, false, (state) =>
-            replaceLostInstances(state, { type: 'ReplaceLostInstances', nodeId, reason }, this.cluster.candidates(), { newInstanceId: randomUUID, rng: this.rng }),
-          );
-          placed += result.app.filter((e) => e.type === 'InstancePlaced').length;
-        }),
-      ),
+      [...apps].map(async (app) => {
+        const { events } = await this.scheduler.schedule(app, (state, nodes, opts) => replaceLostInstances(state, cmd, nodes, opts), ctx);
+        for (const e of events) {
+          if (e.type === 'InstanceLost' && e.data.replacedBy) placed.set(e.data.nodeId, (placed.get(e.data.nodeId) ?? 0) + 1);
+        }
+      }),
     );
     return placed;
   }
@@ -83,7 +105,7 @@ export class NodeRepair {
     let waiting = 0;
     for (const [app, candidates] of byApp) {
       let w = 0;
-      await this.commit(app, ctx, true, (state, running) => {
+      await this.commit(app, ctx, (state, running) => {
         const r = stopStaleInstances(state, app, candidates, running);
         w = r.waiting;
         return r;
@@ -93,11 +115,10 @@ export class NodeRepair {
     return waiting;
   }
 
-  /** commit loads an app and, if asked, its live instances' reported states, plans, and appends app and node streams atomically. */
+  /** commit loads an app and its live instances' reported states, plans, and appends app and node streams atomically. */
   private commit(
     app: string,
     ctx: AppendContext,
-    readRunning: boolean,
     plan: (state: AppState, running: ReadonlySet<string>) => ScheduleResult,
   ): Promise<ScheduleResult> {
     const appStream = streamIds.app(app);
@@ -105,7 +126,7 @@ export class NodeRepair {
       async () => {
         await this.cluster.refresh();
         const loaded = await this.repo.load(appStream, initialAppState, evolveApp);
-        const running = readRunning ? await this.runningLive(loaded.state) : new Set<string>();
+        const running = await this.runningLive(loaded.state);
         const result = plan(loaded.state, running);
         const writes: StreamWrite[] = [{ streamId: appStream, expectedVersion: loaded.version, events: result.app }];
         for (const [nodeId, events] of result.nodes) {

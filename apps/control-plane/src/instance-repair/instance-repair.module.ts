@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AggregateRepository } from '../common/aggregate-repository';
 import { INSTANCE_REPAIR_CONFIG, loadInstanceRepairConfig } from './instance-repair.config';
 import { InstanceRepair } from './instance-repair';
 import { InstanceRepairLoop } from './instance-repair.service';
@@ -9,7 +8,6 @@ import { RepairCandidates } from './repair-candidates';
 @Module({
   providers: [
     { provide: INSTANCE_REPAIR_CONFIG, useFactory: () => loadInstanceRepairConfig() },
-    AggregateRepository,
     RepairCandidates,
     InstanceRepair,
     InstanceRepairLoop,

@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AggregateRepository } from '../common/aggregate-repository';
-import { AppScheduler } from '../apps/app-scheduler.service';
 import { PromoteAppHandler } from './promote-app/promote-app.handler';
 import { RollbackAppHandler } from './rollback-app/rollback-app.handler';
 import { loadRolloutConfig, ROLLOUT_CONFIG } from './rollout.config';
@@ -13,8 +11,6 @@ import { UpdateAppHandler } from './update-app/update-app.handler';
 @Module({
   providers: [
     { provide: ROLLOUT_CONFIG, useFactory: () => loadRolloutConfig() },
-    AggregateRepository,
-    AppScheduler,
     RolloutStep,
     RolloutLoop,
     RolloutResolver,

@@ -36,7 +36,7 @@ function decider(nodes: NodeCandidate[]) {
   return { d, last };
 }
 
-const cmd: ReplaceLostInstances = { type: 'ReplaceLostInstances', nodeId: 'n1', reason: REASON };
+const cmd: ReplaceLostInstances = { type: 'ReplaceLostInstances', lost: [{ nodeId: 'n1', reason: REASON }] };
 const lostNode = candidate('n1', { status: 'lost', allocated: { cpuMillis: 2000, memoryMiB: 2048, diskMiB: 0 }, usedPorts: new Set([20001, 20002]) });
 
 describe('replaceLostInstances', () => {
@@ -64,6 +64,22 @@ describe('replaceLostInstances', () => {
     spec(d).given([deployed(1), placed(3, 'n2')]).when(cmd).then([]);
     spec(d).given([deployed(1), placed(1, 'n1'), lostEvent(1, NEW1), placedNew(NEW1, 'n2', 20000)]).when(cmd).then([]);
     spec(d).given([]).when(cmd).then([]);
+  });
+
+  it('replaces the instances of several lost nodes in one decision, each InstanceLost naming its own node and reason', () => {
+    const lost2 = candidate('n3', { status: 'lost', allocated: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 }, usedPorts: new Set([20003]) });
+    const { d, last } = decider([lostNode, lost2, candidate('n2')]);
+    const both: ReplaceLostInstances = { type: 'ReplaceLostInstances', lost: [{ nodeId: 'n1', reason: REASON }, { nodeId: 'n3', reason: 'gone' }] };
+    spec(d)
+      .given([deployed(3), placed(1, 'n1'), placed(2, 'n2'), placed(3, 'n3')])
+      .when(both)
+      .then([
+        lostEvent(1, NEW1),
+        makeEvent('InstanceLost', { app: 'web', instanceId: uuid(3), nodeId: 'n3', reason: 'node n3 lost: gone', replacedBy: NEW2 }),
+        placedNew(NEW1, 'n2', 20000),
+        placedNew(NEW2, 'n2', 20001),
+      ]);
+    expect([...last.nodes.keys()]).toEqual(['n2']);
   });
 
   it('takes the lost instance out of the live set when folded', () => {
