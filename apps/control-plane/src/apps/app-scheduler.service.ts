@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { AppState, checkPlaceable, Decision, evolveApp, initialAppState, NodeCandidate, scheduleApp, ScheduleOptions, ScheduleResult } from '@mammoth/domain';
+import { AppState, checkPlaceable, Decision, evolveApp, foldApp, initialAppState, NodeCandidate, scheduleApp, ScheduleOptions, ScheduleResult } from '@mammoth/domain';
 import { AppEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendContext, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository, Loaded } from '../common/aggregate-repository';
@@ -125,7 +125,7 @@ export class AppScheduler {
       await this.repo.retrying(
         async () => {
           const appStreams = open.map((c) => streamIds.app(c.name));
-          const [, apps] = await Promise.all([this.cluster.refresh(), this.repo.loadMany(appStreams, initialAppState, evolveApp)]);
+          const [, apps] = await Promise.all([this.cluster.refresh(), this.repo.loadMany(appStreams, initialAppState, foldApp)]);
           const view = new PlanView(this.cluster);
           const planned: Planned[] = [];
           for (const cmd of open) {
@@ -162,6 +162,6 @@ export class AppScheduler {
       writes.push({ streamId, expectedVersion: view.version(streamId), events });
       view.apply(streamId, events);
     }
-    return { cmd, writes, done: { state: result.app.reduce(evolveApp, loaded.state), events: result.app } };
+    return { cmd, writes, done: { state: foldApp(loaded.state, result.app), events: result.app } };
   }
 }

@@ -10,22 +10,31 @@ export interface Loaded<S> {
   readonly version: number;
 }
 
+/** Fold folds a stream's events into an aggregate's state, all at once (foldApp), or one by one with `reducing(evolve)`. */
+export type Fold<S, E> = (state: S, events: readonly E[]) => S;
+
+/** reducing makes a Fold of an aggregate's one-event evolve. */
+export const reducing =
+  <S, E>(evolve: (s: S, e: E) => S): Fold<S, E> =>
+  (state, events) =>
+    events.reduce(evolve, state);
+
 /** AggregateRepository loads streams by folding them and retries a command on optimistic-concurrency conflicts. */
 @Injectable()
 export class AggregateRepository {
   constructor(private readonly store: PgEventStore) {}
 
-  /** load folds a stream with an aggregate's evolve. */
-  async load<S, E extends MammothEvent>(streamId: string, initial: () => S, evolve: (s: S, e: E) => S): Promise<Loaded<S>> {
+  /** load folds a stream into an aggregate's state. */
+  async load<S, E extends MammothEvent>(streamId: string, initial: () => S, fold: Fold<S, E>): Promise<Loaded<S>> {
     const s = await this.store.readStream(streamId);
-    return { state: s.events.reduce((st, e) => evolve(st, e.event as E), initial()), version: s.version };
+    return { state: fold(initial(), s.events.map((e) => e.event as E)), version: s.version };
   }
 
   /** loadMany folds several streams of one aggregate type with one read, keyed by stream id. */
-  async loadMany<S, E extends MammothEvent>(streamIds: string[], initial: () => S, evolve: (s: S, e: E) => S): Promise<Map<string, Loaded<S>>> {
+  async loadMany<S, E extends MammothEvent>(streamIds: string[], initial: () => S, fold: Fold<S, E>): Promise<Map<string, Loaded<S>>> {
     const loaded = await this.store.readStreams(streamIds);
     const out = new Map<string, Loaded<S>>();
-    for (const [id, s] of loaded) out.set(id, { state: s.events.reduce((st, e) => evolve(st, e.event as E), initial()), version: s.version });
+    for (const [id, s] of loaded) out.set(id, { state: fold(initial(), s.events.map((e) => e.event as E)), version: s.version });
     return out;
   }
 

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AppState, decideLiveness, evolveApp, evolveInstance, initialAppState, initialInstanceState,
-  LivenessCommand, LostNode, replaceLostInstances, ScheduleResult, StaleCandidate, stopStaleInstances,
-} from '@mammoth/domain';
+import { AppState, decideLiveness, evolveInstance, foldApp, initialAppState, initialInstanceState, LivenessCommand, LostNode, replaceLostInstances, ScheduleResult, StaleCandidate, stopStaleInstances } from '@mammoth/domain';
 import { InstanceEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendCommand, AppendContext, PgEventStore, StreamWrite } from '@mammoth/event-store';
 import { AppScheduler } from '../apps/app-scheduler.service';
@@ -125,7 +122,7 @@ export class NodeRepair {
     return this.repo.retrying(
       async () => {
         await this.cluster.refresh();
-        const loaded = await this.repo.load(appStream, initialAppState, evolveApp);
+        const loaded = await this.repo.load(appStream, initialAppState, foldApp);
         const running = await this.runningLive(loaded.state);
         const result = plan(loaded.state, running);
         const writes: StreamWrite[] = [{ streamId: appStream, expectedVersion: loaded.version, events: result.app }];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { evolveApp, evolveInstance, initialAppState, initialInstanceState, repairOf, replaceInstance } from '@mammoth/domain';
+import { evolveInstance, foldApp, initialAppState, initialInstanceState, repairOf, replaceInstance } from '@mammoth/domain';
 import { AppEvent, InstanceEvent, streamIds } from '@mammoth/events';
 import { PgEventStore, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository } from '../common/aggregate-repository';
@@ -42,7 +42,7 @@ export class InstanceRepair {
         if (!first) return { events: [], retired: false };
         const instance = stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
         const appStream = streamIds.app(first.data.app);
-        const app = await this.repo.load(appStream, initialAppState, evolveApp);
+        const app = await this.repo.load(appStream, initialAppState, foldApp);
         const retired = app.state.status === 'none' || !app.state.live.has(instanceId);
         const cmd = repairOf(app.state, instanceId, instance);
         if (!cmd) return { events: [], retired };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { AppState, evolveApp, evolveInstance, Health, initialAppState, initialInstanceState, planRollout } from '@mammoth/domain';
+import { AppState, evolveInstance, foldApp, Health, initialAppState, initialInstanceState, planRollout } from '@mammoth/domain';
 import { AppEvent, InstanceEvent, streamIds } from '@mammoth/events';
 import { PgEventStore, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository } from '../common/aggregate-repository';
@@ -37,7 +37,7 @@ export class RolloutStep {
     return this.repo.retrying(
       async () => {
         const appStream = streamIds.app(app);
-        const loaded = await this.repo.load(appStream, initialAppState, evolveApp);
+        const loaded = await this.repo.load(appStream, initialAppState, foldApp);
         const state = loaded.state;
         if (state.status !== 'active' || !state.rollout) return { events: [], rolling: false };
         const health = await this.healthOf(state);
@@ -55,7 +55,7 @@ export class RolloutStep {
           writes.push({ streamId, expectedVersion: this.cluster.get(streamId).version, events });
         }
         await this.repo.append(writes, { correlationId: randomUUID(), causationId: null, actor: ROLLOUT_ACTOR, timestamp: new Date().toISOString() });
-        const after = plan.app.reduce(evolveApp, state);
+        const after = foldApp(state, plan.app);
         return { events: plan.app, rolling: after.status === 'active' && after.rollout !== null };
       },
       async (conflict) => {

@@ -1,6 +1,6 @@
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { evolveApp, initialAppState } from '@mammoth/domain';
+import { foldApp, initialAppState } from '@mammoth/domain';
 import { streamIds } from '@mammoth/events';
 import { newContext } from '../common/command-context';
 import { AggregateRepository } from '../common/aggregate-repository';
@@ -35,7 +35,7 @@ export class RolloutResolver {
   @ResolveField(() => RolloutModel, { nullable: true })
   async rollout(@Parent() app: AppModel): Promise<RolloutModel | null> {
     if (app.rollout !== undefined) return app.rollout;
-    const { state } = await this.repo.load(streamIds.app(app.name), initialAppState, evolveApp);
+    const { state } = await this.repo.load(streamIds.app(app.name), initialAppState, foldApp);
     return rolloutModel(state);
   }
 }

@@ -1,6 +1,6 @@
 import { AppEvent, makeEvent } from '@mammoth/events';
 import { NodeCandidate } from '../scheduler/types';
-import { AppState, evolveApp, LiveInstance } from './app';
+import { AppState, foldApp, LiveInstance } from './app';
 import { ScheduleOptions, ScheduleResult, scheduleApp } from './schedule';
 
 /** LostNode is one lost node and why it was declared lost. */
@@ -29,7 +29,7 @@ export function replaceLostInstances(state: AppState, cmd: ReplaceLostInstances,
   const lost = [...state.live.values()].filter((i) => reasons.has(i.nodeId));
   if (lost.length === 0) return { app: [], nodes: new Map() };
   const marks = (replacements: readonly (string | null)[]) => lost.map((i, k) => lostEvent(state.spec.name, i, reasons.get(i.nodeId)!, replacements[k] ?? null));
-  const without = marks([]).reduce(evolveApp, state);
+  const without = foldApp(state, marks([]));
   const plan = scheduleApp(without, nodes, opts);
   const placed = plan.app.flatMap((e) => (e.type === 'InstancePlaced' ? [e.data.instanceId] : []));
   return { app: [...marks(placed), ...plan.app], nodes: plan.nodes };

@@ -1,7 +1,7 @@
 import { AppEvent, makeEvent } from '@mammoth/events';
 import { place } from '../scheduler/place';
 import { NodeCandidate } from '../scheduler/types';
-import { AppState, evolveApp, LiveInstance } from './app';
+import { AppState, foldApp, LiveInstance } from './app';
 import { push, ScheduleOptions, ScheduleResult, scheduleApp } from './schedule';
 
 /** Health is what the caller knows of an instance: healthy (or running without a health check), unhealthy, or unknown. */
@@ -55,7 +55,7 @@ export function planRollout(state: AppState, healthOf: (instanceId: string) => H
   // 2. Finished: nothing old left and no canary waiting.
   if (old.length === 0 && !rollout.canary) {
     result.app.push(makeEvent('AppUpdateCompleted', { name: app, version: target }));
-    const done = result.app.reduce(evolveApp, state);
+    const done = foldApp(state, result.app);
     const steady = scheduleApp(done, nodes, opts);
     result.app.push(...steady.app);
     for (const [nodeId, events] of steady.nodes) for (const e of events) push(result.nodes, nodeId, e);

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppState, decideApp, DEFAULT_STRATEGY, DomainError, evolvePackage, initialPackageState } from '@mammoth/domain';
 import { Constraint, HealthCheck, PackageRef, Strategy, streamIds } from '@mammoth/events';
-import { AggregateRepository } from '../../common/aggregate-repository';
+import { AggregateRepository, reducing } from '../../common/aggregate-repository';
 import { DomainException } from '../../common/domain.exception';
 import { AppScheduler } from '../app-scheduler.service';
 import { DeployAppCommand } from './deploy-app.command';
@@ -34,7 +34,7 @@ export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
 
 /** resolvePackage pins a package name and version (the latest upload when null) to its PackageRef, or fails naming the field. */
 export async function resolvePackage(repo: AggregateRepository, name: string, version: string | null): Promise<PackageRef> {
-  const { state } = await repo.load(streamIds.package(name), initialPackageState, evolvePackage);
+  const { state } = await repo.load(streamIds.package(name), initialPackageState, reducing(evolvePackage));
   if (state.versions.size === 0) throw new DomainException(new DomainError('NOT_FOUND', `package: no package named ${name}; upload it first`, 'package'));
   const v = version ?? state.latest!;
   const found = state.versions.get(v);

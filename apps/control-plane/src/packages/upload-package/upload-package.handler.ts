@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { decidePackage, DomainError, evolvePackage, initialPackageState } from '@mammoth/domain';
 import { streamIds } from '@mammoth/events';
-import { AggregateRepository } from '../../common/aggregate-repository';
+import { AggregateRepository, reducing } from '../../common/aggregate-repository';
 import { DomainException, orThrow } from '../../common/domain.exception';
 import { BlobStore } from '../blob-store';
 import { inspectImageTarball, InvalidImageError } from './image-tarball';
@@ -30,7 +30,7 @@ export class UploadPackageHandler implements ICommandHandler<UploadPackageComman
       if (!pkgVersion) throw new DomainException(DomainError.invalid('version', 'is required when the image has no tag'));
       const streamId = streamIds.package(pkgName);
       const result = await this.repo.retrying(async () => {
-        const { state, version: v } = await this.repo.load(streamId, initialPackageState, evolvePackage);
+        const { state, version: v } = await this.repo.load(streamId, initialPackageState, reducing(evolvePackage));
         const events = orThrow(
           decidePackage(
             { type: 'UploadPackage', name: pkgName, version: pkgVersion, digest: facts.digest, format: 'image', sizeBytes: facts.sizeBytes, imageRef: facts.imageId },
