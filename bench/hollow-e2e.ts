@@ -8,6 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
@@ -58,6 +59,14 @@ function cpuOf(command: RegExp): number {
     }
   }
   return ticks / 100;
+}
+
+/** machineTicks reads the machine's busy and total CPU time (/proc/stat, all cores), to tell whether the machine is saturated. */
+function machineTicks(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + f[4];
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
 async function main(): Promise<void> {
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
     const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
     if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
 
+    const machine0 = machineTicks();
     const cpu0 = { ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage().cpuSeconds])), postgres: cpuOf(/^postgres$/), kafka: cpuOf(/^java$/) };
     const limit = pLimit(inFlight);
     const mutationMs: number[] = [];
@@ -165,10 +175,15 @@ async function main(): Promise<void> {
     await deploys;
     if (failure) throw failure;
     const usage = Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage()]));
+    const machine1 = machineTicks();
+    const cores = os.cpus().length;
+    const machineBusyCores = +(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cores).toFixed(2);
     const cpuDuring = {
       ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, +(usage[k].cpuSeconds - (cpu0 as Record<string, number>)[k]).toFixed(1)])),
       postgresAllDatabases: +(cpuOf(/^postgres$/) - cpu0.postgres).toFixed(1),
       kafka: +(cpuOf(/^java$/) - cpu0.kafka).toFixed(1),
+      machineBusyCores,
+      machineCores: cores,
     };
 
     const lat = await db.query<{ ms: number }>(

@@ -7,7 +7,8 @@
  * lost instance, the time from the kill to its replacement's InstanceRunning (InstanceLost.replacedBy, event metadata
  * timestamps), and per victim node the time from the kill to its NodeLost.
  * Usage: node dist/bench/node-loss.js [nodes=5000] [kill=50] [apps=100] [instancesPerApp=500]
- * Env: HEARTBEAT_INTERVAL_MS (500), NODE_LOST_AFTER_MS (2000), BENCH_WINDOW_S (steady-state window, 20), BENCH_PORT.
+ * Env: HEARTBEAT_INTERVAL_MS (500), NODE_LOST_AFTER_MS (2000), BENCH_WINDOW_S (steady-state window, 20), BENCH_PORT,
+ * BENCH_PROFILE=control-plane (writes a --cpu-prof of the control plane to .run/bench-prof/).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -78,6 +79,10 @@ async function main(): Promise<void> {
       'control-plane', 'control-plane/src/main.js',
       { ...common, PORT: String(PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp'), FAILURE_DETECTOR: 'on', NODE_LOST_AFTER_MS: lostAfterMs },
       join(runDir, 'control-plane.log'),
+      [],
+      (process.env.BENCH_PROFILE ?? '').split(',').includes('control-plane')
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.run', 'bench-prof')}`, `--cpu-prof-name=node-loss-control-plane-${stamp}.cpuprofile`]
+        : [],
     ),
     projector: new BenchProcess('projector', 'projector/src/main.js', common, join(runDir, 'projector.log')),
     big: new BenchProcess('node-daemon-big', 'node-daemon/src/main.js', daemonEnv('hollow'), join(runDir, 'node-daemon-big.log'), ['--driver', 'sim', '--count', String(nodes - kill)]),

@@ -233,16 +233,23 @@ export class PgEventStore {
   }
 
   /** readStreams loads many streams at once, keyed by stream id. */
-  async readStreams(streamIds: string[]): Promise<Map<string, LoadedStream>> {
-    const out = new Map<string, LoadedStream>(streamIds.map((id) => [id, { streamId: id, version: 0, events: [] }]));
-    if (streamIds.length === 0) return out;
+  readStreams(streamIds: string[]): Promise<Map<string, LoadedStream>> {
+    return this.readStreamsAfter(new Map(streamIds.map((id) => [id, 0])));
+  }
+
+  /**
+   * readStreamsAfter loads, for each stream, only the events after the version the caller already holds (0: all of them),
+   * keyed by stream id; a stream with nothing new has no events and its given version.
+   */
+  async readStreamsAfter(after: ReadonlyMap<string, number>): Promise<Map<string, LoadedStream>> {
+    const out = new Map<string, LoadedStream>([...after].map(([id, version]) => [id, { streamId: id, version, events: [] }]));
+    if (after.size === 0) return out;
     const r = await this.pool.query<EventRow>(
-      // One index lookup per stream (OFFSET 0 keeps it a nested loop; a plain `= ANY` of many ids makes the planner scan the whole, ever-growing log).
       `SELECT e.position, e.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata
-         FROM unnest($1::text[]) AS s(id)
-         CROSS JOIN LATERAL (SELECT * FROM events WHERE stream_id = s.id OFFSET 0) e
+         FROM unnest($1::text[], $2::int[]) AS s(id, after)
+         CROSS JOIN LATERAL (SELECT * FROM events WHERE stream_id = s.id AND stream_version > s.after OFFSET 0) e
         ORDER BY e.stream_id, e.stream_version`,
-      [streamIds],
+      [[...after.keys()], [...after.values()]],
     );
     for (const row of r.rows) {
       const s = out.get(row.stream_id)!;

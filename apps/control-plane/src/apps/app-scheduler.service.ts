@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { AppState, checkPlaceable, Decision, evolveApp, foldApp, initialAppState, NodeCandidate, scheduleApp, ScheduleOptions, ScheduleResult } from '@mammoth/domain';
+import { AppState, checkPlaceable, Decision, evolveApp, foldApp, NodeCandidate, scheduleApp, ScheduleOptions, ScheduleResult } from '@mammoth/domain';
 import { AppEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendContext, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository, Loaded } from '../common/aggregate-repository';
 import { orThrow, DomainException } from '../common/domain.exception';
 import { ClusterState } from '../infra/cluster-state';
 import { CONFIG, ControlPlaneConfig } from '../infra/config';
+import { AppStates } from './app-states';
 import { PlanView } from './plan-view';
 
 /**
@@ -34,12 +35,13 @@ interface Queued {
 /** Planned is a command's writes and what it leads to. */
 interface Planned {
   readonly cmd: Queued;
+  readonly loaded: Loaded<AppState>;
   readonly writes: StreamWrite[];
   readonly done: Scheduled;
 }
 
-/** MAX_GROUP caps the commands planned and committed together. */
-const MAX_GROUP = 16;
+/** MAX_GROUP caps the commands planned and committed together (a mass failure repairs up to this many apps per transaction). */
+const MAX_GROUP = 64;
 
 /**
  * AppScheduler runs an app command and converges the app in the same atomic append (Omega-style optimistic commit).
@@ -51,6 +53,7 @@ const MAX_GROUP = 16;
 @Injectable()
 export class AppScheduler {
   private readonly rng: () => number;
+  private readonly apps: AppStates;
   private queue: Queued[] = [];
   private draining = false;
 
@@ -60,6 +63,7 @@ export class AppScheduler {
     @Inject(CONFIG) config: ControlPlaneConfig,
   ) {
     this.rng = seedrandom(config.schedulerSeed);
+    this.apps = new AppStates(repo.store);
   }
 
   /**
@@ -125,7 +129,7 @@ export class AppScheduler {
       await this.repo.retrying(
         async () => {
           const appStreams = open.map((c) => streamIds.app(c.name));
-          const [, apps] = await Promise.all([this.cluster.refresh(), this.repo.loadMany(appStreams, initialAppState, foldApp)]);
+          const [, apps] = await Promise.all([this.cluster.refresh(), this.apps.load(appStreams)]);
           const view = new PlanView(this.cluster);
           const planned: Planned[] = [];
           for (const cmd of open) {
@@ -140,6 +144,7 @@ export class AppScheduler {
           await this.repo.appendAll(planned.map((p) => ({ writes: p.writes, ctx: p.cmd.ctx })));
           for (const p of planned) {
             for (const w of p.writes.slice(1)) this.cluster.applyCommitted(w.streamId, w.expectedVersion as number, w.events as NodeEvent[]);
+            this.apps.committed(p.writes[0].streamId, p.loaded, p.done.events, p.done.state);
             p.cmd.resolve(p.done);
           }
           open = [];
@@ -162,6 +167,6 @@ export class AppScheduler {
       writes.push({ streamId, expectedVersion: view.version(streamId), events });
       view.apply(streamId, events);
     }
-    return { cmd, writes, done: { state: foldApp(loaded.state, result.app), events: result.app } };
+    return { cmd, loaded, writes, done: { state: foldApp(loaded.state, result.app), events: result.app } };
   }
 }

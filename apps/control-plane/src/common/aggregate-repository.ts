@@ -22,7 +22,7 @@ export const reducing =
 /** AggregateRepository loads streams by folding them and retries a command on optimistic-concurrency conflicts. */
 @Injectable()
 export class AggregateRepository {
-  constructor(private readonly store: PgEventStore) {}
+  constructor(readonly store: PgEventStore) {}
 
   /** load folds a stream into an aggregate's state. */
   async load<S, E extends MammothEvent>(streamId: string, initial: () => S, fold: Fold<S, E>): Promise<Loaded<S>> {
