@@ -272,6 +272,52 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
       if (nodes.nodes.some((n) => n.id === nodeB)) throw new Error('removed node still listed');
     }, 30000, 250);
   });
+
+  it('a node removed while its daemon was frozen (a long partition) comes back by itself: it registers again and stops its released copies', async () => {
+    const q = (sql: string, params: unknown[] = []) => cluster.pool.query(sql, params).then((r) => r.rows);
+    const stream = `node-${nodeB}`;
+    const nodeStatus = async () => (await gqlAt<{ nodes: { id: string; status: string }[] }>(18485, '{ nodes { id status } }')).nodes.find((n) => n.id === nodeB)?.status;
+    // The control plane killed in the failover test comes back (as a standby); node b's daemon starts afresh.
+    cluster.controlPlane.start();
+    await eventually(() => cluster.gql('{ apps { name } }'), 60000, 250);
+    daemonB = cluster.newDaemonFor(nodeB, { from: 32125, to: 32149 }).start();
+    await eventually(async () => {
+      if ((await nodeStatus()) !== 'ready') throw new Error('node b not back');
+    }, 60000, 250);
+    await scale('w', 6);
+    const onB = (await running('w', 6)).filter((i) => i.nodeId === nodeB);
+    expect(onB.length).toBeGreaterThan(0);
+
+    const removals = async () => (await q(`SELECT count(*)::int AS n FROM events WHERE type = 'NodeRemoved' AND stream_id = $1`, [stream]))[0].n as number;
+    const removedBefore = await removals();
+    daemonB.signal('SIGSTOP');
+    try {
+      await eventually(async () => {
+        if ((await removals()) !== removedBefore + 1) throw new Error('not removed yet');
+      }, LOST_AFTER_MS + GC_AFTER_MS + 20000, 500);
+      await running('w', 6, cluster.nodeId);
+    } finally {
+      daemonB.signal('SIGCONT');
+    }
+    // Thawed, the daemon learns it was removed, registers again, and stops the copies that were replaced long ago.
+    const [again] = await eventually(async () => {
+      const rows = await q(
+        `SELECT metadata FROM events WHERE type = 'NodeRegistered' AND stream_id = $1 AND position > (SELECT max(position) FROM events WHERE type = 'NodeRemoved' AND stream_id = $1)`,
+        [stream],
+      );
+      if (!rows.length) throw new Error('not registered again yet');
+      return rows;
+    }, 60000, 250);
+    expect(again.metadata.actor).toBe(`node:${nodeB}`);
+    await eventually(async () => {
+      if ((await nodeStatus()) !== 'ready') throw new Error('node b not listed ready');
+    }, 30000, 250);
+    await eventually(async () => {
+      const left = (await cluster.containers(nodeB)).filter((c) => c.app === 'w' && c.state === 'running');
+      if (left.length) throw new Error(`${left.length} released container(s) still running on node b`);
+    }, 60000, 250);
+    expect((await running('w', 6)).every((i) => i.nodeId === cluster.nodeId)).toBe(true);
+  });
 });
 
 /** gqlAt posts a GraphQL operation to the control plane on `port`. */

@@ -28,6 +28,11 @@ export class MammothProcess {
     return this;
   }
 
+  /** signal sends a signal (SIGSTOP freezes the process as a partition would, SIGCONT thaws it). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   /** kill9 ends the process the hard way, as a crash would. */
   async kill9(): Promise<void> {
     await this.stop('SIGKILL');

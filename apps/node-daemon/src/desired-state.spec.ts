@@ -39,6 +39,30 @@ const ids = (d: DesiredState) => (d.assignments() ? [...d.assignments()!.keys()]
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('DesiredState', () => {
+  it('empties the desired set and asks to register again once when the stream removes the node; a new registration counts it again', async () => {
+    const unregistered = jest.fn();
+    const d = new DesiredState(info, new FakeSource({ version: 2, assignments: [assignment(1), assignment(2)] }), undefined, unregistered);
+    await d.resync();
+    d.receive(at(3, makeEvent('NodeLost', { nodeId: 'n1', at: '2026-11-22T10:00:00.000Z', lastSeen: null, reason: 'silent' })));
+    expect([d.registered(), unregistered.mock.calls.length]).toEqual([true, 0]);
+    const released = [1, 2].map((n) => ({ instanceId: uuid(n), app: 'web' }));
+    d.receive(at(4, makeEvent('NodeRemoved', { nodeId: 'n1', reason: 'lost for 60 s', released })));
+    d.receive(at(4, makeEvent('NodeRemoved', { nodeId: 'n1', reason: 'lost for 60 s', released })));
+    expect([ids(d), d.registered(), unregistered.mock.calls.length]).toEqual([[], false, 1]);
+    d.receive(at(5, makeEvent('NodeRegistered', info)));
+    expect([ids(d), d.registered()]).toEqual([[], true]);
+  });
+
+  it('asks to register again when a snapshot says the control plane does not count the node', async () => {
+    const unregistered = jest.fn();
+    const source = new FakeSource({ version: 2, assignments: [assignment(1)] });
+    const d = new DesiredState(info, source, undefined, unregistered);
+    await d.resync();
+    source.snapshot = { version: 4, registered: false, assignments: [] };
+    await d.resync();
+    expect([ids(d), d.registered(), unregistered.mock.calls.length]).toEqual([[], false, 1]);
+  });
+
   it('is unknown (null) until the first snapshot, buffering events meanwhile', async () => {
     const source = new FakeSource({ version: 2, assignments: [assignment(1)] });
     const d = new DesiredState(info, source);

@@ -5,6 +5,8 @@ import { NodeEvent } from '@mammoth/events';
 /** NodeSnapshot is the node's assignments as of one version of its stream. */
 export interface NodeSnapshot {
   readonly version: number;
+  /** registered is false when the control plane does not count the node (removed after being lost too long, or unknown). */
+  readonly registered?: boolean;
   readonly assignments: readonly Assignment[];
 }
 
@@ -31,6 +33,8 @@ function stateOf(info: NodeInfo, assignments: readonly Assignment[]): NodeState 
  * DesiredState is the fold of this node's stream: a snapshot, then live events applied in exact version order.
  * Events at or below the version are duplicates and ignored; an event past a gap is held and a fresh snapshot fetched.
  * Until the first snapshot arrives it buffers events and `assignments()` is null, so nobody reconciles against nothing.
+ * When the stream says the node is no longer registered (the control plane removed it after it was lost for too long,
+ * for example across a long partition), the desired set is empty and `onUnregistered` asks the daemon to register again.
  */
 export class DesiredState {
   private state: NodeState | null = null;
@@ -43,7 +47,13 @@ export class DesiredState {
     private readonly info: NodeInfo,
     private readonly source: SnapshotSource,
     private readonly onChange: (assignments: ReadonlyMap<string, Assignment>) => void = () => undefined,
+    private readonly onUnregistered: () => void = () => undefined,
   ) {}
+
+  /** registered says whether, as far as the stream goes, the control plane counts this node (true before the first snapshot). */
+  registered(): boolean {
+    return this.state === null || (this.state.status === 'registered' && this.state.condition !== 'removed');
+  }
 
   /** assignments is the desired set by instance id, or null before the first snapshot. */
   assignments(): ReadonlyMap<string, Assignment> | null {
@@ -87,13 +97,15 @@ export class DesiredState {
   private adopt(snapshot: NodeSnapshot): void {
     if (snapshot.version < this.version) return;
     const before = this.assignments();
-    this.state = stateOf(this.info, snapshot.assignments);
+    const wasRegistered = this.registered();
+    const fresh = stateOf(this.info, snapshot.assignments);
+    this.state = snapshot.registered === false && fresh.status === 'registered' ? { ...fresh, condition: 'removed' } : fresh;
     this.version = snapshot.version;
-    this.drain(before);
+    this.drain(before, wasRegistered);
   }
 
   /** drain applies held events that follow the version without a gap and drops those already covered. */
-  private drain(before = this.assignments()): void {
+  private drain(before = this.assignments(), wasRegistered = this.registered()): void {
     for (const v of this.pending.keys()) if (v <= this.version) this.pending.delete(v);
     for (let next = this.pending.get(this.version + 1); next; next = this.pending.get(this.version + 1)) {
       this.pending.delete(this.version + 1);
@@ -102,5 +114,6 @@ export class DesiredState {
     }
     const after = this.assignments();
     if (after && !isDeepStrictEqual(before, after)) this.onChange(after);
+    if (wasRegistered && !this.registered()) this.onUnregistered();
   }
 }

@@ -54,6 +54,7 @@ export class NodeAgent {
   private subscription: Subscription | null = null;
   private unwatch: () => void = () => undefined;
   private running: Promise<void> | null = null;
+  private registering: Promise<void> | null = null;
 
   constructor(private readonly deps: NodeAgentDeps) {
     const { config, runtime, controlPlane, bus, topics, log } = deps;
@@ -63,7 +64,12 @@ export class NodeAgent {
       isRefused,
       (r, err) => log(`control plane refused report ${r.state} of instance ${r.instanceId}, dropping it: ${(err as Error).message}`),
     );
-    this.desired = new DesiredState(nodeInfoOf(config), controlPlane, () => void this.loop.trigger());
+    this.desired = new DesiredState(
+      nodeInfoOf(config),
+      controlPlane,
+      () => void this.loop.trigger(),
+      () => void this.registerAgain(),
+    );
     this.loop = new ReconcileLoop({ nodeId: config.nodeId, runtime, reports: this.reports, desired: () => this.desired.assignments(), log });
     this.heartbeat = new Heartbeater({ bus, topic: topics.heartbeats(), nodeId: config.nodeId, intervalMs: config.heartbeatIntervalMs, log });
   }
@@ -87,13 +93,9 @@ export class NodeAgent {
   }
 
   private async run(): Promise<void> {
-    const { config, controlPlane, log } = this.deps;
+    const { config, log } = this.deps;
     const signal = this.abort.signal;
-    await retryUntilDone(() => controlPlane.registerNode(nodeInfoOf(config)), {
-      signal,
-      fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
-      onError: (err, ms) => log(`cannot register with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
-    });
+    await this.register();
     if (signal.aborted) return;
     log(`registered node ${config.nodeId} (${config.cpus} cpus, ${config.memoryMiB} MiB, ports ${config.portRange.from}-${config.portRange.to})`);
     this.heartbeat.start();
@@ -112,6 +114,35 @@ export class NodeAgent {
     this.every(config.reconcileIntervalMs, () => this.loop.trigger());
     this.every(config.resyncIntervalMs, () => this.resync());
     this.timers.push(setTimeout(() => void this.resync(), EARLY_RESYNC_MS));
+  }
+
+  /** register registers this machine, retrying until the control plane answers. */
+  private async register(): Promise<void> {
+    const { config, controlPlane, log } = this.deps;
+    await retryUntilDone(() => controlPlane.registerNode(nodeInfoOf(config)), {
+      signal: this.abort.signal,
+      fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
+      onError: (err, ms) => log(`cannot register with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
+    });
+  }
+
+  /**
+   * registerAgain answers the control plane removing this node while it still runs (lost for longer than the clean-up
+   * time, e.g. across a long partition): its instances were replaced and released, so the reconcile loop stops them, and
+   * the node registers again as a fresh, empty machine instead of staying outside the cluster until someone restarts it.
+   */
+  private registerAgain(): Promise<void> {
+    if (this.abort.signal.aborted) return Promise.resolve();
+    this.registering ??= (async () => {
+      this.deps.log(`node ${this.deps.config.nodeId} is no longer registered with the control plane (removed); registering again`);
+      try {
+        await this.register();
+        await this.resync();
+      } finally {
+        this.registering = null;
+      }
+    })();
+    return this.registering;
   }
 
   /** subscribe follows the node topic, retrying in the background until Kafka answers; a late subscription resyncs. */

@@ -48,5 +48,7 @@ export class AssignmentModel {
 export class NodeAssignmentsModel {
   @Field() nodeId: string;
   @Field(() => Int) version: number;
+  @Field({ description: 'false when the node is not registered (never was, or removed after being lost too long): its daemon must register again.' })
+  registered: boolean;
   @Field(() => [AssignmentModel]) assignments: AssignmentModel[];
 }

@@ -106,6 +106,7 @@ function toAssignmentsModel(nodeId: string, s: LoadedStream): NodeAssignmentsMod
   return {
     nodeId,
     version: s.version,
+    registered: state.status === 'registered' && state.condition !== 'removed',
     assignments: assignments.map((a) => ({
       instanceId: a.instanceId,
       app: a.app,

@@ -40,7 +40,7 @@ interface WireAssignment {
 const REGISTER = `mutation Register($input: RegisterNodeInput!) { registerNode(input: $input) { id } }`;
 const REPORT = `mutation Report($reports: [InstanceReportInput!]!) { reportInstances(reports: $reports) }`;
 /** ASSIGNMENT_FIELDS are the fields of one node's desired state, as both snapshot queries return it. */
-const ASSIGNMENT_FIELDS = `nodeId version
+const ASSIGNMENT_FIELDS = `nodeId version registered
     assignments { instanceId app port cpuMillis memoryMiB diskMiB env { name value } package { name version digest imageRef } ${HEALTH_CHECK_FIELDS} }`;
 const ASSIGNMENTS = `query Assignments($nodeId: String!) { nodeAssignments(nodeId: $nodeId) { ${ASSIGNMENT_FIELDS} } }`;
 const MANY_ASSIGNMENTS = `query ManyAssignments($nodeIds: [String!]!) { nodesAssignments(nodeIds: $nodeIds) { ${ASSIGNMENT_FIELDS} } }`;
@@ -94,16 +94,18 @@ export class ControlPlaneClient implements SnapshotSource {
 
   /** fetchSnapshotOf fetches any node's assignments; a process of many hollow nodes asks for each of them. */
   async fetchSnapshotOf(nodeId: string): Promise<NodeSnapshot> {
-    const data = await this.gql.request<{ nodeAssignments: { version: number; assignments: WireAssignment[] } }>(ASSIGNMENTS, { nodeId });
-    return { version: data.nodeAssignments.version, assignments: data.nodeAssignments.assignments.map(fromWireAssignment) };
+    const data = await this.gql.request<{ nodeAssignments: { version: number; registered: boolean; assignments: WireAssignment[] } }>(ASSIGNMENTS, { nodeId });
+    const n = data.nodeAssignments;
+    return { version: n.version, registered: n.registered, assignments: n.assignments.map(fromWireAssignment) };
   }
 
   /** fetchSnapshotsOf fetches several nodes' assignments in one call, by node id. */
   async fetchSnapshotsOf(nodeIds: readonly string[]): Promise<Map<string, NodeSnapshot>> {
-    const data = await this.gql.request<{ nodesAssignments: { nodeId: string; version: number; assignments: WireAssignment[] }[] }>(MANY_ASSIGNMENTS, {
-      nodeIds,
-    });
-    return new Map(data.nodesAssignments.map((n) => [n.nodeId, { version: n.version, assignments: n.assignments.map(fromWireAssignment) }]));
+    const data = await this.gql.request<{ nodesAssignments: { nodeId: string; version: number; registered: boolean; assignments: WireAssignment[] }[] }>(
+      MANY_ASSIGNMENTS,
+      { nodeIds },
+    );
+    return new Map(data.nodesAssignments.map((n) => [n.nodeId, { version: n.version, registered: n.registered, assignments: n.assignments.map(fromWireAssignment) }]));
   }
 
   /** openBlob streams a package blob (a docker save tarball); the caller verifies its digest. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Assignment, NodeInfo } from '@mammoth/domain';
-import { BusBatch, EventBus, makeEvent, SubscribeOptions, Topics, toWire, WireMessage } from '@mammoth/events';
+import { BusBatch, EventBus, makeEvent, NodeEvent, SubscribeOptions, Topics, toWire, WireMessage } from '@mammoth/events';
 import { loadConfig, Machine } from '../config';
 import { InstanceReport } from '../control-plane/control-plane.client';
 import { NodeSnapshot } from '../desired-state';
@@ -33,7 +33,9 @@ function world() {
   const controlPlane = {
     async registerNode(info: NodeInfo) {
       registered.push(info);
-      versions.set(info.nodeId, 1);
+      // A registration (or a re-registration after a removal) is one more event on the node's stream, with nothing assigned.
+      versions.set(info.nodeId, (versions.get(info.nodeId) ?? 0) + 1);
+      snapshots.delete(info.nodeId);
       return info.nodeId;
     },
     async fetchSnapshotsOf(nodeIds: readonly string[]): Promise<Map<string, NodeSnapshot>> {
@@ -55,26 +57,29 @@ function world() {
     disconnect: async () => undefined,
   };
   let offset = 0;
-  /** assign appends InstanceAssigned to a node's stream (the snapshot knows it too) and delivers the given events in one Kafka batch. */
-  const assign = (nodeId: string, port: number): { message: WireMessage; assignment: Assignment } => {
-    const assignment: Assignment = { instanceId: randomUUID(), app: 'web', package: pkg, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 }, port, env: {} };
+  /** emit appends an event to a node's stream and returns its Kafka message. */
+  const emit = (nodeId: string, event: NodeEvent): WireMessage => {
     const version = versions.get(nodeId)! + 1;
     versions.set(nodeId, version);
-    snapshots.set(nodeId, [...(snapshots.get(nodeId) ?? []), assignment]);
-    const message = toWire({
+    return toWire({
       streamId: `node-${nodeId}`,
       streamVersion: version,
       position: String(++offset),
-      event: makeEvent('InstanceAssigned', assignment),
+      event,
       metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'test', timestamp: new Date().toISOString() },
     });
-    return { message, assignment };
+  };
+  /** assign appends InstanceAssigned to a node's stream (the snapshot knows it too) and returns its message. */
+  const assign = (nodeId: string, port: number): { message: WireMessage; assignment: Assignment } => {
+    const assignment: Assignment = { instanceId: randomUUID(), app: 'web', package: pkg, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 }, port, env: {} };
+    snapshots.set(nodeId, [...(snapshots.get(nodeId) ?? []), assignment]);
+    return { message: emit(nodeId, makeEvent('InstanceAssigned', assignment)), assignment };
   };
   const deliver = (messages: WireMessage[]) => {
     const batch: BusBatch = { topic: 'x.events.node', partition: 0, messages: messages.map((m, i) => ({ offset: String(i), key: m.key, value: m.value })) };
     return Promise.all(subscriptions.map((s) => s.eachBatch(batch)));
   };
-  return { registered, reportCalls, fetches, heartbeats, subscriptions, controlPlane, bus, assign, deliver };
+  return { registered, reportCalls, fetches, heartbeats, subscriptions, controlPlane, bus, assign, emit, deliver };
 }
 
 describe('HollowFleet', () => {
@@ -127,5 +132,24 @@ describe('HollowFleet', () => {
     await w.deliver([second.message]);
     await eventually(() => expect(fleet.nodes[1].runtime.size).toBe(2));
     expect(w.fetches.slice(4)).toEqual(['hollow-1']);
+  });
+
+  it('registers a node again when its stream says the control plane removed it, and stops what the node ran', async () => {
+    const w = world();
+    fleet = new HollowFleet({ config, controlPlane: w.controlPlane, bus: w.bus, topics: new Topics('x'), log: () => undefined });
+    fleet.start((err) => {
+      throw err;
+    });
+    await eventually(() => expect(w.fetches).toHaveLength(4));
+    const a = w.assign('hollow-3', 31000);
+    await w.deliver([a.message]);
+    await eventually(() => expect(fleet.nodes[3].runtime.size).toBe(1));
+
+    const released = [{ instanceId: a.assignment.instanceId, app: 'web' }];
+    await w.deliver([w.emit('hollow-3', makeEvent('NodeRemoved', { nodeId: 'hollow-3', reason: 'lost for 600.0 s', released }))]);
+    await eventually(() => expect(w.registered.filter((n) => n.nodeId === 'hollow-3')).toHaveLength(2));
+    await eventually(() => expect(fleet.nodes[3].runtime.size).toBe(0));
+    await eventually(() => expect(fleet.nodes[3].desired.registered()).toBe(true));
+    expect(w.registered).toHaveLength(5);
   });
 });

@@ -70,6 +70,8 @@ export class HollowFleet {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private tickCount = 1;
+  private readonly registerLimit = pLimit(REGISTER_CONCURRENCY);
+  private readonly registering = new Set<HollowNode>();
   private readonly reconcileTurns: Stagger;
   private readonly resyncTurns: Stagger;
   private lastStatus = '';
@@ -96,7 +98,15 @@ export class HollowFleet {
     });
     const trace = deps.verbose ? log : () => undefined;
     this.nodes = simNodeConfigs(config).map(
-      (nodeConfig) => new HollowNode({ config: nodeConfig, snapshots: snapshots.sourceFor(nodeConfig.nodeId), reports: batcher.sinkFor(), log: this.warn, trace }),
+      (nodeConfig) =>
+        new HollowNode({
+          config: nodeConfig,
+          snapshots: snapshots.sourceFor(nodeConfig.nodeId),
+          reports: batcher.sinkFor(),
+          reregister: (n) => void this.registerAgain(n),
+          log: this.warn,
+          trace,
+        }),
     );
     for (const n of this.nodes) this.byStream.set(n.streamId, n);
     this.reconcileTurns = new Stagger(this.nodes.length, Math.max(1, Math.round(config.reconcileIntervalMs / TICK_MS)));
@@ -162,22 +172,40 @@ export class HollowFleet {
 
   /** registerAll registers every node, a bounded number at a time, each retrying until the control plane answers. */
   private async registerAll(): Promise<void> {
-    const { controlPlane, config, log } = this.deps;
-    const limit = pLimit(REGISTER_CONCURRENCY);
+    const { log } = this.deps;
     const step = Math.max(1, Math.ceil(this.nodes.length / 5));
     await Promise.all(
-      this.nodes.map((n) =>
-        limit(async () => {
-          if (this.abort.signal.aborted) return;
-          await retryUntilDone(() => controlPlane.registerNode(n.info), {
-            signal: this.abort.signal,
-            fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
-            onError: (err, ms) => this.warn(`cannot register ${n.nodeId} with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
-          });
-          if (++this.stats.registered % step === 0 && this.stats.registered < this.nodes.length) log(`registered ${this.stats.registered}/${this.nodes.length} hollow nodes`);
-        }),
-      ),
+      this.nodes.map(async (n) => {
+        await this.register(n);
+        if (++this.stats.registered % step === 0 && this.stats.registered < this.nodes.length) log(`registered ${this.stats.registered}/${this.nodes.length} hollow nodes`);
+      }),
     );
+  }
+
+  /** register registers one node (bounded concurrency across the fleet), retrying until the control plane answers. */
+  private register(n: HollowNode): Promise<void> {
+    const { controlPlane, config } = this.deps;
+    return this.registerLimit(async () => {
+      if (this.abort.signal.aborted) return;
+      await retryUntilDone(() => controlPlane.registerNode(n.info), {
+        signal: this.abort.signal,
+        fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
+        onError: (err, ms) => this.warn(`cannot register ${n.nodeId} with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
+      });
+    });
+  }
+
+  /** registerAgain registers a node the control plane removed while this fleet still runs it, as a real daemon does. */
+  private async registerAgain(n: HollowNode): Promise<void> {
+    if (this.abort.signal.aborted || this.registering.has(n)) return;
+    this.registering.add(n);
+    this.warn(`${n.nodeId} is no longer registered with the control plane (removed); registering again`);
+    try {
+      await this.register(n);
+      await this.resync(n);
+    } finally {
+      this.registering.delete(n);
+    }
   }
 
   /** subscribe follows the node topic for the whole fleet, retrying in the background until Kafka answers; a late subscription resyncs every node. */

@@ -13,6 +13,8 @@ export interface HollowNodeDeps {
   readonly config: NodeDaemonConfig;
   readonly snapshots: SnapshotSource;
   readonly reports: ReportSink;
+  /** reregister registers the node again after the control plane removed it (the fleet does it with bounded concurrency). */
+  readonly reregister?: (node: HollowNode) => void;
   readonly log: (message: string) => void;
   readonly trace: (message: string) => void;
 }
@@ -43,7 +45,12 @@ export class HollowNode {
       isRefused,
       (r, err) => log(`${this.nodeId}: control plane refused report ${r.state} of instance ${r.instanceId}, dropping it: ${(err as Error).message}`),
     );
-    this.desired = new DesiredState(this.info, deps.snapshots, () => void this.loop.trigger());
+    this.desired = new DesiredState(
+      this.info,
+      deps.snapshots,
+      () => void this.loop.trigger(),
+      () => deps.reregister?.(this),
+    );
     this.loop = new ReconcileLoop({
       nodeId: config.nodeId,
       runtime: this.runtime,
