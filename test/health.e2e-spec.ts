@@ -5,6 +5,9 @@ import { buildTestImage, Cluster, eventually, MammothProcess } from './harness';
 
 const run = promisify(execFile);
 
+/** BACKOFF_MS is the instance-repair backoff: a replacement that fails too waits this long, the next twice that. */
+const BACKOFF_MS = 2000;
+
 interface InstanceView {
   id: string;
   nodeId: string;
@@ -28,20 +31,20 @@ interface EventView {
   type: string;
   streamId: string;
   data: Record<string, unknown>;
-  metadata: { actor: string; causationId: string | null };
+  metadata: { actor: string; causationId: string | null; timestamp: string };
 }
 
 const APP_QUERY = `query($name: String!) { app(name: $name) {
   desired running healthy healthCheck { kind } maxRestarts
   instances { id nodeId state desired health healthMessage restarts lastExitCode nextAttemptAt } } }`;
 const DEPLOY = `mutation($input: DeployAppInput!) { deployApp(input: $input) { name instances { id nodeId } } }`;
-const EVENTS_QUERY = `query($filter: EventFilterInput) { events(after: "0", limit: 10000, filter: $filter) { type streamId data metadata { actor causationId } } }`;
+const EVENTS_QUERY = `query($filter: EventFilterInput) { events(after: "0", limit: 10000, filter: $filter) { type streamId data metadata { actor causationId timestamp } } }`;
 /** FAST checks every 300 ms and calls an instance unhealthy after two failures, so the suite stays short. */
 const FAST = { intervalMs: 300, timeoutMs: 1000, unhealthyThreshold: 2 };
 
 describe('instance failures: health checks replace unhealthy instances, crash loops move elsewhere', () => {
   const cluster = new Cluster({ from: 32300, to: 32324 }, 18787, undefined, {
-    controlPlaneEnv: { INSTANCE_REPAIR_WATCH_MS: '200', INSTANCE_REPAIR_SWEEP_MS: '3000' },
+    controlPlaneEnv: { INSTANCE_REPAIR_WATCH_MS: '200', INSTANCE_REPAIR_SWEEP_MS: '3000', INSTANCE_REPAIR_BACKOFF_MS: String(BACKOFF_MS) },
   });
   const nodeB = `${cluster.nodeId}-b`;
   let daemonB: MammothProcess;
@@ -122,6 +125,20 @@ describe('instance failures: health checks replace unhealthy instances, crash lo
     expect(log.indexOf(verdict)).toBeLessThan(log.findIndex((e) => e.type === 'InstanceStopRequested'));
     const replacement = log.find((e) => e.type === 'InstancePlaced' && e.data.instanceId === stop[0].data.replacedBy)!;
     expect(replacement.data.nodeId).not.toBe(first.nodeId);
+
+    // The replacement fails the same check: it is replaced too, but only after the backoff, and its own replacement after twice that.
+    const stops = await eventually(async () => {
+      const all = await events('hc-bad', ['InstanceStopRequested', 'InstancePlaced']);
+      const chain = [stop[0]];
+      for (let next = all.find((e) => e.type === 'InstanceStopRequested' && e.data.instanceId === chain.at(-1)!.data.replacedBy); next; next = all.find((e) => e.type === 'InstanceStopRequested' && e.data.instanceId === chain.at(-1)!.data.replacedBy)) {
+        chain.push(next);
+      }
+      if (chain.length < 3) throw new Error(`${chain.length} replacement(s) in the lineage so far`);
+      return chain.map((s) => ({ s, placedAt: Date.parse(all.find((e) => e.type === 'InstancePlaced' && e.data.instanceId === s.data.instanceId)!.metadata.timestamp) }));
+    }, 60000, 250);
+    const waited = stops.slice(1, 3).map(({ s, placedAt }) => Date.parse(s.metadata.timestamp) - placedAt);
+    expect(waited[0]).toBeGreaterThanOrEqual(BACKOFF_MS);
+    expect(waited[1]).toBeGreaterThanOrEqual(2 * BACKOFF_MS);
 
     // The registry read model follows the log: the verdict stays on the stopped instance's row.
     await eventually(async () => {

@@ -17,3 +17,4 @@ export * from './scheduler';
 export * from './instance/instance';
 export * from './instance/crash-loop';
 export * from './app/rollout';
+export * from './app/repair-backoff';

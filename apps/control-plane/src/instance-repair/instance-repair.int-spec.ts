@@ -11,6 +11,7 @@ const pkg = { name: 'web', version: '1', digest: `sha256:${'ab'.repeat(32)}`, fo
 const resources = { cpuMillis: 500, memoryMiB: 64, diskMiB: 0 };
 const CHECK: HealthCheck = { kind: 'http', path: '/healthz', expectedStatus: 200, intervalMs: 1000, timeoutMs: 500, gracePeriodMs: 0, unhealthyThreshold: 2, healthyThreshold: 1 };
 const I = (n: number) => `6f1c2a3b-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const BACKOFF = { backoff: { baseMs: 10_000, maxMs: 60_000, resetAfterMs: 120_000 } };
 const node = (nodeId: string) =>
   makeEvent('NodeRegistered', { nodeId, hostname: nodeId, address: '127.0.0.1', capacity: { cpuMillis: 4000, memoryMiB: 4096, diskMiB: 0 }, portRange: { from: 20000, to: 20099 }, labels: {}, driver: 'sim' });
 
@@ -39,7 +40,7 @@ describe('InstanceRepair against PostgreSQL', () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
     const cluster = new ClusterState(store);
-    repair = new InstanceRepair(new AggregateRepository(store), store, cluster, { schedulerSeed: 'repair-test' } as ControlPlaneConfig);
+    repair = new InstanceRepair(new AggregateRepository(store), store, cluster, { schedulerSeed: 'repair-test' } as ControlPlaneConfig, BACKOFF);
     candidates = new RepairCandidates(db.pool);
     await append(streamIds.node('n1'), node('n1'));
     await append(streamIds.node('n2'), node('n2'));
@@ -76,7 +77,7 @@ describe('InstanceRepair against PostgreSQL', () => {
   it('replaces an instance once when two control planes decide at the same time', async () => {
     await deploy('race', 2, { healthCheck: CHECK });
     await unhealthy(2, 'race');
-    const other = new InstanceRepair(new AggregateRepository(store), store, new ClusterState(store), { schedulerSeed: 'other' } as ControlPlaneConfig);
+    const other = new InstanceRepair(new AggregateRepository(store), store, new ClusterState(store), { schedulerSeed: 'other' } as ControlPlaneConfig, BACKOFF);
     const results = await Promise.all([repair.repair(I(2)), other.repair(I(2))]);
     expect(results.map((r) => r.events.length).sort()).toEqual([0, 2]);
     expect((await types(streamIds.app('race'))).filter((t) => t === 'InstancePlaced')).toHaveLength(2);
@@ -91,5 +92,30 @@ describe('InstanceRepair against PostgreSQL', () => {
     const { events } = await repair.repair(I(3));
     expect(events[0]).toMatchObject({ type: 'InstanceStopRequested', data: { reason: 'crash loop: exited 2 times within 2.0 s (at most 1 restarts per 600 s), last exit code 3' } });
     expect(events[1]).toMatchObject({ type: 'InstancePlaced', data: { nodeId: 'n2' } });
+  });
+
+  it('waits for the backoff before replacing a replacement that fails too, twice as long the next time', async () => {
+    await deploy('never', 4, { healthCheck: CHECK });
+    await unhealthy(4, 'never');
+    const first = await repair.repair(I(4));
+    const second = (first.events[1].data as { instanceId: string }).instanceId;
+    const failing = async (instanceId: string) => {
+      await append(streamIds.instance(instanceId), makeEvent('InstanceRunning', { instanceId, app: 'never', nodeId: 'n2', containerId: 'x' }));
+      await append(streamIds.instance(instanceId), makeEvent('InstanceHealthChanged', { instanceId, app: 'never', nodeId: 'n2', healthy: false, message: 'down', containerId: 'x' }));
+    };
+    await failing(second);
+    const placedAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
+
+    const before = await types(streamIds.app('never'));
+    const early = await repair.repair(second, placedAt + 5_000);
+    expect(early).toEqual({ events: [], retired: false, deferred: { generation: 1, notBefore: placedAt + 10_000 } });
+    expect(await types(streamIds.app('never'))).toEqual(before);
+
+    const due = await repair.repair(second, placedAt + 10_000);
+    expect(due.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced']);
+    const third = (due.events[1].data as { instanceId: string }).instanceId;
+    await failing(third);
+    const thirdAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
+    expect((await repair.repair(third, thirdAt + 15_000)).deferred).toEqual({ generation: 2, notBefore: thirdAt + 20_000 });
   });
 });

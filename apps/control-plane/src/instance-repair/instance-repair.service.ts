@@ -12,12 +12,15 @@ const MAX_RETIRED = 100_000;
  * and exits (every `watchMs`) and, every `sweepMs`, looks again at recent ones, which covers a trigger that committed late
  * below the tail's position and an attempt that failed; the first sweep after start looks back `startupLookbackMs`. Every
  * control plane may run it: InstanceRepair decides on fresh streams and commits at expected versions, so racing loops
- * replace an instance once.
+ * replace an instance once. An instance whose replacement must wait for its lineage's backoff is remembered and looked at
+ * again when it is due, however far back its verdict lies.
  */
 @Injectable()
 export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('instance-repair');
   private readonly retired = new Set<string>();
+  /** deferred holds instances waiting for their backoff, with when they are due (ms since the epoch). */
+  private readonly deferred = new Map<string, number>();
   private loop: Promise<void> | null = null;
   private stopped = false;
   private readonly alarm = new Alarm();
@@ -46,10 +49,16 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
     let replaced = 0;
     for (const id of instanceIds) {
       if (this.stopped) break;
-      if (this.retired.has(id)) continue;
+      if (this.retired.has(id) || (this.deferred.get(id) ?? 0) > Date.now()) continue;
+      this.deferred.delete(id);
       try {
-        const { events, retired } = await this.repair.repair(id);
+        const { events, retired, deferred } = await this.repair.repair(id);
         if (retired) this.retire(id);
+        if (deferred) {
+          this.deferred.set(id, deferred.notBefore);
+          const wait = ((deferred.notBefore - Date.now()) / 1000).toFixed(1);
+          this.log.log(`instance ${id} failing after ${deferred.generation} replacement(s) in a row: next replacement in ${wait} s (backoff)`);
+        }
         for (const e of events) if (e.type === 'InstanceStopRequested') this.log.log(`instance ${id} (${e.data.app}) replaced by ${e.data.replacedBy ?? 'nothing yet (pending)'}: ${e.data.reason}`);
         if (events.length) replaced++;
       } catch (err) {
@@ -72,6 +81,8 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
           position = tail.position;
           await this.check(tail.instanceIds);
         }
+        const due = [...this.deferred].filter(([, at]) => at <= Date.now()).map(([id]) => id);
+        if (due.length) await this.check(due);
         if (Date.now() >= nextSweepAt) {
           await this.check(await this.candidates.sweep(new Date(Date.now() - lookbackMs)));
           nextSweepAt = Date.now() + this.config.sweepMs;
