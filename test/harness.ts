@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
+import { KafkaEventBus } from '../libs/events/src';
 import { createTestDatabase, eventually, KAFKA_BROKERS, TestDatabase, uniqueName } from '../libs/event-store/src/testing/test-infra';
 
 const run = promisify(execFile);
@@ -152,6 +153,7 @@ export class Cluster {
     await Promise.all([this.daemon?.stop(), this.projector?.stop(), this.controlPlane?.stop()]);
     await this.removeContainers();
     await this.db?.drop();
+    await dropTopics(this.prefix);
   }
 
   /** containers lists a node's Docker containers (running or not) by instance id and app; this cluster's node unless told. */
@@ -218,3 +220,15 @@ export async function httpGet(url: string): Promise<{ status: number; body: stri
 }
 
 export { eventually };
+
+/** dropTopics deletes a suite's Kafka topics once it is done, as its database is dropped (the broker outlives the tests). */
+export async function dropTopics(prefix: string): Promise<void> {
+  const bus = new KafkaEventBus(KAFKA_BROKERS, 'e2e-cleanup');
+  try {
+    await bus.deleteTopicsOf(prefix);
+  } catch (err) {
+    console.warn(`could not delete the topics of ${prefix}: ${(err as Error).message}`);
+  } finally {
+    await bus.disconnect();
+  }
+}

@@ -5,7 +5,7 @@ import { AppState, evolveApp, evolveNode, initialAppState, initialNodeState, Nod
 import { AppEvent, MammothEvent, NodeEvent, RecordedEvent } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, KAFKA_BROKERS, TestDatabase, uniqueName } from '../libs/event-store/src/testing/test-infra';
-import { buildTestImage, eventually, GqlError, MammothProcess } from './harness';
+import { buildTestImage, dropTopics, eventually, GqlError, MammothProcess } from './harness';
 
 /**
  * Optimistic commits (Google's Omega) across two real control planes: many deploys race for little room, half through each
@@ -138,6 +138,7 @@ describe('optimistic commits across two control planes', () => {
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));
     await db?.drop();
+    await dropTopics(prefix);
   });
 
   function registerNode(cp: number, n: { nodeId: string; cpus: number; portFrom: number; portTo: number }, labels: { key: string; value: string }[] = []) {

@@ -5,7 +5,7 @@ import { Client as PgClient } from 'pg';
 import pLimit from 'p-limit';
 import { Client, createClient } from 'graphql-ws';
 import { createTestDatabase, KAFKA_BROKERS, TestDatabase, uniqueName } from '../libs/event-store/src/testing/test-infra';
-import { buildTestImage, eventually, MammothProcess } from './harness';
+import { buildTestImage, dropTopics, eventually, MammothProcess } from './harness';
 
 // graphql-ws needs a WebSocket implementation on Node 20.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -93,6 +93,7 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
   afterAll(async () => {
     await cp?.stop();
     await db?.drop();
+    await dropTopics(prefix);
   });
 
   /** quiescentLog reads the log once it has stopped growing (commands may still be settling after the last mutation). */

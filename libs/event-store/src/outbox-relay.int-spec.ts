@@ -4,7 +4,7 @@ import { DomainEvent, fromWire, KafkaEventBus, makeEvent, Subscription, Topics }
 import { WrongExpectedVersionError } from './errors';
 import { AppendContext, PgEventStore, StreamWrite } from './event-store';
 import { OutboxRelay } from './outbox-relay';
-import { createTestBus, createTestDatabase, eventually, TestDatabase, uniqueName } from './testing/test-infra';
+import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase, uniqueName } from './testing/test-infra';
 
 jest.setTimeout(90_000);
 
@@ -75,6 +75,7 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     for (const f of afterCleanup) f();
     for (const r of relays) await r.stop().catch(() => undefined);
     await sub?.stop().catch(() => undefined);
+    if (bus) await dropTestTopics(bus, topics);
     for (const b of [bus, ...buses]) await b?.disconnect().catch(() => undefined);
     await db?.drop();
   });

@@ -36,6 +36,7 @@ describe('node daemon on a real Kafka broker', () => {
   beforeAll(() => bus.ensureTopics([topics.events('node'), topics.heartbeats()], 3));
   afterAll(async () => {
     await Promise.all(subs.map((s) => s.stop()));
+    await bus.deleteTopicsOf(topics.prefix);
     await bus.disconnect();
   });
 

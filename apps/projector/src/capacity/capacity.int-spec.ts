@@ -1,6 +1,6 @@
 import { DomainEvent, KafkaEventBus, makeEvent, streamIds, Topics } from '@mammoth/events';
 import { OutboxRelay, PgEventStore } from '@mammoth/event-store';
-import { createTestBus, createTestDatabase, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { streamsBehind } from '../runner/catch-up';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { requestRebuild } from '../runner/rebuild-cli';
@@ -63,6 +63,7 @@ describe('capacity projection against PostgreSQL and Kafka', () => {
     await listener?.stop();
     await runner?.stop();
     await relay?.stop();
+    if (bus) await dropTestTopics(bus, topics);
     await bus?.disconnect();
     await db?.drop();
   });

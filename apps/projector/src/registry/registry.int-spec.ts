@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { BusBatch, KafkaEventBus, makeEvent, Topics } from '@mammoth/events';
 import { OutboxRelay, PgEventStore } from '@mammoth/event-store';
-import { createTestBus, createTestDatabase, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { HeartbeatConsumer } from '../heartbeats/heartbeat-consumer';
 import { applyBatch } from '../runner/apply-batch';
 import { streamsBehind } from '../runner/catch-up';
@@ -42,6 +42,7 @@ describe('registry projection against PostgreSQL and Kafka', () => {
     await listener?.stop();
     await runner?.stop();
     await relay?.stop();
+    if (bus) await dropTestTopics(bus, topics);
     await bus?.disconnect();
     await db?.drop();
   });

@@ -1,6 +1,6 @@
 import { KafkaEventBus, makeEvent, Topics } from '@mammoth/events';
 import { createPool, OutboxRelay, PgEventStore } from '@mammoth/event-store';
-import { createTestBus, createTestDatabase, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { registryProjection } from '../registry/registry.projection';
 import { TcpProxy } from '../testing/tcp-proxy';
 import { append, quietLog, snapshot } from '../testing/scenario';
@@ -35,6 +35,7 @@ describe('ProjectionRunner faults', () => {
 
   afterAll(async () => {
     await relay?.stop();
+    if (bus) await dropTestTopics(bus, topics);
     await bus?.disconnect();
     await db?.drop();
   });

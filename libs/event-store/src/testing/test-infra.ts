@@ -49,6 +49,11 @@ export async function createTestBus(clientId = 'test'): Promise<{ bus: KafkaEven
   return { bus, topics };
 }
 
+/** dropTestTopics deletes a test's topics once it is done (the broker outlives the tests; its database is dropped too). */
+export async function dropTestTopics(bus: KafkaEventBus, topics: Topics): Promise<void> {
+  await bus.deleteTopicsOf(topics.prefix).catch((err: Error) => console.warn(`could not delete the topics of ${topics.prefix}: ${err.message}`));
+}
+
 /** eventually polls an assertion until it passes or the deadline is reached. */
 export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 30000, intervalMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -81,6 +81,19 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  /** deleteTopicsOf deletes every topic of a prefix (`<prefix>.…`): a test's or a benchmark's, never an installation's log. */
+  async deleteTopicsOf(prefix: string): Promise<number> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
+      if (topics.length) await admin.deleteTopics({ topics });
+      return topics.length;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async publish(topic: string, messages: WireMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.getProducer();
