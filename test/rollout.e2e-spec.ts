@@ -1,100 +1,24 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildTestImage, Cluster, eventually, GqlError, MammothProcess } from './harness';
+import { WrkLoad } from './load/wrk-load';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const NGINX_PORT = 18889;
 const RATE = 50; // requests per second
-const MAX_REQUESTS = 20_000; // bound on any one load run (400 s at RATE)
-
-interface Outcome {
-  ok: boolean;
-  version: '1' | '2' | null;
-  detail: string;
-}
-
-/**
- * Load sends RATE requests per second through nginx to the app (Host: roll) on keep-alive connections, without waiting for
- * earlier answers, and tallies every outcome: a failure is a non-2xx status or a connection error. A keep-alive connection
- * that nginx closes while idle (its old workers do so on every graceful reload) may cross a request being written to it; as
- * HTTP clients do (RFC 9112 §9.3.1, Node's `req.reusedSocket` advice), that one GET is retried once on a new connection, and
- * counted in `resets`. Every other error, and any error on a fresh connection, is a failure.
- */
-class Load {
-  readonly outcomes: Outcome[] = [];
-  resets = 0;
-  private stopped = false;
-  private readonly inflight = new Set<Promise<void>>();
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  private readonly loop: Promise<void>;
-
-  constructor() {
-    this.loop = this.run();
-  }
-
-  get failures(): Outcome[] {
-    return this.outcomes.filter((o) => !o.ok);
-  }
-
-  /** share is the fraction of the last `n` successful answers that came from version 2. */
-  recent(n: number): Outcome[] {
-    return this.outcomes.filter((o) => o.ok).slice(-n);
-  }
-
-  async stop(): Promise<Outcome[]> {
-    this.stopped = true;
-    await this.loop;
-    await Promise.all(this.inflight);
-    this.agent.destroy();
-    return this.outcomes;
-  }
-
-  private async run(): Promise<void> {
-    const t0 = Date.now();
-    for (let i = 0; i < MAX_REQUESTS && !this.stopped; i++) {
-      const p = this.one().then((o) => void this.outcomes.push(o));
-      this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
-      const wait = t0 + ((i + 1) * 1000) / RATE - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-
-  private one(retry = true): Promise<Outcome> {
-    return new Promise((resolve) => {
-      const req = request({ host: '127.0.0.1', port: NGINX_PORT, path: '/', headers: { host: 'roll' }, agent: retry ? this.agent : false, timeout: 5000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () => {
-          const version = body.includes('mammoth-e2e/rollout:2') ? '2' : body.includes('mammoth-e2e/rollout:1') ? '1' : null;
-          const ok = res.statusCode! >= 200 && res.statusCode! < 300;
-          resolve({ ok, version, detail: ok ? '' : `status ${res.statusCode} from ${res.headers['x-mammoth-upstream'] ?? '?'}` });
-        });
-        res.on('error', (err) => resolve({ ok: false, version: null, detail: `response: ${err.message}` }));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (retry && req.reusedSocket && err.code === 'ECONNRESET') {
-          this.resets++;
-          return void this.one(false).then(resolve);
-        }
-        resolve({ ok: false, version: null, detail: `request: ${err.message}` });
-      });
-      req.end();
-    });
-  }
-}
 
 describe('rolling update, canary and rollback under load: zero failed requests through nginx', () => {
   const cluster = new Cluster({ from: 32400, to: 32449 }, 18888, undefined, { controlPlaneEnv: { ROLLOUT_DRAIN_MS: '2000' } });
   const nginxDir = join(cluster.runDir, 'nginx');
   let companion: MammothProcess;
-  let load: Load | null = null;
+  let load: WrkLoad | null = null;
+  let loads = 0;
+  /** startLoad starts wrk sending RATE requests per second through nginx to the app (Host: roll); each answer names its version. */
+  const startLoad = () =>
+    new WrkLoad({ port: NGINX_PORT, host: 'roll', rate: RATE, versionPattern: 'mammoth%-e2e/rollout:(%d)', outFile: join(cluster.runDir, `wrk-${++loads}.log`) });
 
   interface AppView {
     desired: number;
@@ -122,7 +46,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
     const l = load!;
     load = null;
     const all = await l.stop();
-    console.log(`${expect.getState().currentTestName}: ${all.length} requests, ${l.failures.length} failed, ${l.resets} idle keep-alive resets retried`);
+    console.log(`${expect.getState().currentTestName}: ${all.length} requests through nginx (wrk), ${l.failures.length} failed`);
     expect(all.length).toBeGreaterThan(RATE * 5);
     expect(l.failures.map((f) => f.detail)).toEqual([]); // the failed-request count is zero
     return all;
@@ -148,7 +72,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
     });
     await eventually(async () => {
       if ((await upstream()).length !== 2) throw new Error('not routed yet');
-      const probe = new Load();
+      const probe = startLoad();
       await new Promise((r) => setTimeout(r, 200));
       const outcomes = await probe.stop();
       if (!outcomes.length || outcomes.some((o) => !o.ok)) throw new Error(`nginx does not serve roll yet: ${outcomes.map((o) => o.detail)}`);
@@ -174,7 +98,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
   });
 
   it('(a) scales up and down under load without a failed request', async () => {
-    load = new Load();
+    load = startLoad();
     await settled(2, '1');
     await cluster.gql('mutation { scaleApp(name: "roll", instances: 4) { desired } }');
     await settled(4, '1');
@@ -185,7 +109,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
   });
 
   it('(b) rolls v1 → v2 in batches (maxSurge 1, maxUnavailable 0): every answer ends as v2, none failed', async () => {
-    load = new Load();
+    load = startLoad();
     await settled(2, '1');
     const started = await cluster.gql<{ updateApp: AppView }>(
       'mutation { updateApp(input: { name: "roll", package: "rollout", version: "2", maxSurge: 1, maxUnavailable: 0 }) { package { version } rollout { from to phase } } }',
@@ -197,7 +121,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
   });
 
   it('(c) rolls back to v1 the same way', async () => {
-    load = new Load();
+    load = startLoad();
     const back = await cluster.gql<{ rollbackApp: AppView }>('mutation { rollbackApp(name: "roll") { rollout { from to phase } } }');
     expect(back.rollbackApp.rollout).toEqual({ from: '2', to: '1', phase: 'rollback' });
     await settled(2, '1');
@@ -205,7 +129,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
   });
 
   it('(d) a canary with weight 20 gets about 20 % of the traffic until promoted; then every answer is v2', async () => {
-    load = new Load();
+    load = startLoad();
     await cluster.gql('mutation { updateApp(input: { name: "roll", package: "rollout", version: "2", canary: { instances: 1, weight: 20 } }) { name } }');
     // The canary is in place once nginx routes to one v2 and one v1 instance, weighted 1 : 4.
     await eventually(async () => {
