@@ -1,6 +1,7 @@
 /**
- * lb-propagation measures how long nginx takes to follow the cluster: from an instance becoming running (its InstanceRunning
- * event's timestamp) to nginx first proxying a request to it, and from an instance being stopped (its InstanceStopRequested
+ * lb-propagation measures how long nginx takes to follow the cluster: from an instance becoming healthy (the timestamp of its
+ * InstanceHealthChanged event with healthy true: the app has an HTTP health check, so nginx must not route to it before) to
+ * nginx first proxying a request to it, and from an instance being stopped (its InstanceStopRequested
  * event's timestamp) to nginx serving every new request with the configuration that no longer has it. It starts its own control plane, projector, Docker node daemon and
  * nginx companion (own database and topic prefix), deploys the test image, then scales one app between 1 and 2 instances,
  * one change at a time, while a client sends requests through nginx back to back on new connections.
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     form.set('version', '1');
     const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
     if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
-    await gql('mutation { deployApp(input: { name: "lb", package: "lb", instances: 1, cpus: 0.05, memoryMiB: 16 }) { name } }');
+    await gql('mutation { deployApp(input: { name: "lb", package: "lb", instances: 1, cpus: 0.05, memoryMiB: 16, healthCheck: { kind: HTTP, path: "/", intervalMs: 500 } }) { name } }');
 
     prober.start();
     await waitFor('nginx to serve the app', async () => (prober.samples.at(-1)?.status === 200 ? true : null), 60_000);
@@ -152,11 +153,12 @@ async function main(): Promise<void> {
       const scaleUp = i % 2 === 0;
       const from = prober.samples.length;
       await gql(`mutation { scaleApp(name: "lb", instances: ${scaleUp ? 2 : 1}) { desired } }`);
-      const type = scaleUp ? 'InstanceRunning' : 'InstanceStopRequested';
+      const type = scaleUp ? 'InstanceHealthChanged' : 'InstanceStopRequested';
       const ev = await waitFor(`${type} #${i}`, async () => {
         const r = await db.query<{ position: string; id: string; ts: string }>(
           `SELECT position::text, data->>'instanceId' AS id, metadata->>'timestamp' AS ts FROM events
-            WHERE position > $1 AND type = $2 AND data->>'app' = 'lb' ORDER BY position LIMIT 1`,
+            WHERE position > $1 AND type = $2 AND data->>'app' = 'lb' AND (type <> 'InstanceHealthChanged' OR (data->>'healthy')::boolean)
+            ORDER BY position LIMIT 1`,
           [after.toString(), type],
         );
         return r.rows[0] ?? null;
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
         // Routed: the first request nginx proxies to the new instance.
         const hit = await waitFor(`nginx to route to ${endpoint}`, async () => prober.samples.slice(from).find((s) => s.status === 200 && s.upstream.split(', ').at(-1) === endpoint) ?? null, 30_000, 5);
         ms = hit.at - t0;
+        if (ms < 0) throw new Error(`nginx routed to ${endpoint} ${-ms} ms before it was healthy`);
         up_.push(ms);
       } else {
         // No longer routed: the first answer served with the lb-config version that dropped the instance, after which no
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
         const s = await gql<{ service: { endpoints: unknown[] } | null }>('{ service(name: "lb") { endpoints { port } } }');
         return s.service?.endpoints.length === (scaleUp ? 2 : 1) ? true : null;
       }, 60_000);
-      if ((i + 1) % 10 === 0) console.error(`${i + 1}/${changes} changes; last ${scaleUp ? 'running' : 'stopped'} -> routed in ${ms} ms`);
+      if ((i + 1) % 10 === 0) console.error(`${i + 1}/${changes} changes; last ${scaleUp ? 'healthy' : 'stopped'} -> routed in ${ms} ms`);
     }
     await prober.stop();
     const all = [...up_, ...down];
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
     saveReport('lb-propagation', {
       changes: all.length,
       propagationMs: stats(all),
-      runningToRoutedMs: stats(up_),
+      healthyToRoutedMs: stats(up_),
       stoppedToUnroutedMs: stats(down),
       goalP99Ms: 1000,
       companionApplyMs: stats(applyMs),
