@@ -4,7 +4,9 @@
  * instances per second from the first mutation until every instance is `running` in the registry read model, the
  * placement-to-running latency (InstancePlaced to InstanceRunning event timestamps), and each process's peak RSS and CPU.
  * Usage: node dist/bench/hollow-e2e.js [nodes=5000] [apps=100] [instancesPerApp=500] [inFlight=6]
- * Env: BENCH_PROFILE=control-plane,projector,node-daemon (any of them) writes a --cpu-prof of those processes to .run/bench-prof/.
+ * Env: BENCH_PROFILE=control-plane,projector,node-daemon (any of them) writes a --cpu-prof of those processes to .run/bench-prof/;
+ * BENCH_SYSTEM_PROFILE=1 records the whole machine with Linux perf from the first mutation until all run and saves where the
+ * CPU went (by process, by part of each Mammoth process, by function) to bench/results/hollow-e2e-profile.json.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { Client, Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
 import { BenchProcess } from './processes';
 import { percentile, saveReport } from './report';
+import { NODE_PERF_ARGS, perfWorks, SqlSampler, SystemProfile } from './system-profile';
 
 const ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -83,7 +86,12 @@ async function main(): Promise<void> {
   const profDir = join(ROOT, '.run', 'bench-prof');
   mkdirSync(runDir, { recursive: true });
   const profiled = (process.env.BENCH_PROFILE ?? '').split(',');
-  const nodeArgs = (name: string) => (profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${stamp}.cpuprofile`] : []);
+  const systemProfile = process.env.BENCH_SYSTEM_PROFILE === '1' ? new SystemProfile(join(runDir, 'perf.data')) : null;
+  if (systemProfile && !perfWorks()) throw new Error('BENCH_SYSTEM_PROFILE=1 needs `perf record -a` (apt-get install linux-perf, as root)');
+  const nodeArgs = (name: string) => [
+    ...(profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${stamp}.cpuprofile`] : []),
+    ...(systemProfile ? NODE_PERF_ARGS : []),
+  ];
   const common = { DATABASE_URL: dbUrl, KAFKA_BROKERS: BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix, EVENT_TOPIC_PARTITIONS: '3' };
   // Kubernetes' defaults at this scale: a node renews its lease every 10 s and is declared lost after 40 s of silence.
   const heartbeatMs = process.env.HEARTBEAT_INTERVAL_MS ?? '10000';
@@ -142,6 +150,9 @@ async function main(): Promise<void> {
     const cpu0 = { ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage().cpuSeconds])), postgres: cpuOf(/^postgres$/), kafka: cpuOf(/^java$/) };
     const limit = pLimit(inFlight);
     const mutationMs: number[] = [];
+    const sql = systemProfile ? new SqlSampler(db, dbName) : null;
+    systemProfile?.start();
+    sql?.start();
     const t0 = performance.now();
     let deploysDone = 0;
     let failure: unknown = null;
@@ -169,9 +180,11 @@ async function main(): Promise<void> {
         return running >= total ? running : null;
       },
       30 * 60000,
-      200,
+      500, // a count over the whole table: more often, and the measuring shows up in the database's own profile
     );
     const seconds = (performance.now() - t0) / 1000;
+    const statements = sql?.stop();
+    const profile = await systemProfile?.stop({ 'control-plane': procs.controlPlane.pid, projector: procs.projector.pid, 'node-daemon': procs.daemon.pid, bench: process.pid });
     await deploys;
     if (failure) throw failure;
     const usage = Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage()]));
@@ -215,8 +228,10 @@ async function main(): Promise<void> {
       spread: { nodesUsed: Number(perNode.rows[0].used), minPerNode: Number(perNode.rows[0].min), maxPerNode: Number(perNode.rows[0].max) },
       timeline: timeline.filter((_, i) => i % 5 === 0 || i === timeline.length - 1),
       settings: { heartbeatIntervalMs: Number(heartbeatMs), nodeLostAfterMs: Number(lostAfterMs), eventTopicPartitions: 3 },
+      ...(profile ? { systemProfile: 'bench/results/hollow-e2e-profile.json' } : {}),
       path: 'deployApp (GraphQL) -> scheduler -> event store -> outbox relay -> Kafka -> sim node daemon (one consumer, 5000 reconcile loops) -> merged reportInstances -> event store -> relay -> Kafka -> projector -> rm_instances',
     });
+    if (profile) saveReport('hollow-e2e-profile', { nodes, instances: total, instancesPerSecond: Math.round(total / seconds), ...profile, postgresStatements: statements });
   } finally {
     await cleanUp();
   }

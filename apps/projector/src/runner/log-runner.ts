@@ -153,13 +153,25 @@ export async function storedPosition(db: Pool | PoolClient | Client, name: strin
   return r.rows.length ? BigInt(r.rows[0].position) : 0n;
 }
 
-async function commitContinues(tx: PoolClient, safe: bigint, types: readonly string[], key: string): Promise<boolean> {
-  const r = await tx.query(`SELECT 1 FROM events WHERE position > $1 AND type = ANY($2::text[]) AND ${COMMIT_KEY} = $3 LIMIT 1`, [
-    safe.toString(),
-    types,
-    key,
-  ]);
+/**
+ * commitContinues looks for an event of commit `key` beyond the safe position. It compares the key's parts, not the key:
+ * every row past the watermark is then a timestamp comparison, and only a row of the same transaction start has its
+ * metadata read (building COMMIT_KEY for each of them made this a tenth of the database's time under a deploy burst).
+ */
+export async function commitContinues(tx: PoolClient, safe: bigint, types: readonly string[], key: string): Promise<boolean> {
+  const slash = key.indexOf('/');
+  const r = await tx.query(
+    `SELECT 1 FROM events WHERE position > $1 AND type = ANY($2::text[]) AND recorded_at = $3::timestamptz AND metadata->>'correlationId' = $4 LIMIT 1`,
+    [safe.toString(), types, microsToTimestamp(BigInt(key.slice(0, slash))), key.slice(slash + 1)],
+  );
   return r.rows.length > 0;
+}
+
+/** microsToTimestamp writes microseconds since the epoch as an exact ISO timestamp (a Date holds only milliseconds). */
+export function microsToTimestamp(micros: bigint): string {
+  const seconds = micros / 1_000_000n;
+  const fraction = (micros % 1_000_000n).toString().padStart(6, '0');
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
 /** resetLogProjection empties a log projection's tables and forgets its position in one transaction, then notifies REBUILT_CHANNEL. */
