@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const running = app?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
     if (running.length === Number(instances)) {
       for (const i of running) {
-        const page = await fetch(`http://${i.host}:${i.port}/`).then((r) => r.text());
+        const page = await answer(`http://${i.host}:${i.port}/`, deadline);
         console.log(`instance ${i.id} at ${i.host}:${i.port} answers: ${messageOf(page)}`);
       }
       await throughNginx(deadline);
@@ -57,6 +57,25 @@ async function main(): Promise<void> {
     if (Date.now() > deadline) throw new Error(`instances did not start in time: ${JSON.stringify(app?.instances)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * answer fetches a page, retrying until the deadline: a container reported running may not listen yet (the demo app has no
+ * health check), and after a restart the registry can still show the previous container running until the new one reports.
+ */
+async function answer(url: string, deadline: number): Promise<string> {
+  let last = 'no attempt before the deadline';
+  while (Date.now() <= deadline) {
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return await r.text();
+      last = `HTTP ${r.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} does not answer: ${last}`);
 }
 
 /** messageOf picks the page's message line out of the test image's HTML. */
