@@ -1,5 +1,6 @@
 import { ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { Pool } from 'pg';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -134,7 +135,7 @@ function bucketOf(sym: string, dso: string): string {
   if (pkg) return `js: ${pkg[1]}`;
   const own = /dist\/((apps|libs)\/[^/]+)/.exec(sym);
   if (own) return `js: ${own[1]}`;
-  return /node:|^JS:\S+ node:/.test(sym) ? 'js: node core' : 'js: other';
+  return /node:/.test(sym) ? 'js: node core' : 'js: other';
 }
 
 /** SqlShare is one statement's share of the samples that found a backend of the database running a query. */
@@ -153,7 +154,7 @@ export class SqlSampler {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
 
-  constructor(private readonly db: { query: <R>(sql: string, params: unknown[]) => Promise<{ rows: R[] }> }, private readonly database: string, private readonly everyMs = 50) {}
+  constructor(private readonly db: Pool, private readonly database: string, private readonly everyMs = 50) {}
 
   start(): void {
     this.timer = setInterval(() => void this.sample(), this.everyMs);

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     const running = app?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
     if (running.length === Number(instances)) {
       for (const i of running) {
-        const page = await answer(`http://${i.host}:${i.port}/`, deadline);
+        const { page } = await answer(`http://${i.host}:${i.port}/`, deadline);
         console.log(`instance ${i.id} at ${i.host}:${i.port} answers: ${messageOf(page)}`);
       }
       await throughNginx(deadline);
@@ -61,14 +61,15 @@ async function main(): Promise<void> {
 
 /**
  * answer fetches a page, retrying until the deadline: a container reported running may not listen yet (the demo app has no
- * health check), and after a restart the registry can still show the previous container running until the new one reports.
+ * health check), after a restart the registry can still show the previous container running until the new one reports,
+ * and nginx routes an app only once the companion has applied its configuration.
  */
-async function answer(url: string, deadline: number): Promise<string> {
+async function answer(url: string, deadline: number): Promise<{ page: string; upstream: string | null }> {
   let last = 'no attempt before the deadline';
   while (Date.now() <= deadline) {
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return await r.text();
+      if (r.ok) return { page: await r.text(), upstream: r.headers.get('x-mammoth-upstream') };
       last = `HTTP ${r.status}`;
     } catch (err) {
       last = (err as Error).message;
@@ -87,20 +88,10 @@ function messageOf(page: string): string {
 async function throughNginx(deadline: number): Promise<void> {
   const port = process.env.NGINX_LISTEN_PORT;
   if (!port) return;
-  for (;;) {
-    try {
-      // fetch cannot set Host (undici sends the URL's), so use the path route; curl -H 'Host: <app>' works the same.
-      const r = await fetch(`http://127.0.0.1:${port}/apps/${appName}/`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) {
-        console.log(`through nginx: http://127.0.0.1:${port}/apps/${appName}/ answers: ${messageOf(await r.text())} (upstream ${r.headers.get('x-mammoth-upstream')})`);
-        return;
-      }
-    } catch {
-      /* nginx not routing yet */
-    }
-    if (Date.now() > deadline) throw new Error(`nginx on 127.0.0.1:${port} does not route ${appName}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  // fetch cannot set Host (undici sends the URL's), so use the path route; curl -H 'Host: <app>' works the same.
+  const url = `http://127.0.0.1:${port}/apps/${appName}/`;
+  const { page, upstream } = await answer(url, deadline);
+  console.log(`through nginx: ${url} answers: ${messageOf(page)} (upstream ${upstream})`);
 }
 
 main().catch((err) => {

@@ -45,6 +45,7 @@ export class WrkLoad {
   private readonly exited: Promise<void>;
   private fd: number | null;
   private rest = '';
+  private readonly buf = Buffer.alloc(64 * 1024);
   private stdout = '';
   private summary: WrkSummary | null = null;
 
@@ -104,8 +105,7 @@ export class WrkLoad {
 
   private readAnswers(): void {
     if (this.fd === null) return;
-    const buf = Buffer.alloc(64 * 1024);
-    for (let n; (n = readSync(this.fd, buf, 0, buf.length, null)) > 0; ) this.rest += buf.toString('utf8', 0, n);
+    for (let n; (n = readSync(this.fd, this.buf, 0, this.buf.length, null)) > 0; ) this.rest += this.buf.toString('utf8', 0, n);
     const lines = this.rest.split('\n');
     this.rest = lines.pop()!;
     for (const line of lines) {

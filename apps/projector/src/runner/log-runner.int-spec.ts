@@ -2,7 +2,7 @@ import { makeEvent } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { append } from '../testing/scenario';
-import { commitContinues } from './log-runner';
+import { COMMIT_KEY, commitContinues } from './log-runner';
 
 describe('commitContinues on the real event log', () => {
   let db: TestDatabase;
@@ -15,7 +15,7 @@ describe('commitContinues on the real event log', () => {
   /** commits reads each event's position and commit key the way the log runner's pages compute it. */
   const commits = async () =>
     (await db.pool.query<{ position: string; commit: string }>(
-      `SELECT position::text, (extract(epoch FROM recorded_at) * 1000000)::bigint::text || '/' || (metadata->>'correlationId') AS commit FROM events ORDER BY position`,
+      `SELECT position::text, ${COMMIT_KEY} AS commit FROM events ORDER BY position`,
     )).rows;
   const continues = async (safe: string, key: string, ofTypes = types) => {
     const tx = await db.pool.connect();

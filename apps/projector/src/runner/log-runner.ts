@@ -13,7 +13,7 @@ export interface LogRunnerDeps {
 }
 
 /** COMMIT_KEY is the SQL for a LoggedEvent's commit key; `recorded_at` is the inserting transaction's start time. */
-const COMMIT_KEY = `(extract(epoch FROM recorded_at) * 1000000)::bigint::text || '/' || (metadata->>'correlationId')`;
+export const COMMIT_KEY = `(extract(epoch FROM recorded_at) * 1000000)::bigint::text || '/' || (metadata->>'correlationId')`;
 
 /**
  * LogProjectionRunner folds the event store into a LogProjection, page by page, up to the log's safe position (LogWatermark),
