@@ -1,4 +1,4 @@
-// jest.config.js: three tiers, selected by file suffix (see STYLE.md): unit, int, e2e.
+// jest.config.js: three tiers, selected by file suffix (the house style, ../shared/STYLE.md): unit, int, e2e.
 // ts-jest in isolated-modules mode: per-file transpilation (types are checked once by `tsc --noEmit` in scripts/test.sh).
 const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
 const moduleNameMapper = {
@@ -9,7 +9,17 @@ const base = { transform: { '^.+\\.ts$': tsJest }, moduleNameMapper, testEnviron
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...base, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/jest-timeouts.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], setupFilesAfterEnv: ['<rootDir>/test/jest-timeouts.ts'] },
+    {
+      ...base,
+      displayName: 'int',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/jest-timeouts.ts'],
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/jest-timeouts.ts'],
+    },
   ],
 };

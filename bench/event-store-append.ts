@@ -43,7 +43,15 @@ async function main(): Promise<void> {
       );
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const total = writers * commands * batch;
-      runs.push({ eventsPerCommand: batch, writers, commands: writers * commands, events: total, seconds: +seconds.toFixed(2), eventsPerSecond: Math.round(total / seconds), commandsPerSecond: Math.round((writers * commands) / seconds) });
+      runs.push({
+        eventsPerCommand: batch,
+        writers,
+        commands: writers * commands,
+        events: total,
+        seconds: +seconds.toFixed(2),
+        eventsPerSecond: Math.round(total / seconds),
+        commandsPerSecond: Math.round((writers * commands) / seconds),
+      });
     }
   } finally {
     await pool.end();
@@ -52,7 +60,10 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
     await admin.end();
   }
-  saveReport('event-store-append', { runs, note: 'each command is one transaction with an expected-version check and its outbox rows' });
+  saveReport('event-store-append', {
+    runs,
+    note: 'each command is one transaction with an expected-version check and its outbox rows',
+  });
 }
 
 main().catch((err) => {

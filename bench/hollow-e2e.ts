@@ -29,7 +29,11 @@ const PORT = Number(process.env.BENCH_PORT ?? 18480);
 const url = `http://127.0.0.1:${PORT}`;
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
@@ -45,7 +49,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: 
   }
 }
 
-const count = async (db: Pool, sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
+const count = async (db: Pool, sql: string, params: unknown[] = []) =>
+  Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
 
 /** cpuOf sums the CPU seconds of every process whose command name matches (postgres backends, the Kafka JVM). */
 function cpuOf(command: RegExp): number {
@@ -87,12 +92,20 @@ async function main(): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   const profiled = (process.env.BENCH_PROFILE ?? '').split(',');
   const systemProfile = process.env.BENCH_SYSTEM_PROFILE === '1' ? new SystemProfile(join(runDir, 'perf.data')) : null;
-  if (systemProfile && !perfWorks()) throw new Error('BENCH_SYSTEM_PROFILE=1 needs `perf record -a` (apt-get install linux-perf, as root)');
+  if (systemProfile && !perfWorks())
+    throw new Error('BENCH_SYSTEM_PROFILE=1 needs `perf record -a` (apt-get install linux-perf, as root)');
   const nodeArgs = (name: string) => [
-    ...(profiled.includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${stamp}.cpuprofile`] : []),
+    ...(profiled.includes(name)
+      ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${stamp}.cpuprofile`]
+      : []),
     ...(systemProfile ? NODE_PERF_ARGS : []),
   ];
-  const common = { DATABASE_URL: dbUrl, KAFKA_BROKERS: BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix, EVENT_TOPIC_PARTITIONS: '3' };
+  const common = {
+    DATABASE_URL: dbUrl,
+    KAFKA_BROKERS: BROKERS.join(','),
+    MAMMOTH_TOPIC_PREFIX: prefix,
+    EVENT_TOPIC_PARTITIONS: '3',
+  };
   // Kubernetes' defaults at this scale: a node renews its lease every 10 s and is declared lost after 40 s of silence.
   const heartbeatMs = process.env.HEARTBEAT_INTERVAL_MS ?? '10000';
   const lostAfterMs = process.env.NODE_LOST_AFTER_MS ?? '40000';
@@ -113,32 +126,68 @@ async function main(): Promise<void> {
   cleanUps.push(() => db.end());
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
   const procs = {
-    controlPlane: new BenchProcess('control-plane', 'control-plane/src/main.js', { ...common, PORT: String(PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp'), NODE_LOST_AFTER_MS: lostAfterMs }, join(runDir, 'control-plane.log'), [], nodeArgs('control-plane')),
-    projector: new BenchProcess('projector', 'projector/src/main.js', common, join(runDir, 'projector.log'), [], nodeArgs('projector')),
+    controlPlane: new BenchProcess(
+      'control-plane',
+      'control-plane/src/main.js',
+      { ...common, PORT: String(PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp'), NODE_LOST_AFTER_MS: lostAfterMs },
+      join(runDir, 'control-plane.log'),
+      [],
+      nodeArgs('control-plane'),
+    ),
+    projector: new BenchProcess(
+      'projector',
+      'projector/src/main.js',
+      common,
+      join(runDir, 'projector.log'),
+      [],
+      nodeArgs('projector'),
+    ),
     daemon: new BenchProcess(
       'node-daemon',
       'node-daemon/src/main.js',
-      { ...common, CONTROL_PLANE_URL: url, NODE_ID_PREFIX: 'hollow', HEARTBEAT_INTERVAL_MS: heartbeatMs, NODE_DATA_DIR: join(runDir, 'node') },
+      {
+        ...common,
+        CONTROL_PLANE_URL: url,
+        NODE_ID_PREFIX: 'hollow',
+        HEARTBEAT_INTERVAL_MS: heartbeatMs,
+        NODE_DATA_DIR: join(runDir, 'node'),
+      },
       join(runDir, 'node-daemon.log'),
       ['--driver', 'sim', '--count', String(nodes)],
       nodeArgs('node-daemon'),
     ),
   };
-  cleanUps.push(async () => void (await Promise.all([procs.daemon.stop(), procs.projector.stop(), procs.controlPlane.stop()])));
+  cleanUps.push(
+    async () => void (await Promise.all([procs.daemon.stop(), procs.projector.stop(), procs.controlPlane.stop()])),
+  );
   try {
     procs.controlPlane.start();
     procs.projector.start();
     await waitFor('the control plane', () => gql('{ apps { name } }'), 60000);
     const t0Nodes = Date.now();
     procs.daemon.start();
-    await waitFor(`${nodes} registered nodes`, async () => ((await count(db, 'SELECT count(*) AS n FROM rm_nodes')) >= nodes ? true : null), 600000, 500);
-    await waitFor('the fleet to be ready', async () => (/fleet ready in/.test(readFileSync(procs.daemon.logFile, 'utf8')) ? true : null), 600000, 500);
+    await waitFor(
+      `${nodes} registered nodes`,
+      async () => ((await count(db, 'SELECT count(*) AS n FROM rm_nodes')) >= nodes ? true : null),
+      600000,
+      500,
+    );
+    await waitFor(
+      'the fleet to be ready',
+      async () => (/fleet ready in/.test(readFileSync(procs.daemon.logFile, 'utf8')) ? true : null),
+      600000,
+      500,
+    );
     const fleetReadySeconds = (Date.now() - t0Nodes) / 1000;
     console.error(`${nodes} hollow nodes registered and ready in ${fleetReadySeconds.toFixed(1)} s`);
 
     const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
     mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
-    await promisify(execFile)('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), 'mammoth-bench/hollow:1', tar]);
+    await promisify(execFile)('bash', [
+      join(ROOT, 'scripts', 'images', 'build-test-image.sh'),
+      'mammoth-bench/hollow:1',
+      tar,
+    ]);
     const form = new FormData();
     form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
     form.set('name', 'hollow');
@@ -147,7 +196,11 @@ async function main(): Promise<void> {
     if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
 
     const machine0 = machineTicks();
-    const cpu0 = { ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage().cpuSeconds])), postgres: cpuOf(/^postgres$/), kafka: cpuOf(/^java$/) };
+    const cpu0 = {
+      ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage().cpuSeconds])),
+      postgres: cpuOf(/^postgres$/),
+      kafka: cpuOf(/^java$/),
+    };
     const limit = pLimit(inFlight);
     const mutationMs: number[] = [];
     const sql = systemProfile ? new SqlSampler(db, dbName) : null;
@@ -175,7 +228,10 @@ async function main(): Promise<void> {
       `${total} running instances`,
       async () => {
         if (failure) return -1;
-        const running = await count(db, `SELECT count(*) AS n FROM rm_instances WHERE state = 'running' AND desired = 'run'`);
+        const running = await count(
+          db,
+          `SELECT count(*) AS n FROM rm_instances WHERE state = 'running' AND desired = 'run'`,
+        );
         timeline.push({ s: +((performance.now() - t0) / 1000).toFixed(1), running });
         return running >= total ? running : null;
       },
@@ -184,15 +240,27 @@ async function main(): Promise<void> {
     );
     const seconds = (performance.now() - t0) / 1000;
     const statements = sql?.stop();
-    const profile = await systemProfile?.stop({ 'control-plane': procs.controlPlane.pid, projector: procs.projector.pid, 'node-daemon': procs.daemon.pid, bench: process.pid });
+    const profile = await systemProfile?.stop({
+      'control-plane': procs.controlPlane.pid,
+      projector: procs.projector.pid,
+      'node-daemon': procs.daemon.pid,
+      bench: process.pid,
+    });
     await deploys;
-    if (failure) throw failure;
+    if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
     const usage = Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.usage()]));
     const machine1 = machineTicks();
     const cores = os.cpus().length;
-    const machineBusyCores = +(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cores).toFixed(2);
+    const machineBusyCores = +(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cores).toFixed(
+      2,
+    );
     const cpuDuring = {
-      ...Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, +(usage[k].cpuSeconds - (cpu0 as Record<string, number>)[k]).toFixed(1)])),
+      ...Object.fromEntries(
+        Object.entries(procs).map(([k]) => [
+          k,
+          +(usage[k].cpuSeconds - (cpu0 as Record<string, number>)[k]).toFixed(1),
+        ]),
+      ),
       postgresAllDatabases: +(cpuOf(/^postgres$/) - cpu0.postgres).toFixed(1),
       kafka: +(cpuOf(/^java$/) - cpu0.kafka).toFixed(1),
       machineBusyCores,
@@ -220,18 +288,46 @@ async function main(): Promise<void> {
       instancesPerSecond: Math.round(total / seconds),
       goalInstancesPerSecond: 3750,
       deploysDoneSeconds: +((deploysDone - t0) / 1000).toFixed(2),
-      deployMutationMs: { p50: Math.round(percentile(mutationMs, 50)), p99: Math.round(percentile(mutationMs, 99)), max: Math.round(Math.max(...mutationMs)) },
-      placementToRunningMs: { samples: latencies.length, p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(Math.max(...latencies)) },
-      peakRssMiB: { controlPlane: usage.controlPlane.peakRssMiB, projector: usage.projector.peakRssMiB, nodeDaemon: usage.daemon.peakRssMiB },
+      deployMutationMs: {
+        p50: Math.round(percentile(mutationMs, 50)),
+        p99: Math.round(percentile(mutationMs, 99)),
+        max: Math.round(Math.max(...mutationMs)),
+      },
+      placementToRunningMs: {
+        samples: latencies.length,
+        p50: Math.round(percentile(latencies, 50)),
+        p99: Math.round(percentile(latencies, 99)),
+        max: Math.round(Math.max(...latencies)),
+      },
+      peakRssMiB: {
+        controlPlane: usage.controlPlane.peakRssMiB,
+        projector: usage.projector.peakRssMiB,
+        nodeDaemon: usage.daemon.peakRssMiB,
+      },
       cpuSecondsDuringDeploy: cpuDuring,
       events,
-      spread: { nodesUsed: Number(perNode.rows[0].used), minPerNode: Number(perNode.rows[0].min), maxPerNode: Number(perNode.rows[0].max) },
+      spread: {
+        nodesUsed: Number(perNode.rows[0].used),
+        minPerNode: Number(perNode.rows[0].min),
+        maxPerNode: Number(perNode.rows[0].max),
+      },
       timeline: timeline.filter((_, i) => i % 5 === 0 || i === timeline.length - 1),
-      settings: { heartbeatIntervalMs: Number(heartbeatMs), nodeLostAfterMs: Number(lostAfterMs), eventTopicPartitions: 3 },
+      settings: {
+        heartbeatIntervalMs: Number(heartbeatMs),
+        nodeLostAfterMs: Number(lostAfterMs),
+        eventTopicPartitions: 3,
+      },
       ...(profile ? { systemProfile: 'bench/results/hollow-e2e-profile.json' } : {}),
       path: 'deployApp (GraphQL) -> scheduler -> event store -> outbox relay -> Kafka -> sim node daemon (one consumer, 5000 reconcile loops) -> merged reportInstances -> event store -> relay -> Kafka -> projector -> rm_instances',
     });
-    if (profile) saveReport('hollow-e2e-profile', { nodes, instances: total, instancesPerSecond: Math.round(total / seconds), ...profile, postgresStatements: statements });
+    if (profile)
+      saveReport('hollow-e2e-profile', {
+        nodes,
+        instances: total,
+        instancesPerSecond: Math.round(total / seconds),
+        ...profile,
+        postgresStatements: statements,
+      });
   } finally {
     await cleanUp();
   }
@@ -246,7 +342,8 @@ function cleanUp(): Promise<void> {
   })();
   return cleaning;
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 main().catch((err) => {
   console.error(err);

@@ -29,7 +29,11 @@ const NODE_PORTS = process.env.BENCH_NODE_PORTS ?? '32200-32249';
 const url = `http://127.0.0.1:${CP_PORT}`;
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
@@ -78,12 +82,27 @@ class Prober {
 
   private once(): Promise<Sample> {
     return new Promise((resolve) => {
-      const req = request({ host: '127.0.0.1', port: NGINX_PORT, path: '/healthz', headers: { host: this.host }, agent: false, timeout: 2000 }, (res) => {
-        res.resume();
-        res.on('end', () =>
-          resolve({ at: Date.now(), status: res.statusCode ?? 0, version: Number(res.headers['x-mammoth-lb-version'] ?? -1), upstream: String(res.headers['x-mammoth-upstream'] ?? '') }),
-        );
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: NGINX_PORT,
+          path: '/healthz',
+          headers: { host: this.host },
+          agent: false,
+          timeout: 2000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({
+              at: Date.now(),
+              status: res.statusCode ?? 0,
+              version: Number(res.headers['x-mammoth-lb-version'] ?? -1),
+              upstream: String(res.headers['x-mammoth-upstream'] ?? ''),
+            }),
+          );
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', () => resolve({ at: Date.now(), status: 0, version: -1, upstream: '' }));
       req.end();
@@ -106,17 +125,34 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
   await run('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), 'mammoth-bench/lb:1', tar]);
 
-  const common = { DATABASE_URL: dbUrl, KAFKA_BROKERS: BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix, EVENT_TOPIC_PARTITIONS: '3' };
+  const common = {
+    DATABASE_URL: dbUrl,
+    KAFKA_BROKERS: BROKERS.join(','),
+    MAMMOTH_TOPIC_PREFIX: prefix,
+    EVENT_TOPIC_PARTITIONS: '3',
+  };
   await runMigrations(dbUrl);
   const db = new Pool({ connectionString: dbUrl, max: 2 });
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
   const procs = {
-    controlPlane: new BenchProcess('control-plane', 'control-plane/src/main.js', { ...common, PORT: String(CP_PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp') }, join(runDir, 'control-plane.log')),
+    controlPlane: new BenchProcess(
+      'control-plane',
+      'control-plane/src/main.js',
+      { ...common, PORT: String(CP_PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp') },
+      join(runDir, 'control-plane.log'),
+    ),
     projector: new BenchProcess('projector', 'projector/src/main.js', common, join(runDir, 'projector.log')),
     daemon: new BenchProcess(
       'node-daemon',
       'node-daemon/src/main.js',
-      { ...common, CONTROL_PLANE_URL: url, NODE_ID: nodeId, NODE_PORT_RANGE: NODE_PORTS, NODE_DATA_DIR: join(runDir, 'node'), HEARTBEAT_INTERVAL_MS: '1000' },
+      {
+        ...common,
+        CONTROL_PLANE_URL: url,
+        NODE_ID: nodeId,
+        NODE_PORT_RANGE: NODE_PORTS,
+        NODE_DATA_DIR: join(runDir, 'node'),
+        HEARTBEAT_INTERVAL_MS: '1000',
+      },
       join(runDir, 'node-daemon.log'),
     ),
     companion: new BenchProcess(
@@ -133,14 +169,22 @@ async function main(): Promise<void> {
     await waitFor('the control plane', () => gql('{ apps { name } }'), 60_000, 250);
     procs.daemon.start();
     procs.companion.start();
-    await waitFor('the node', async () => ((await gql<{ nodes: { id: string }[] }>('{ nodes { id } }')).nodes.some((n) => n.id === nodeId) ? true : null), 60_000, 250);
+    await waitFor(
+      'the node',
+      async () =>
+        (await gql<{ nodes: { id: string }[] }>('{ nodes { id } }')).nodes.some((n) => n.id === nodeId) ? true : null,
+      60_000,
+      250,
+    );
     const form = new FormData();
     form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
     form.set('name', 'lb');
     form.set('version', '1');
     const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
     if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
-    await gql('mutation { deployApp(input: { name: "lb", package: "lb", instances: 1, cpus: 0.05, memoryMiB: 16, healthCheck: { kind: HTTP, path: "/", intervalMs: 500 } }) { name } }');
+    await gql(
+      'mutation { deployApp(input: { name: "lb", package: "lb", instances: 1, cpus: 0.05, memoryMiB: 16, healthCheck: { kind: HTTP, path: "/", intervalMs: 500 } }) { name } }',
+    );
 
     prober.start();
     await waitFor('nginx to serve the app', async () => (prober.samples.at(-1)?.status === 200 ? true : null), 60_000);
@@ -154,44 +198,83 @@ async function main(): Promise<void> {
       const from = prober.samples.length;
       await gql(`mutation { scaleApp(name: "lb", instances: ${scaleUp ? 2 : 1}) { desired } }`);
       const type = scaleUp ? 'InstanceHealthChanged' : 'InstanceStopRequested';
-      const ev = await waitFor(`${type} #${i}`, async () => {
-        const r = await db.query<{ position: string; id: string; ts: string }>(
-          `SELECT position::text, data->>'instanceId' AS id, metadata->>'timestamp' AS ts FROM events
+      const ev = await waitFor(
+        `${type} #${i}`,
+        async () => {
+          const r = await db.query<{ position: string; id: string; ts: string }>(
+            `SELECT position::text, data->>'instanceId' AS id, metadata->>'timestamp' AS ts FROM events
             WHERE position > $1 AND type = $2 AND data->>'app' = 'lb' AND (type <> 'InstanceHealthChanged' OR (data->>'healthy')::boolean)
             ORDER BY position LIMIT 1`,
-          [after.toString(), type],
-        );
-        return r.rows[0] ?? null;
-      }, 60_000);
+            [after.toString(), type],
+          );
+          return r.rows[0] ?? null;
+        },
+        60_000,
+      );
       after = BigInt(ev.position);
-      const endpoint = (await db.query<{ ep: string }>(`SELECT data->>'host' || ':' || (data->>'port') AS ep FROM events WHERE type = 'InstancePlaced' AND data->>'instanceId' = $1`, [ev.id])).rows[0].ep;
+      const endpoint = (
+        await db.query<{ ep: string }>(
+          `SELECT data->>'host' || ':' || (data->>'port') AS ep FROM events WHERE type = 'InstancePlaced' AND data->>'instanceId' = $1`,
+          [ev.id],
+        )
+      ).rows[0].ep;
       const t0 = Date.parse(ev.ts);
       let ms: number;
       if (scaleUp) {
         // Routed: the first request nginx proxies to the new instance.
-        const hit = await waitFor(`nginx to route to ${endpoint}`, async () => prober.samples.slice(from).find((s) => s.status === 200 && s.upstream.split(', ').at(-1) === endpoint) ?? null, 30_000, 5);
+        const hit = await waitFor(
+          `nginx to route to ${endpoint}`,
+          async () =>
+            prober.samples.slice(from).find((s) => s.status === 200 && s.upstream.split(', ').at(-1) === endpoint) ??
+            null,
+          30_000,
+          5,
+        );
         ms = hit.at - t0;
         if (ms < 0) throw new Error(`nginx routed to ${endpoint} ${-ms} ms before it was healthy`);
         up_.push(ms);
       } else {
         // No longer routed: the first answer served with the lb-config version that dropped the instance, after which no
         // answer comes from an older configuration (a reload overlaps old and new workers for a moment); checked for 300 ms.
-        const version = await waitFor('the lb-config version that drops it', async () =>
-          (await db.query<{ v: number | null }>('SELECT min(version) AS v FROM lb_config_versions WHERE position >= $1', [ev.position])).rows[0].v, 30_000, 5);
-        const settled = await waitFor(`nginx to serve lb-config version ${version}`, async () => {
-          const window = prober.samples.slice(from).filter((s) => s.status === 200);
-          const next = window[window.map((s) => s.version < version).lastIndexOf(true) + 1];
-          return next && Date.now() - next.at > 300 ? next : null;
-        }, 30_000, 20);
-        if (prober.samples.slice(prober.samples.indexOf(settled)).some((s) => s.upstream.includes(endpoint))) throw new Error(`nginx still routes to ${endpoint} under version ${version}`);
+        const version = await waitFor(
+          'the lb-config version that drops it',
+          async () =>
+            (
+              await db.query<{ v: number | null }>(
+                'SELECT min(version) AS v FROM lb_config_versions WHERE position >= $1',
+                [ev.position],
+              )
+            ).rows[0].v,
+          30_000,
+          5,
+        );
+        const settled = await waitFor(
+          `nginx to serve lb-config version ${version}`,
+          async () => {
+            const window = prober.samples.slice(from).filter((s) => s.status === 200);
+            const next = window[window.map((s) => s.version < version).lastIndexOf(true) + 1];
+            return next && Date.now() - next.at > 300 ? next : null;
+          },
+          30_000,
+          20,
+        );
+        if (prober.samples.slice(prober.samples.indexOf(settled)).some((s) => s.upstream.includes(endpoint)))
+          throw new Error(`nginx still routes to ${endpoint} under version ${version}`);
         ms = Math.max(0, settled.at - t0);
         down.push(ms);
       }
-      await waitFor('the instance count to settle', async () => {
-        const s = await gql<{ service: { endpoints: unknown[] } | null }>('{ service(name: "lb") { endpoints { port } } }');
-        return s.service?.endpoints.length === (scaleUp ? 2 : 1) ? true : null;
-      }, 60_000);
-      if ((i + 1) % 10 === 0) console.error(`${i + 1}/${changes} changes; last ${scaleUp ? 'healthy' : 'stopped'} -> routed in ${ms} ms`);
+      await waitFor(
+        'the instance count to settle',
+        async () => {
+          const s = await gql<{ service: { endpoints: unknown[] } | null }>(
+            '{ service(name: "lb") { endpoints { port } } }',
+          );
+          return s.service?.endpoints.length === (scaleUp ? 2 : 1) ? true : null;
+        },
+        60_000,
+      );
+      if ((i + 1) % 10 === 0)
+        console.error(`${i + 1}/${changes} changes; last ${scaleUp ? 'healthy' : 'stopped'} -> routed in ${ms} ms`);
     }
     await prober.stop();
     const all = [...up_, ...down];
@@ -200,10 +283,23 @@ async function main(): Promise<void> {
     const failedByStatus: Record<string, number> = {};
     for (const s of measured) if (s.status !== 200) failedByStatus[s.status] = (failedByStatus[s.status] ?? 0) + 1;
     const failedVersions = [...new Set(measured.filter((s) => s.status !== 200).map((s) => s.version))];
-    const failedUnder = (await db.query('SELECT version, upstreams FROM lb_config_versions WHERE version = ANY($1::int[])', [failedVersions])).rows;
+    const failedUnder = (
+      await db.query('SELECT version, upstreams FROM lb_config_versions WHERE version = ANY($1::int[])', [
+        failedVersions,
+      ])
+    ).rows;
     const versions = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM lb_config_versions')).rows[0].n);
-    const applyMs = [...readFileSync(join(runDir, 'nginx-companion.log'), 'utf8').matchAll(/applied lb-config version \d+ \(\S+\) in (\d+) ms/g)].map((m) => Number(m[1]));
-    const stats = (xs: number[]) => ({ samples: xs.length, p50: Math.round(percentile(xs, 50)), p99: Math.round(percentile(xs, 99)), max: Math.round(Math.max(...xs)) });
+    const applyMs = [
+      ...readFileSync(join(runDir, 'nginx-companion.log'), 'utf8').matchAll(
+        /applied lb-config version \d+ \(\S+\) in (\d+) ms/g,
+      ),
+    ].map((m) => Number(m[1]));
+    const stats = (xs: number[]) => ({
+      samples: xs.length,
+      p50: Math.round(percentile(xs, 50)),
+      p99: Math.round(percentile(xs, 99)),
+      max: Math.round(Math.max(...xs)),
+    });
     saveReport('lb-propagation', {
       changes: all.length,
       propagationMs: stats(all),
@@ -223,7 +319,9 @@ async function main(): Promise<void> {
     await prober.stop();
     await Promise.all([procs.companion.stop(), procs.daemon.stop(), procs.projector.stop(), procs.controlPlane.stop()]);
     await run('bash', [join(ROOT, 'scripts', 'infra', 'nginx.sh'), 'stop', nginxDir]).catch(() => undefined);
-    const containers = (await run('docker', ['ps', '-aq', '--filter', `label=mammoth.node=${nodeId}`])).stdout.split('\n').filter(Boolean);
+    const containers = (await run('docker', ['ps', '-aq', '--filter', `label=mammoth.node=${nodeId}`])).stdout
+      .split('\n')
+      .filter(Boolean);
     if (containers.length) await run('docker', ['rm', '-f', ...containers]).catch(() => undefined);
     await db.end();
     const admin = new Client({ connectionString: ADMIN });
@@ -233,7 +331,8 @@ async function main(): Promise<void> {
     const kafka = new Kafka({ clientId: 'bench-cleanup', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
     await kafka.connect();
     const topics = (await kafka.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length) await kafka.deleteTopics({ topics }).catch((err: Error) => console.error(`cannot delete topics: ${err.message}`));
+    if (topics.length)
+      await kafka.deleteTopics({ topics }).catch((err: Error) => console.error(`cannot delete topics: ${err.message}`));
     await kafka.disconnect();
   }
 }

@@ -28,7 +28,11 @@ const PORT = Number(process.env.BENCH_PORT ?? 18490);
 const url = `http://127.0.0.1:${PORT}`;
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
@@ -44,9 +48,17 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: 
   }
 }
 
-const count = async (db: Pool, sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
+const count = async (db: Pool, sql: string, params: unknown[] = []) =>
+  Number((await db.query<{ n: string }>(sql, params)).rows[0].n);
 const stats = (xs: number[]) =>
-  xs.length ? { samples: xs.length, p50: Math.round(percentile(xs, 50)), p99: Math.round(percentile(xs, 99)), max: Math.round(Math.max(...xs)) } : { samples: 0 };
+  xs.length
+    ? {
+        samples: xs.length,
+        p50: Math.round(percentile(xs, 50)),
+        p99: Math.round(percentile(xs, 99)),
+        max: Math.round(Math.max(...xs)),
+      }
+    : { samples: 0 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -66,8 +78,19 @@ async function main(): Promise<void> {
   const prefix = `benchnodeloss${stamp.toString(36)}`;
   const runDir = join(ROOT, '.run', 'bench', prefix);
   mkdirSync(runDir, { recursive: true });
-  const common = { DATABASE_URL: dbUrl, KAFKA_BROKERS: BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix, EVENT_TOPIC_PARTITIONS: '3' };
-  const daemonEnv = (idPrefix: string) => ({ ...common, CONTROL_PLANE_URL: url, NODE_ID_PREFIX: idPrefix, HEARTBEAT_INTERVAL_MS: heartbeatMs, NODE_DATA_DIR: join(runDir, idPrefix) });
+  const common = {
+    DATABASE_URL: dbUrl,
+    KAFKA_BROKERS: BROKERS.join(','),
+    MAMMOTH_TOPIC_PREFIX: prefix,
+    EVENT_TOPIC_PARTITIONS: '3',
+  };
+  const daemonEnv = (idPrefix: string) => ({
+    ...common,
+    CONTROL_PLANE_URL: url,
+    NODE_ID_PREFIX: idPrefix,
+    HEARTBEAT_INTERVAL_MS: heartbeatMs,
+    NODE_DATA_DIR: join(runDir, idPrefix),
+  });
 
   await runMigrations(dbUrl);
   const db = new Pool({ connectionString: dbUrl, max: 2 });
@@ -76,17 +99,40 @@ async function main(): Promise<void> {
   await kafka.connect();
   const procs = {
     controlPlane: new BenchProcess(
-      'control-plane', 'control-plane/src/main.js',
-      { ...common, PORT: String(PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp'), FAILURE_DETECTOR: 'on', NODE_LOST_AFTER_MS: lostAfterMs },
+      'control-plane',
+      'control-plane/src/main.js',
+      {
+        ...common,
+        PORT: String(PORT),
+        MAMMOTH_DATA_DIR: join(runDir, 'cp'),
+        FAILURE_DETECTOR: 'on',
+        NODE_LOST_AFTER_MS: lostAfterMs,
+      },
       join(runDir, 'control-plane.log'),
       [],
       (process.env.BENCH_PROFILE ?? '').split(',').includes('control-plane')
-        ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, '.run', 'bench-prof')}`, `--cpu-prof-name=node-loss-control-plane-${stamp}.cpuprofile`]
+        ? [
+            '--cpu-prof',
+            `--cpu-prof-dir=${join(ROOT, '.run', 'bench-prof')}`,
+            `--cpu-prof-name=node-loss-control-plane-${stamp}.cpuprofile`,
+          ]
         : [],
     ),
     projector: new BenchProcess('projector', 'projector/src/main.js', common, join(runDir, 'projector.log')),
-    big: new BenchProcess('node-daemon-big', 'node-daemon/src/main.js', daemonEnv('hollow'), join(runDir, 'node-daemon-big.log'), ['--driver', 'sim', '--count', String(nodes - kill)]),
-    victims: new BenchProcess('node-daemon-victims', 'node-daemon/src/main.js', daemonEnv('victim'), join(runDir, 'node-daemon-victims.log'), ['--driver', 'sim', '--count', String(kill)]),
+    big: new BenchProcess(
+      'node-daemon-big',
+      'node-daemon/src/main.js',
+      daemonEnv('hollow'),
+      join(runDir, 'node-daemon-big.log'),
+      ['--driver', 'sim', '--count', String(nodes - kill)],
+    ),
+    victims: new BenchProcess(
+      'node-daemon-victims',
+      'node-daemon/src/main.js',
+      daemonEnv('victim'),
+      join(runDir, 'node-daemon-victims.log'),
+      ['--driver', 'sim', '--count', String(kill)],
+    ),
   };
   const victimIds = Array.from({ length: kill }, (_, i) => `victim-${i}`);
   try {
@@ -96,9 +142,19 @@ async function main(): Promise<void> {
     const t0Nodes = Date.now();
     procs.big.start();
     procs.victims.start();
-    await waitFor(`${nodes} registered nodes`, async () => ((await count(db, 'SELECT count(*) AS n FROM rm_nodes')) >= nodes ? true : null), 600000, 500);
+    await waitFor(
+      `${nodes} registered nodes`,
+      async () => ((await count(db, 'SELECT count(*) AS n FROM rm_nodes')) >= nodes ? true : null),
+      600000,
+      500,
+    );
     const ready = (p: BenchProcess) => /fleet ready in/.test(readFileSync(p.logFile, 'utf8'));
-    await waitFor('both fleets to be ready', async () => (ready(procs.big) && ready(procs.victims) ? true : null), 600000, 500);
+    await waitFor(
+      'both fleets to be ready',
+      async () => (ready(procs.big) && ready(procs.victims) ? true : null),
+      600000,
+      500,
+    );
     const fleetReadySeconds = (Date.now() - t0Nodes) / 1000;
     console.error(`${nodes} hollow nodes registered and ready in ${fleetReadySeconds.toFixed(1)} s`);
     // A node declared lost at startup (a fleet whose heartbeats lag its registrations under load) must have recovered
@@ -106,13 +162,22 @@ async function main(): Promise<void> {
     const stillLost = `SELECT count(*) AS n FROM (SELECT DISTINCT ON (data->>'nodeId') type FROM events WHERE type IN ('NodeLost', 'NodeRecovered')
                         ORDER BY data->>'nodeId', position DESC) x WHERE type = 'NodeLost'`;
     await sleep(Number(lostAfterMs) + 2000);
-    await waitFor('startup-lost nodes to recover', async () => ((await count(db, stillLost)) === 0 ? true : null), 600000, 500);
+    await waitFor(
+      'startup-lost nodes to recover',
+      async () => ((await count(db, stillLost)) === 0 ? true : null),
+      600000,
+      500,
+    );
     const startupFalseNodeLost = await count(db, `SELECT count(*) AS n FROM events WHERE type = 'NodeLost'`);
     console.error(`${startupFalseNodeLost} node(s) were declared lost at startup; all recovered`);
 
     const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
     mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
-    await promisify(execFile)('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), 'mammoth-bench/hollow:1', tar]);
+    await promisify(execFile)('bash', [
+      join(ROOT, 'scripts', 'images', 'build-test-image.sh'),
+      'mammoth-bench/hollow:1',
+      tar,
+    ]);
     const form = new FormData();
     form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
     form.set('name', 'hollow');
@@ -126,7 +191,14 @@ async function main(): Promise<void> {
       Array.from({ length: apps }, (_, i) =>
         limit(() =>
           gql('mutation($input: DeployAppInput!) { deployApp(input: $input) { name } }', {
-            input: { name: `loss-${i}`, package: 'hollow', instances: perApp, cpus: 0.1, memoryMiB: 64, strategy: 'spread' },
+            input: {
+              name: `loss-${i}`,
+              package: 'hollow',
+              instances: perApp,
+              cpus: 0.1,
+              memoryMiB: 64,
+              strategy: 'spread',
+            },
           }),
         ),
       ),
@@ -134,7 +206,10 @@ async function main(): Promise<void> {
     await waitFor(
       `${total} running instances`,
       async () => {
-        const running = await count(db, `SELECT count(*) AS n FROM rm_instances WHERE state = 'running' AND desired = 'run'`);
+        const running = await count(
+          db,
+          `SELECT count(*) AS n FROM rm_instances WHERE state = 'running' AND desired = 'run'`,
+        );
         console.error(`${running}/${total} running`);
         return running >= total ? running : null;
       },
@@ -142,8 +217,14 @@ async function main(): Promise<void> {
       2000,
     );
     const deploySeconds = (Date.now() - t0Deploy) / 1000;
-    const onVictims = await count(db, `SELECT count(*) AS n FROM rm_instances WHERE desired = 'run' AND node_id = ANY($1)`, [victimIds]);
-    console.error(`${total} instances running after ${deploySeconds.toFixed(1)} s; ${onVictims} on the ${kill} victim nodes`);
+    const onVictims = await count(
+      db,
+      `SELECT count(*) AS n FROM rm_instances WHERE desired = 'run' AND node_id = ANY($1)`,
+      [victimIds],
+    );
+    console.error(
+      `${total} instances running after ${deploySeconds.toFixed(1)} s; ${onVictims} on the ${kill} victim nodes`,
+    );
 
     // Steady state: heartbeat messages on the topic (sum of partition end offsets) and the control plane's CPU over a window.
     const topic = `${prefix}.heartbeats`;
@@ -159,14 +240,20 @@ async function main(): Promise<void> {
     await sleep(windowS * 1000);
     const [o1, w1, ct1] = [await offsets(), Date.now(), cpuTick()];
     const wallS = (w1 - w0) / 1000;
-    const detector = await gql<{ failureDetector: { active: boolean; nodesHeard: number; lostAfterMs: number } }>('{ failureDetector { active nodesHeard lostAfterMs } }');
+    const detector = await gql<{ failureDetector: { active: boolean; nodesHeard: number; lostAfterMs: number } }>(
+      '{ failureDetector { active nodesHeard lostAfterMs } }',
+    );
     const heartbeat = {
       expectedMessagesPerSecond: Math.round(nodes / (Number(heartbeatMs) / 1000)),
       measuredMessagesPerSecond: Math.round((o1 - o0) / wallS),
       windowSeconds: +wallS.toFixed(1),
       nodesHeard: detector.failureDetector.nodesHeard,
     };
-    const controlPlaneCpu = { cpuSeconds: +(ct1 - ct0).toFixed(2), wallSeconds: +wallS.toFixed(1), cores: +((ct1 - ct0) / wallS).toFixed(3) };
+    const controlPlaneCpu = {
+      cpuSeconds: +(ct1 - ct0).toFixed(2),
+      wallSeconds: +wallS.toFixed(1),
+      cores: +((ct1 - ct0) / wallS).toFixed(3),
+    };
     console.error(`heartbeats ${JSON.stringify(heartbeat)}; control plane CPU ${JSON.stringify(controlPlaneCpu)}`);
 
     // The failure: kill -9 the daemon that runs the victim nodes.
@@ -197,7 +284,9 @@ async function main(): Promise<void> {
       },
       timeoutS * 1000,
       250,
-    ).catch((err: Error) => console.error(`${err.message}: ${rows.filter((r) => r.run_ms !== null).length}/${onVictims} replaced`));
+    ).catch((err: Error) =>
+      console.error(`${err.message}: ${rows.filter((r) => r.run_ms !== null).length}/${onVictims} replaced`),
+    );
     const repairMs = rows.filter((r) => r.run_ms !== null).map((r) => Number(r.run_ms) - killAt);
     const lostMs = rows.map((r) => Number(r.lost_ms) - killAt);
     const nodeLost = await db.query<{ ms: number }>(
@@ -205,7 +294,11 @@ async function main(): Promise<void> {
       [killPos, victimIds],
     );
     const nodeLostMs = nodeLost.rows.map((r) => Number(r.ms) - killAt);
-    const otherLost = await count(db, `SELECT count(*) AS n FROM events WHERE type = 'NodeLost' AND position > $1 AND NOT data->>'nodeId' = ANY($2)`, [killPos, victimIds]);
+    const otherLost = await count(
+      db,
+      `SELECT count(*) AS n FROM events WHERE type = 'NodeLost' AND position > $1 AND NOT data->>'nodeId' = ANY($2)`,
+      [killPos, victimIds],
+    );
 
     saveReport('node-loss', {
       nodes,
@@ -226,7 +319,12 @@ async function main(): Promise<void> {
       startupFalseNodeLost,
       heartbeat,
       controlPlaneCpuSteadyState: controlPlaneCpu,
-      settings: { heartbeatIntervalMs: Number(heartbeatMs), nodeLostAfterMs: Number(lostAfterMs), detectorActive: detector.failureDetector.active, eventTopicPartitions: 3 },
+      settings: {
+        heartbeatIntervalMs: Number(heartbeatMs),
+        nodeLostAfterMs: Number(lostAfterMs),
+        detectorActive: detector.failureDetector.active,
+        eventTopicPartitions: 3,
+      },
       method:
         'kill -9 of the daemon process running the victim nodes; per lost instance: InstanceLost.replacedBy -> first InstanceRunning of the replacement (event metadata timestamps) minus the kill time; ' +
         'heartbeat load: growth of the heartbeats topic end offsets over the window; CPU: control plane utime+stime (/proc) over the same window, whole process (detector plus idle relay/API)',
@@ -239,7 +337,8 @@ async function main(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();
     const topics = (await kafka.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length) await kafka.deleteTopics({ topics }).catch((err: Error) => console.error(`cannot delete topics: ${err.message}`));
+    if (topics.length)
+      await kafka.deleteTopics({ topics }).catch((err: Error) => console.error(`cannot delete topics: ${err.message}`));
     await kafka.disconnect();
   }
 }

@@ -31,7 +31,8 @@ export class BenchProcess {
     this.child.stdout!.pipe(log);
     this.child.stderr!.pipe(log);
     this.child.once('exit', (code, signal) => {
-      if (!this.stopping) console.error(`${this.name} exited early (code ${code}, signal ${signal}); see ${this.logFile}`);
+      if (!this.stopping)
+        console.error(`${this.name} exited early (code ${code}, signal ${signal}); see ${this.logFile}`);
     });
     return this;
   }

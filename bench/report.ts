@@ -10,7 +10,12 @@ export function percentile(xs: number[], p: number): number {
 
 /** saveReport prints a benchmark's figures and writes them, with the machine they ran on, to bench/results/<name>.json. */
 export function saveReport(name: string, figures: Record<string, unknown>): void {
-  const report = { benchmark: name, at: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) }, ...figures };
+  const report = {
+    benchmark: name,
+    at: new Date().toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    ...figures,
+  };
   const dir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(report, null, 2) + '\n');

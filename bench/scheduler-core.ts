@@ -25,7 +25,9 @@ function main(): void {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const placed = plans.reduce((s, p) => s + p.placements.length, 0);
     runs.push({ seconds, placed, unplaced: plans.reduce((s, p) => s + p.unplaced, 0), plans });
-    console.error(`round ${i + 1}: ${placed} placed in ${seconds.toFixed(3)} s = ${Math.round(placed / seconds)} placements/s`);
+    console.error(
+      `round ${i + 1}: ${placed} placed in ${seconds.toFixed(3)} s = ${Math.round(placed / seconds)} placements/s`,
+    );
   }
   const median = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
   const { placed, unplaced, plans } = median;
@@ -56,8 +58,21 @@ function main(): void {
     allocatedAfter: { cpu: share('cpuMillis'), memory: share('memoryMiB') },
     appsFullyPlaced: plans.filter((p) => p.unplaced === 0).length,
     appsPending: plans.filter((p) => p.unplaced > 0).length,
-    topPendingReasons: [...why].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([reason, apps]) => ({ reason, apps })),
-    perAppInstances: { p50: percentile(reqs.map((r) => r.count), 50), p99: percentile(reqs.map((r) => r.count), 99), max: Math.max(...reqs.map((r) => r.count)) },
+    topPendingReasons: [...why]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([reason, apps]) => ({ reason, apps })),
+    perAppInstances: {
+      p50: percentile(
+        reqs.map((r) => r.count),
+        50,
+      ),
+      p99: percentile(
+        reqs.map((r) => r.count),
+        99,
+      ),
+      max: Math.max(...reqs.map((r) => r.count)),
+    },
     peakRssMiB: Math.round(usage.maxRSS / 1024),
     heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
     node: process.version,

@@ -34,7 +34,12 @@ export function cluster(count: number, rng: Rng): NodeCandidate[] {
   const nodes: NodeCandidate[] = [];
   for (let i = 0; i < count; i++) {
     const r = rng();
-    const size = r < NODE_SIZES[0].share ? NODE_SIZES[0] : r < NODE_SIZES[0].share + NODE_SIZES[1].share ? NODE_SIZES[1] : NODE_SIZES[2];
+    const size =
+      r < NODE_SIZES[0].share
+        ? NODE_SIZES[0]
+        : r < NODE_SIZES[0].share + NODE_SIZES[1].share
+          ? NODE_SIZES[1]
+          : NODE_SIZES[2];
     const busy = rng() < 0.2;
     const portCount = rng() < 0.1 ? 64 : 1000;
     const usedPorts = new Set<number>();
@@ -45,10 +50,16 @@ export function cluster(count: number, rng: Rng): NodeCandidate[] {
       address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
       status: s < 0.005 ? 'lost' : s < 0.015 ? 'draining' : 'ready',
       capacity: { cpuMillis: size.cpuMillis, memoryMiB: size.memoryMiB, diskMiB: size.diskMiB },
-      allocated: busy ? { cpuMillis: size.cpuMillis / 4, memoryMiB: size.memoryMiB / 4, diskMiB: size.diskMiB / 8 } : { cpuMillis: 0, memoryMiB: 0, diskMiB: 0 },
+      allocated: busy
+        ? { cpuMillis: size.cpuMillis / 4, memoryMiB: size.memoryMiB / 4, diskMiB: size.diskMiB / 8 }
+        : { cpuMillis: 0, memoryMiB: 0, diskMiB: 0 },
       usedPorts,
       portRange: { from: 20000, to: 20000 + portCount - 1 },
-      labels: { rack: `r${String(Math.floor(i / 50)).padStart(3, '0')}`, zone: `z${i % 3}`, disk: rng() < 0.3 ? 'ssd' : 'hdd' },
+      labels: {
+        rack: `r${String(Math.floor(i / 50)).padStart(3, '0')}`,
+        zone: `z${i % 3}`,
+        disk: rng() < 0.3 ? 'ssd' : 'hdd',
+      },
       appCounts: busy ? new Map([['other', 8]]) : new Map(),
     });
   }

@@ -49,7 +49,10 @@ export class SystemProfile {
   private child: ChildProcess | null = null;
   private started = 0;
 
-  constructor(private readonly file: string, private readonly hz = 499) {}
+  constructor(
+    private readonly file: string,
+    private readonly hz = 499,
+  ) {}
 
   start(): void {
     this.child = spawn('perf', ['record', '-F', String(this.hz), '-a', '-o', this.file], { stdio: 'ignore' });
@@ -63,7 +66,9 @@ export class SystemProfile {
     child.kill('SIGINT');
     await exited;
     const seconds = (Date.now() - this.started) / 1000;
-    const { stdout } = await run('perf', ['script', '-i', this.file, '-F', 'comm,pid,ip,sym,dso'], { maxBuffer: 1 << 30 });
+    const { stdout } = await run('perf', ['script', '-i', this.file, '-F', 'comm,pid,ip,sym,dso'], {
+      maxBuffer: 1 << 30,
+    });
     // The symbol maps have served; the processes keep writing to the unlinked files until they exit.
     for (const pid of Object.values(named)) rmSync(`/tmp/perf-${pid}.map`, { force: true });
     return summarise(stdout, named, seconds, this.hz);
@@ -73,7 +78,12 @@ export class SystemProfile {
 const SAMPLE = /^\s*(.+?)\s+(\d+)\s+[0-9a-f]+\s+(.*?)\s+\((.*)\)\s*$/;
 
 /** summarise folds `perf script -F comm,pid,ip,sym,dso` lines into shares by process, bucket and function. */
-export function summarise(script: string, named: Record<string, number>, seconds: number, hz: number): SystemProfileSummary {
+export function summarise(
+  script: string,
+  named: Record<string, number>,
+  seconds: number,
+  hz: number,
+): SystemProfileSummary {
   const nameOf = new Map(Object.entries(named).map(([name, pid]) => [pid, name]));
   const byProcess = new Map<string, number>();
   const perNamed = new Map<string, { total: number; buckets: Map<string, number>; fns: Map<string, number> }>();
@@ -91,7 +101,10 @@ export function summarise(script: string, named: Record<string, number>, seconds
     p.total++;
     const bucket = bucketOf(sym, dso);
     p.buckets.set(bucket, (p.buckets.get(bucket) ?? 0) + 1);
-    const fn = sym === '[unknown]' ? `[unknown] (${dso.split('/').pop()})` : sym.replace(/^JS:[*~^+-]?/, '').replace(/\S*\/(dist|node_modules)\//, '$1/');
+    const fn =
+      sym === '[unknown]'
+        ? `[unknown] (${dso.split('/').pop()})`
+        : sym.replace(/^JS:[*~^+-]?/, '').replace(/\S*\/(dist|node_modules)\//, '$1/');
     p.fns.set(fn, (p.fns.get(fn) ?? 0) + 1);
   }
   const share = (n: number): Share => ({ samples: n, percent: total ? +((100 * n) / total).toFixed(1) : 0 });
@@ -100,8 +113,14 @@ export function summarise(script: string, named: Record<string, number>, seconds
   for (const [name, p] of perNamed) {
     processes[name] = {
       ...share(p.total),
-      buckets: Object.fromEntries(sorted(p.buckets).filter(([, n]) => n / total >= 0.002).map(([b, n]) => [b, share(n)])),
-      topFunctions: sorted(p.fns).slice(0, 20).map(([fn, n]) => ({ name: fn, percent: share(n).percent })),
+      buckets: Object.fromEntries(
+        sorted(p.buckets)
+          .filter(([, n]) => n / total >= 0.002)
+          .map(([b, n]) => [b, share(n)]),
+      ),
+      topFunctions: sorted(p.fns)
+        .slice(0, 20)
+        .map(([fn, n]) => ({ name: fn, percent: share(n).percent })),
     };
   }
   return {
@@ -109,7 +128,11 @@ export function summarise(script: string, named: Record<string, number>, seconds
     seconds: +seconds.toFixed(1),
     totalSamples: total,
     idlePercent: share(byProcess.get('idle') ?? 0).percent,
-    byProcess: Object.fromEntries(sorted(byProcess).filter(([, n]) => n / total >= 0.002).map(([k, n]) => [k, share(n)])),
+    byProcess: Object.fromEntries(
+      sorted(byProcess)
+        .filter(([, n]) => n / total >= 0.002)
+        .map(([k, n]) => [k, share(n)]),
+    ),
     processes,
   };
 }
@@ -118,7 +141,11 @@ export function summarise(script: string, named: Record<string, number>, seconds
 function groupOf(comm: string): string {
   if (comm === 'swapper') return 'idle';
   if (comm.startsWith('postgres')) return 'postgres';
-  if (comm === 'java' || /kafka|data-plane|raft|ReplicaFetcher|ExpirationReape|ThrottledChannel|GC Thread|VM Thread/.test(comm)) return 'kafka (JVM)';
+  if (
+    comm === 'java' ||
+    /kafka|data-plane|raft|ReplicaFetcher|ExpirationReape|ThrottledChannel|GC Thread|VM Thread/.test(comm)
+  )
+    return 'kafka (JVM)';
   return `other: ${comm}`;
 }
 
@@ -126,9 +153,11 @@ function groupOf(comm: string): string {
 function bucketOf(sym: string, dso: string): string {
   if (dso.includes('kernel')) return 'kernel (syscalls, network, scheduler)';
   if (!sym.startsWith('JS:')) {
-    if (/Scaveng|MarkCompact|Marking|Sweeper|Evacuat|MinorMC|Heap::|GCTracer|IncrementalMarking/.test(sym)) return 'V8 garbage collector';
+    if (/Scaveng|MarkCompact|Marking|Sweeper|Evacuat|MinorMC|Heap::|GCTracer|IncrementalMarking/.test(sym))
+      return 'V8 garbage collector';
     if (/Json(Parser|Stringifier)|JsonParse|JsonStringify/.test(sym)) return 'V8 JSON parse/stringify';
-    if (/^Builtins_/.test(sym) || dso.includes('perf-')) return 'V8 builtins, interpreter and stubs (includes JS not yet optimised)';
+    if (/^Builtins_/.test(sym) || dso.includes('perf-'))
+      return 'V8 builtins, interpreter and stubs (includes JS not yet optimised)';
     return dso.endsWith('/node') || dso === 'node' ? 'V8/Node runtime, other' : `native: ${dso.split('/').pop()}`;
   }
   const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(sym);
@@ -154,7 +183,11 @@ export class SqlSampler {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
 
-  constructor(private readonly db: Pool, private readonly database: string, private readonly everyMs = 50) {}
+  constructor(
+    private readonly db: Pool,
+    private readonly database: string,
+    private readonly everyMs = 50,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.sample(), this.everyMs);

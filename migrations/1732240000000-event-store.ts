@@ -25,7 +25,9 @@ export class EventStore1732240000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'events are append-only'; END $$`);
-    await q.query(`CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only()`);
+    await q.query(
+      `CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_append_only()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -88,7 +88,15 @@ export class ReadModels1732240000001 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['rm_packages', 'rm_instances', 'rm_apps', 'rm_node_heartbeats', 'rm_nodes', 'projection_streams', 'projection_offsets']) {
+    for (const t of [
+      'rm_packages',
+      'rm_instances',
+      'rm_apps',
+      'rm_node_heartbeats',
+      'rm_nodes',
+      'projection_streams',
+      'projection_offsets',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

@@ -22,7 +22,9 @@ export class LbConfig1732240000020 implements MigrationInterface {
         desired     TEXT NOT NULL,
         state       TEXT NOT NULL
       )`);
-    await q.query(`CREATE TABLE rm_lb_progress (id BOOLEAN PRIMARY KEY DEFAULT true CHECK (id), open_commit JSONB, dirty BOOLEAN NOT NULL)`);
+    await q.query(
+      `CREATE TABLE rm_lb_progress (id BOOLEAN PRIMARY KEY DEFAULT true CHECK (id), open_commit JSONB, dirty BOOLEAN NOT NULL)`,
+    );
     await q.query(`
       CREATE TABLE lb_config_versions (
         version     INT PRIMARY KEY,
@@ -35,7 +37,14 @@ export class LbConfig1732240000020 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['lb_config_versions', 'rm_lb_progress', 'rm_lb_endpoints', 'rm_lb_nodes', 'rm_lb_apps', 'projection_positions']) {
+    for (const t of [
+      'lb_config_versions',
+      'rm_lb_progress',
+      'rm_lb_endpoints',
+      'rm_lb_nodes',
+      'rm_lb_apps',
+      'projection_positions',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

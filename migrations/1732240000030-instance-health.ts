@@ -27,7 +27,9 @@ export class InstanceHealth1732240000030 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE rm_apps DROP COLUMN health_check, DROP COLUMN max_restarts, DROP COLUMN restart_window_ms`);
+    await q.query(
+      `ALTER TABLE rm_apps DROP COLUMN health_check, DROP COLUMN max_restarts, DROP COLUMN restart_window_ms`,
+    );
     await q.query(`
       ALTER TABLE rm_instances
         DROP COLUMN health_check, DROP COLUMN health, DROP COLUMN health_message, DROP COLUMN health_at,

@@ -10,7 +10,9 @@ export class Rollout1732240000040 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE rm_lb_apps ADD COLUMN version TEXT NOT NULL DEFAULT '', ADD COLUMN canary_weight INT`);
-    await q.query(`ALTER TABLE rm_lb_endpoints ADD COLUMN version TEXT NOT NULL DEFAULT '', ADD COLUMN health TEXT NOT NULL DEFAULT 'none', ADD COLUMN container_id TEXT`);
+    await q.query(
+      `ALTER TABLE rm_lb_endpoints ADD COLUMN version TEXT NOT NULL DEFAULT '', ADD COLUMN health TEXT NOT NULL DEFAULT 'none', ADD COLUMN container_id TEXT`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

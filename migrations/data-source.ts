@@ -7,11 +7,24 @@ import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
 import { Rollout1732240000040 } from './1732240000040-rollout';
 
 /** MIGRATIONS lists every schema migration in order. */
-export const MIGRATIONS = [EventStore1732240000000, ReadModels1732240000001, Capacity1732240000010, LbConfig1732240000020, InstanceHealth1732240000030, Rollout1732240000040];
+export const MIGRATIONS = [
+  EventStore1732240000000,
+  ReadModels1732240000001,
+  Capacity1732240000010,
+  LbConfig1732240000020,
+  InstanceHealth1732240000030,
+  Rollout1732240000040,
+];
 
 /** migrationDataSource is the TypeORM data source that owns Mammoth's schema. */
 export function migrationDataSource(url: string): DataSource {
-  return new DataSource({ type: 'postgres', url, migrations: MIGRATIONS, migrationsTableName: 'schema_migrations', logging: false });
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    logging: false,
+  });
 }
 
 /** runMigrations creates the database if needed and brings its schema up to date; safe to call from several processes. */

@@ -8,7 +8,11 @@ const url = process.env.CONTROL_PLANE_URL ?? 'http://127.0.0.1:8080';
 const [imagePath, appName = 'hello', instances = '2'] = process.argv.slice(2);
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
@@ -18,7 +22,12 @@ async function main(): Promise<void> {
   const form = new FormData();
   form.set('file', new Blob([await readFile(imagePath)]), 'hello.tar');
   const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
-  const pkg = (await up.json()) as { name: string; version: string; digest: string; error?: { code: string; message: string } };
+  const pkg = (await up.json()) as {
+    name: string;
+    version: string;
+    digest: string;
+    error?: { code: string; message: string };
+  };
   if (up.status === 409 && pkg.error?.code === 'ALREADY_EXISTS') {
     // Uploaded by an earlier run: deploy the version already in the repository.
     Object.assign(pkg, { name: 'hello', version: '1' });
@@ -31,20 +40,29 @@ async function main(): Promise<void> {
 
   const { apps } = await gql<{ apps: { name: string }[] }>('{ apps { name } }');
   if (apps.some((a) => a.name === appName)) {
-    await gql('mutation($n: String!, $i: Int!) { scaleApp(name: $n, instances: $i) { name } }', { n: appName, i: Number(instances) });
+    await gql('mutation($n: String!, $i: Int!) { scaleApp(name: $n, instances: $i) { name } }', {
+      n: appName,
+      i: Number(instances),
+    });
   } else {
     await gql('mutation($input: DeployAppInput!) { deployApp(input: $input) { name } }', {
-      input: { name: appName, package: pkg.name, version: pkg.version, instances: Number(instances), cpus: 0.1, memoryMiB: 32 },
+      input: {
+        name: appName,
+        package: pkg.name,
+        version: pkg.version,
+        instances: Number(instances),
+        cpus: 0.1,
+        memoryMiB: 32,
+      },
     });
   }
   console.log(`deployed app ${appName} with ${instances} instances; waiting for them to run`);
 
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const { app } = await gql<{ app: { instances: { id: string; host: string; port: number; state: string; desired: string }[] } }>(
-      'query($n: String!) { app(name: $n) { instances { id host port state desired } } }',
-      { n: appName },
-    );
+    const { app } = await gql<{
+      app: { instances: { id: string; host: string; port: number; state: string; desired: string }[] };
+    }>('query($n: String!) { app(name: $n) { instances { id host port state desired } } }', { n: appName });
     const running = app?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
     if (running.length === Number(instances)) {
       for (const i of running) {
@@ -81,7 +99,13 @@ async function answer(url: string, deadline: number): Promise<{ page: string; up
 
 /** messageOf picks the page's message line out of the test image's HTML. */
 function messageOf(page: string): string {
-  return page.replace(/<[^>]*>/g, ' ').split('\n').map((l) => l.trim()).find((l) => /hello/i.test(l)) ?? `${page.length} bytes`;
+  return (
+    page
+      .replace(/<[^>]*>/g, ' ')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => /hello/i.test(l)) ?? `${page.length} bytes`
+  );
 }
 
 /** throughNginx waits until the nginx companion routes the app on its one listen port. */

@@ -10,6 +10,8 @@ scripts/infra/up.sh
 scripts/build.sh
 log "typecheck (tests included)"
 npx --no-install tsc -p tsconfig.json --noEmit
+log "lint and format"
+npm run --silent lint
 
 mkdir -p "$MAMMOTH_RUN_DIR/jest"
 status=0

@@ -4,11 +4,25 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { KafkaEventBus } from '../libs/events/src';
-import { createTestDatabase, eventually, KAFKA_BROKERS, TestDatabase, uniqueName } from '../libs/event-store/src/testing/test-infra';
+import {
+  createTestDatabase,
+  eventually,
+  KAFKA_BROKERS,
+  TestDatabase,
+  uniqueName,
+} from '../libs/event-store/src/testing/test-infra';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, 'dist', 'apps');
+
+/**
+ * testPort shifts a suite's fixed port by MAMMOTH_TEST_PORT_OFFSET (default 0), so two checkouts can run their suites on one
+ * machine at once without their servers colliding.
+ */
+export function testPort(port: number): number {
+  return port + Number(process.env.MAMMOTH_TEST_PORT_OFFSET ?? 0);
+}
 
 /** MammothProcess is one real Mammoth app started from the build, with its output in a log file. */
 export class MammothProcess {
@@ -23,7 +37,10 @@ export class MammothProcess {
 
   start(): this {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    this.child = spawn(process.execPath, [join(DIST, this.entry), ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [join(DIST, this.entry), ...this.args], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.pipe(log);
     this.child.stderr!.pipe(log);
     return this;
@@ -76,7 +93,12 @@ export class Cluster {
   daemon!: MammothProcess;
   readonly cpPort: number;
 
-  constructor(readonly portRange: { from: number; to: number }, cpPort: number, readonly sim?: SimFleet, readonly options: ClusterOptions = {}) {
+  constructor(
+    readonly portRange: { from: number; to: number },
+    cpPort: number,
+    readonly sim?: SimFleet,
+    readonly options: ClusterOptions = {},
+  ) {
     this.cpPort = cpPort;
     this.runDir = join(ROOT, '.run', 'e2e', this.prefix);
     mkdirSync(this.runDir, { recursive: true });
@@ -91,23 +113,37 @@ export class Cluster {
   }
 
   private commonEnv(): Record<string, string> {
-    return { DATABASE_URL: this.db.url, KAFKA_BROKERS: KAFKA_BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: this.prefix, EVENT_TOPIC_PARTITIONS: '3' };
+    return {
+      DATABASE_URL: this.db.url,
+      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+      MAMMOTH_TOPIC_PREFIX: this.prefix,
+      EVENT_TOPIC_PARTITIONS: '3',
+    };
   }
 
   async start(): Promise<void> {
     this.db = await createTestDatabase();
     const env = this.commonEnv();
     this.controlPlane = this.newControlPlane(this.cpPort).start();
-    this.projector = new MammothProcess('projector', 'projector/src/main.js', env, join(this.runDir, 'projector.log')).start();
+    this.projector = new MammothProcess(
+      'projector',
+      'projector/src/main.js',
+      env,
+      join(this.runDir, 'projector.log'),
+    ).start();
     await eventually(() => this.gql('{ apps { name } }'), 60000, 250);
     this.daemon = this.newDaemon().start();
     const wanted = this.sim ? Array.from({ length: this.sim.count }, (_, i) => `${this.nodeId}-${i}`) : [this.nodeId];
-    await eventually(async () => {
-      const r = await this.gql<{ nodes: { id: string }[] }>('{ nodes { id } }');
-      const ids = new Set(r.nodes.map((n) => n.id));
-      const missing = wanted.filter((id) => !ids.has(id));
-      if (missing.length) throw new Error(`${missing.length} node(s) not registered yet, e.g. ${missing[0]}`);
-    }, 60000, 250);
+    await eventually(
+      async () => {
+        const r = await this.gql<{ nodes: { id: string }[] }>('{ nodes { id } }');
+        const ids = new Set(r.nodes.map((n) => n.id));
+        const missing = wanted.filter((id) => !ids.has(id));
+        if (missing.length) throw new Error(`${missing.length} node(s) not registered yet, e.g. ${missing[0]}`);
+      },
+      60000,
+      250,
+    );
   }
 
   /** newDaemon makes (but does not start) a node daemon for this cluster's node, or its fleet of hollow nodes. */
@@ -120,20 +156,36 @@ export class Cluster {
       HEARTBEAT_INTERVAL_MS: '1000',
     };
     if (this.sim) {
-      return new MammothProcess('node-daemon', 'node-daemon/src/main.js', { ...env, NODE_ID_PREFIX: this.nodeId, ...this.sim.env }, join(this.runDir, 'node-daemon.log'), [
-        '--driver',
-        'sim',
-        '--count',
-        String(this.sim.count),
-      ]);
+      return new MammothProcess(
+        'node-daemon',
+        'node-daemon/src/main.js',
+        { ...env, NODE_ID_PREFIX: this.nodeId, ...this.sim.env },
+        join(this.runDir, 'node-daemon.log'),
+        ['--driver', 'sim', '--count', String(this.sim.count)],
+      );
     }
-    return new MammothProcess('node-daemon', 'node-daemon/src/main.js', { ...env, NODE_ID: this.nodeId }, join(this.runDir, 'node-daemon.log'));
+    return new MammothProcess(
+      'node-daemon',
+      'node-daemon/src/main.js',
+      { ...env, NODE_ID: this.nodeId },
+      join(this.runDir, 'node-daemon.log'),
+    );
   }
 
   /** newControlPlane makes (but does not start) a control plane of this cluster on `port`; the one on `cpPort` serves `url`. */
   newControlPlane(port: number): MammothProcess {
-    const env = { ...this.commonEnv(), ...this.options.controlPlaneEnv, PORT: String(port), MAMMOTH_DATA_DIR: join(this.runDir, 'cp') };
-    return new MammothProcess('control-plane', 'control-plane/src/main.js', env, join(this.runDir, port === this.cpPort ? 'control-plane.log' : `control-plane-${port}.log`));
+    const env = {
+      ...this.commonEnv(),
+      ...this.options.controlPlaneEnv,
+      PORT: String(port),
+      MAMMOTH_DATA_DIR: join(this.runDir, 'cp'),
+    };
+    return new MammothProcess(
+      'control-plane',
+      'control-plane/src/main.js',
+      env,
+      join(this.runDir, port === this.cpPort ? 'control-plane.log' : `control-plane-${port}.log`),
+    );
   }
 
   /** newDaemonFor makes (but does not start) a Docker node daemon for another node of this cluster, on the same Docker engine. */
@@ -146,7 +198,12 @@ export class Cluster {
       NODE_DATA_DIR: join(this.runDir, nodeId),
       HEARTBEAT_INTERVAL_MS: '1000',
     };
-    return new MammothProcess('node-daemon', 'node-daemon/src/main.js', env, join(this.runDir, `node-daemon-${nodeId}.log`));
+    return new MammothProcess(
+      'node-daemon',
+      'node-daemon/src/main.js',
+      env,
+      join(this.runDir, `node-daemon-${nodeId}.log`),
+    );
   }
 
   async stop(): Promise<void> {
@@ -159,11 +216,21 @@ export class Cluster {
   /** containers lists a node's Docker containers (running or not) by instance id and app; this cluster's node unless told. */
   async containers(nodeId = this.nodeId): Promise<{ id: string; instance: string; state: string; app: string }[]> {
     const format = '{{.ID}} {{.Label "mammoth.instance"}} {{.State}} {{.Label "mammoth.app"}}';
-    const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=mammoth.node=${nodeId}`, '--format', format]);
-    return stdout.split('\n').filter(Boolean).map((l) => {
-      const [id, instance, state, app] = l.split(' ');
-      return { id, instance, state, app };
-    });
+    const { stdout } = await run('docker', [
+      'ps',
+      '-a',
+      '--filter',
+      `label=mammoth.node=${nodeId}`,
+      '--format',
+      format,
+    ]);
+    return stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [id, instance, state, app] = l.split(' ');
+        return { id, instance, state, app };
+      });
   }
 
   async removeContainers(): Promise<void> {
@@ -173,14 +240,25 @@ export class Cluster {
 
   /** gql posts a GraphQL operation and returns its data, throwing the first error (with its code and field). */
   async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(`${this.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const body = (await res.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
-    if (body.errors?.length) throw new GqlError(body.errors[0].message, body.errors[0].extensions?.code, body.errors[0].extensions?.field);
+    const res = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+    };
+    if (body.errors?.length)
+      throw new GqlError(body.errors[0].message, body.errors[0].extensions?.code, body.errors[0].extensions?.field);
     return body.data as T;
   }
 
   /** upload posts a package file to the repository. */
-  async upload(file: Blob, fields: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  async upload(
+    file: Blob,
+    fields: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const form = new FormData();
     form.set('file', file, 'package.tar');
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
@@ -196,7 +274,11 @@ export class Cluster {
 
 /** GqlError is a GraphQL error with its typed code and the field it names. */
 export class GqlError extends Error {
-  constructor(message: string, readonly code?: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -205,7 +287,9 @@ export class GqlError extends Error {
 export async function buildTestImage(tag: string, message: string, env: Record<string, string> = {}): Promise<string> {
   const out = join(ROOT, '.run', 'images', `${tag.replace(/[^a-z0-9]+/gi, '_')}.tar`);
   mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
-  await run('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), tag, out], { env: { ...process.env, ...env, MESSAGE: message } });
+  await run('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), tag, out], {
+    env: { ...process.env, ...env, MESSAGE: message },
+  });
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { buildTestImage, Cluster, eventually, MammothProcess } from './harness';
+import { Cluster, MammothProcess, buildTestImage, eventually, testPort } from './harness';
 
 const run = promisify(execFile);
 
@@ -43,8 +43,12 @@ const EVENTS_QUERY = `query($filter: EventFilterInput) { events(after: "0", limi
 const FAST = { intervalMs: 300, timeoutMs: 1000, unhealthyThreshold: 2 };
 
 describe('instance failures: health checks replace unhealthy instances, crash loops move elsewhere', () => {
-  const cluster = new Cluster({ from: 32300, to: 32324 }, 18787, undefined, {
-    controlPlaneEnv: { INSTANCE_REPAIR_WATCH_MS: '200', INSTANCE_REPAIR_SWEEP_MS: '3000', INSTANCE_REPAIR_BACKOFF_MS: String(BACKOFF_MS) },
+  const cluster = new Cluster({ from: testPort(32300), to: testPort(32324) }, testPort(18787), undefined, {
+    controlPlaneEnv: {
+      INSTANCE_REPAIR_WATCH_MS: '200',
+      INSTANCE_REPAIR_SWEEP_MS: '3000',
+      INSTANCE_REPAIR_BACKOFF_MS: String(BACKOFF_MS),
+    },
   });
   const nodeB = `${cluster.nodeId}-b`;
   let daemonB: MammothProcess;
@@ -55,12 +59,16 @@ describe('instance failures: health checks replace unhealthy instances, crash lo
       buildTestImage('mammoth-e2e/crashy:1', 'crash loop', { CRASH_EXIT: '3' }),
     ]);
     await cluster.start();
-    daemonB = cluster.newDaemonFor(nodeB, { from: 32325, to: 32349 }).start();
+    daemonB = cluster.newDaemonFor(nodeB, { from: testPort(32325), to: testPort(32349) }).start();
     for (const file of [web, crashy]) expect((await cluster.upload(new Blob([await readFile(file)]))).status).toBe(201);
-    await eventually(async () => {
-      const { nodes } = await cluster.gql<{ nodes: { id: string; status: string }[] }>('{ nodes { id status } }');
-      if (nodes.filter((n) => n.status === 'ready').length !== 2) throw new Error(`nodes: ${JSON.stringify(nodes)}`);
-    }, 60000, 250);
+    await eventually(
+      async () => {
+        const { nodes } = await cluster.gql<{ nodes: { id: string; status: string }[] }>('{ nodes { id status } }');
+        if (nodes.filter((n) => n.status === 'ready').length !== 2) throw new Error(`nodes: ${JSON.stringify(nodes)}`);
+      },
+      60000,
+      250,
+    );
   });
 
   afterAll(async () => {
@@ -73,50 +81,82 @@ describe('instance failures: health checks replace unhealthy instances, crash lo
   const app = async (name: string) => (await cluster.gql<{ app: AppView | null }>(APP_QUERY, { name })).app;
   /** deploy deploys one instance of an app and returns it as the write side placed it. */
   const deploy = async (input: Record<string, unknown>) =>
-    (await cluster.gql<{ deployApp: { instances: { id: string; nodeId: string }[] } }>(DEPLOY, { input: { instances: 1, cpus: 0.05, memoryMiB: 16, ...input } })).deployApp
-      .instances[0];
-  const events = async (app: string, types: string[]) => (await cluster.gql<{ events: EventView[] }>(EVENTS_QUERY, { filter: { app, types } })).events;
+    (
+      await cluster.gql<{ deployApp: { instances: { id: string; nodeId: string }[] } }>(DEPLOY, {
+        input: { instances: 1, cpus: 0.05, memoryMiB: 16, ...input },
+      })
+    ).deployApp.instances[0];
+  const events = async (app: string, types: string[]) =>
+    (await cluster.gql<{ events: EventView[] }>(EVENTS_QUERY, { filter: { app, types } })).events;
   const remove = (name: string) => cluster.gql(`mutation { removeApp(name: "${name}") }`);
 
   it('(a) HTTP, TCP and COMMAND checks that pass make instances healthy in the registry', async () => {
     await deploy({ name: 'hc-http', package: 'healthy', healthCheck: { kind: 'HTTP', path: '/healthz', ...FAST } });
     await deploy({ name: 'hc-tcp', package: 'healthy', healthCheck: { kind: 'TCP', ...FAST } });
-    await deploy({ name: 'hc-cmd', package: 'healthy', healthCheck: { kind: 'COMMAND', command: ['/bin/sh', '-c', 'test -f /www/index.html'], ...FAST } });
+    await deploy({
+      name: 'hc-cmd',
+      package: 'healthy',
+      healthCheck: { kind: 'COMMAND', command: ['/bin/sh', '-c', 'test -f /www/index.html'], ...FAST },
+    });
     for (const [name, kind, message] of [
       ['hc-http', 'HTTP', /^HTTP 200$/],
       ['hc-tcp', 'TCP', /^connected to port 323\d\d$/],
       ['hc-cmd', 'COMMAND', /^command exited 0$/],
     ] as const) {
-      const a = await eventually(async () => {
-        const got = await app(name);
-        if (got?.healthy !== 1) throw new Error(`${name}: ${JSON.stringify(got)}`);
-        return got;
-      }, 30000, 200);
+      const a = await eventually(
+        async () => {
+          const got = await app(name);
+          if (got?.healthy !== 1) throw new Error(`${name}: ${JSON.stringify(got)}`);
+          return got;
+        },
+        30000,
+        200,
+      );
       expect(a).toMatchObject({ desired: 1, running: 1, healthy: 1, healthCheck: { kind } });
-      expect(a!.instances[0]).toMatchObject({ state: 'running', health: 'healthy', healthMessage: expect.stringMatching(message) });
+      expect(a.instances[0]).toMatchObject({
+        state: 'running',
+        health: 'healthy',
+        healthMessage: expect.stringMatching(message),
+      });
       const verdicts = await events(name, ['InstanceHealthChanged']);
       expect(verdicts.map((e) => e.data.healthy)).toEqual([true]);
     }
     expect(await events('hc-http', ['InstanceStopRequested'])).toEqual([]);
     await Promise.all(['hc-http', 'hc-tcp', 'hc-cmd'].map(remove));
-    await expect(deploy({ name: 'hc-nopath', package: 'healthy', healthCheck: { kind: 'HTTP' } })).rejects.toMatchObject({
+    await expect(
+      deploy({ name: 'hc-nopath', package: 'healthy', healthCheck: { kind: 'HTTP' } }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       field: 'healthCheck.path',
     });
-    await expect(deploy({ name: 'hc-mixed', package: 'healthy', healthCheck: { kind: 'TCP', command: ['true'] } })).rejects.toMatchObject({
+    await expect(
+      deploy({ name: 'hc-mixed', package: 'healthy', healthCheck: { kind: 'TCP', command: ['true'] } }),
+    ).rejects.toMatchObject({
       field: 'healthCheck.command',
     });
   });
 
   it('(b) a failing HTTP check (404 on /nope) makes the instance unhealthy; it is stopped and replaced on the other node', async () => {
-    const first = await deploy({ name: 'hc-bad', package: 'healthy', healthCheck: { kind: 'HTTP', path: '/nope', gracePeriodMs: 0, ...FAST } });
-    const stop = await eventually(async () => {
-      const stops = (await events('hc-bad', ['InstanceStopRequested'])).filter((e) => e.data.instanceId === first.id);
-      if (stops.length === 0) throw new Error('not replaced yet');
-      return stops;
-    }, 30000, 200);
+    const first = await deploy({
+      name: 'hc-bad',
+      package: 'healthy',
+      healthCheck: { kind: 'HTTP', path: '/nope', gracePeriodMs: 0, ...FAST },
+    });
+    const stop = await eventually(
+      async () => {
+        const stops = (await events('hc-bad', ['InstanceStopRequested'])).filter((e) => e.data.instanceId === first.id);
+        if (stops.length === 0) throw new Error('not replaced yet');
+        return stops;
+      },
+      30000,
+      200,
+    );
     expect(stop).toHaveLength(1);
-    expect(stop[0].data).toMatchObject({ nodeId: first.nodeId, reason: 'unhealthy: HTTP 404 from GET /nope (expected 200)', replacedBy: expect.any(String) });
+    expect(stop[0].data).toMatchObject({
+      nodeId: first.nodeId,
+      reason: 'unhealthy: HTTP 404 from GET /nope (expected 200)',
+      replacedBy: expect.any(String),
+    });
     expect(stop[0].metadata.actor).toBe('instance-repair');
 
     const log = await events('hc-bad', ['InstanceHealthChanged', 'InstanceStopRequested', 'InstancePlaced']);
@@ -127,47 +167,88 @@ describe('instance failures: health checks replace unhealthy instances, crash lo
     expect(replacement.data.nodeId).not.toBe(first.nodeId);
 
     // The replacement fails the same check: it is replaced too, but only after the backoff, and its own replacement after twice that.
-    const stops = await eventually(async () => {
-      const all = await events('hc-bad', ['InstanceStopRequested', 'InstancePlaced']);
-      const chain = [stop[0]];
-      for (let next = all.find((e) => e.type === 'InstanceStopRequested' && e.data.instanceId === chain.at(-1)!.data.replacedBy); next; next = all.find((e) => e.type === 'InstanceStopRequested' && e.data.instanceId === chain.at(-1)!.data.replacedBy)) {
-        chain.push(next);
-      }
-      if (chain.length < 3) throw new Error(`${chain.length} replacement(s) in the lineage so far`);
-      return chain.map((s) => ({ s, placedAt: Date.parse(all.find((e) => e.type === 'InstancePlaced' && e.data.instanceId === s.data.instanceId)!.metadata.timestamp) }));
-    }, 60000, 250);
+    const stops = await eventually(
+      async () => {
+        const all = await events('hc-bad', ['InstanceStopRequested', 'InstancePlaced']);
+        const chain = [stop[0]];
+        for (
+          let next = all.find(
+            (e) => e.type === 'InstanceStopRequested' && e.data.instanceId === chain.at(-1)!.data.replacedBy,
+          );
+          next;
+          next = all.find(
+            (e) => e.type === 'InstanceStopRequested' && e.data.instanceId === chain.at(-1)!.data.replacedBy,
+          )
+        ) {
+          chain.push(next);
+        }
+        if (chain.length < 3) throw new Error(`${chain.length} replacement(s) in the lineage so far`);
+        return chain.map((s) => ({
+          s,
+          placedAt: Date.parse(
+            all.find((e) => e.type === 'InstancePlaced' && e.data.instanceId === s.data.instanceId)!.metadata.timestamp,
+          ),
+        }));
+      },
+      60000,
+      250,
+    );
     const waited = stops.slice(1, 3).map(({ s, placedAt }) => Date.parse(s.metadata.timestamp) - placedAt);
     expect(waited[0]).toBeGreaterThanOrEqual(BACKOFF_MS);
     expect(waited[1]).toBeGreaterThanOrEqual(2 * BACKOFF_MS);
 
     // The registry read model follows the log: the verdict stays on the stopped instance's row.
-    await eventually(async () => {
-      const [row] = (await cluster.pool.query('SELECT health, health_message, desired FROM rm_instances WHERE instance_id = $1', [first.id])).rows;
-      expect(row).toMatchObject({ health: 'unhealthy', health_message: 'HTTP 404 from GET /nope (expected 200)', desired: 'stop' });
-    }, 15000, 200);
+    await eventually(
+      async () => {
+        const [row] = (
+          await cluster.pool.query('SELECT health, health_message, desired FROM rm_instances WHERE instance_id = $1', [
+            first.id,
+          ])
+        ).rows;
+        expect(row).toMatchObject({
+          health: 'unhealthy',
+          health_message: 'HTTP 404 from GET /nope (expected 200)',
+          desired: 'stop',
+        });
+      },
+      15000,
+      200,
+    );
     await remove('hc-bad');
   });
 
   it('(c) a crash-looping container is restarted in place with backoff, visible in GraphQL, then rescheduled on the other node', async () => {
     const first = await deploy({ name: 'crashy', package: 'crashy', maxRestarts: 2, restartWindowMs: 60000 });
     const seen: InstanceView[] = [];
-    const stop = await eventually(async () => {
-      const mine = (await app('crashy'))?.instances.find((i) => i.id === first.id);
-      if (mine) seen.push(mine);
-      const stops = (await events('crashy', ['InstanceStopRequested'])).filter((e) => e.data.instanceId === first.id);
-      if (stops.length === 0) throw new Error(`not rescheduled yet: ${JSON.stringify(mine)}`);
-      return stops[0];
-    }, 45000, 100);
+    const stop = await eventually(
+      async () => {
+        const mine = (await app('crashy'))?.instances.find((i) => i.id === first.id);
+        if (mine) seen.push(mine);
+        const stops = (await events('crashy', ['InstanceStopRequested'])).filter((e) => e.data.instanceId === first.id);
+        if (stops.length === 0) throw new Error(`not rescheduled yet: ${JSON.stringify(mine)}`);
+        return stops[0];
+      },
+      45000,
+      100,
+    );
     expect(seen.some((i) => i.restarts >= 1 && i.lastExitCode === 3)).toBe(true);
-    expect(seen.some((i) => i.state === 'exited' && i.nextAttemptAt !== null && Date.parse(i.nextAttemptAt) > 0)).toBe(true);
+    expect(seen.some((i) => i.state === 'exited' && i.nextAttemptAt !== null && Date.parse(i.nextAttemptAt) > 0)).toBe(
+      true,
+    );
 
     expect(stop.data).toMatchObject({ nodeId: first.nodeId, replacedBy: expect.any(String) });
-    expect(String(stop.data.reason)).toMatch(/^crash loop: exited 3 times within [\d.]+ s \(at most 2 restarts per 60 s\), last exit code 3$/);
+    expect(String(stop.data.reason)).toMatch(
+      /^crash loop: exited 3 times within [\d.]+ s \(at most 2 restarts per 60 s\), last exit code 3$/,
+    );
     const exits = (await events('crashy', ['InstanceExited'])).filter((e) => e.streamId === `instance-${first.id}`);
     expect(exits.length).toBeGreaterThanOrEqual(3);
     expect(exits[1].data).toMatchObject({ exitCode: 3, at: expect.any(String), nextAttemptAt: expect.any(String) });
-    expect(Date.parse(String(exits[1].data.nextAttemptAt)) - Date.parse(String(exits[1].data.at))).toBeGreaterThanOrEqual(1000);
-    const placed = (await events('crashy', ['InstancePlaced'])).find((e) => e.data.instanceId === stop.data.replacedBy)!;
+    expect(
+      Date.parse(String(exits[1].data.nextAttemptAt)) - Date.parse(String(exits[1].data.at)),
+    ).toBeGreaterThanOrEqual(1000);
+    const placed = (await events('crashy', ['InstancePlaced'])).find(
+      (e) => e.data.instanceId === stop.data.replacedBy,
+    )!;
     expect(placed.data.nodeId).not.toBe(first.nodeId);
     await remove('crashy');
   });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { buildTestImage, Cluster, eventually } from './harness';
+import { Cluster, buildTestImage, eventually, testPort } from './harness';
 
 interface NodeView {
   id: string;
@@ -20,10 +20,11 @@ interface InstanceView {
 
 const COUNT = 50;
 const NODES_QUERY = '{ nodes { id driver status cpus memoryMiB labels { key value } lastHeartbeatAt } }';
-const APP_QUERY = 'query($name: String!) { app(name: $name) { desired running instances { id nodeId state desired containerId } } }';
+const APP_QUERY =
+  'query($name: String!) { app(name: $name) { desired running instances { id nodeId state desired containerId } } }';
 
 describe(`hollow nodes: one sim daemon process runs ${COUNT} nodes against the real control plane, Kafka and projector`, () => {
-  const cluster = new Cluster({ from: 33000, to: 33099 }, 18282, {
+  const cluster = new Cluster({ from: testPort(33000), to: testPort(33099) }, testPort(18282), {
     count: COUNT,
     env: { SIM_RACKS: '5', SIM_ZONES: '2', NODE_CPUS: '2', NODE_MEMORY_MIB: '4096', NODE_DISK_MIB: '10240' },
   });
@@ -39,19 +40,31 @@ describe(`hollow nodes: one sim daemon process runs ${COUNT} nodes against the r
 
   afterAll(() => cluster.stop());
 
-  const app = async (name: string) => (await cluster.gql<{ app: { desired: number; running: number; instances: InstanceView[] } | null }>(APP_QUERY, { name })).app;
+  const app = async (name: string) =>
+    (
+      await cluster.gql<{ app: { desired: number; running: number; instances: InstanceView[] } | null }>(APP_QUERY, {
+        name,
+      })
+    ).app;
   const settled = (name: string, count: number) =>
-    eventually(async () => {
-      const a = await app(name);
-      const running = a?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
-      if (running.length !== count || a!.instances.length !== count) throw new Error(`${name}: want ${count} running, have ${running.length} of ${a?.instances.length}`);
-      return running;
-    }, 45000, 250);
+    eventually(
+      async () => {
+        const a = await app(name);
+        const running = a?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
+        if (running.length !== count || a!.instances.length !== count)
+          throw new Error(`${name}: want ${count} running, have ${running.length} of ${a?.instances.length}`);
+        return running;
+      },
+      45000,
+      250,
+    );
 
   it('registers every hollow node with its own identity, sim driver, resources and rack/zone labels, and each heartbeats', async () => {
     const nodes = mine((await cluster.gql<{ nodes: NodeView[] }>(NODES_QUERY)).nodes);
     expect(nodes.map((n) => n.id).sort()).toEqual([...ids].sort());
-    expect(nodes.every((n) => n.driver === 'sim' && n.status === 'ready' && n.cpus === 2 && n.memoryMiB === 4096)).toBe(true);
+    expect(nodes.every((n) => n.driver === 'sim' && n.status === 'ready' && n.cpus === 2 && n.memoryMiB === 4096)).toBe(
+      true,
+    );
     const label = (n: NodeView, key: string) => n.labels.find((l) => l.key === key)?.value;
     const n7 = nodes.find((n) => n.id === `${cluster.nodeId}-7`)!;
     expect([label(n7, 'rack'), label(n7, 'zone')]).toEqual(['r2', 'z1']);
@@ -64,17 +77,23 @@ describe(`hollow nodes: one sim daemon process runs ${COUNT} nodes against the r
       return new Map(all.map((n) => [n.id, Date.parse(n.lastHeartbeatAt!)]));
     };
     const first = await eventually(beats, 20000, 250);
-    const later = await eventually(async () => {
-      const b = await beats();
-      const stale = ids.filter((id) => b.get(id)! <= first.get(id)!);
-      if (stale.length) throw new Error(`${stale.length} node(s) have not heartbeated again`);
-      return b;
-    }, 20000, 250);
+    const later = await eventually(
+      async () => {
+        const b = await beats();
+        const stale = ids.filter((id) => b.get(id)! <= first.get(id)!);
+        if (stale.length) throw new Error(`${stale.length} node(s) have not heartbeated again`);
+        return b;
+      },
+      20000,
+      250,
+    );
     expect(Math.max(...[...later.values()].map((t) => Date.now() - t))).toBeLessThan(15000);
   });
 
   it('deploys 200 instances that the hollow nodes run and report: all running in the registry, spread over every node', async () => {
-    await cluster.gql('mutation { deployApp(input: { name: "swarm", package: "hollow", instances: 200, cpus: 0.1, memoryMiB: 64 }) { name } }');
+    await cluster.gql(
+      'mutation { deployApp(input: { name: "swarm", package: "hollow", instances: 200, cpus: 0.1, memoryMiB: 64 }) { name } }',
+    );
     const running = await settled('swarm', 200);
     const perNode = new Map<string, number>();
     for (const i of running) perNode.set(i.nodeId, (perNode.get(i.nodeId) ?? 0) + 1);
@@ -103,9 +122,15 @@ describe(`hollow nodes: one sim daemon process runs ${COUNT} nodes against the r
   it('scales down: the hollow nodes stop the extra instances and report them stopped', async () => {
     await cluster.gql('mutation { scaleApp(name: "swarm", instances: 20) { desired } }');
     await settled('swarm', 20);
-    await eventually(async () => {
-      const r = await cluster.pool.query<{ n: string }>(`SELECT count(*) AS n FROM rm_instances WHERE app = 'swarm' AND desired = 'stop' AND state = 'stopped'`);
-      if (Number(r.rows[0].n) !== 180) throw new Error(`${r.rows[0].n} of 180 stopped`);
-    }, 30000, 250);
+    await eventually(
+      async () => {
+        const r = await cluster.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM rm_instances WHERE app = 'swarm' AND desired = 'stop' AND state = 'stopped'`,
+        );
+        if (Number(r.rows[0].n) !== 180) throw new Error(`${r.rows[0].n} of 180 stopped`);
+      },
+      30000,
+      250,
+    );
   });
 });

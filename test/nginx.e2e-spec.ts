@@ -4,11 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildTestImage, Cluster, eventually, MammothProcess } from './harness';
+import { Cluster, MammothProcess, buildTestImage, eventually, testPort } from './harness';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
-const NGINX_PORT = 18687;
+const NGINX_PORT = testPort(18687);
 
 interface Answer {
   status: number;
@@ -21,20 +21,23 @@ interface Answer {
 /** viaNginx sends one request to the companion's nginx on a new connection, with the given Host header. */
 function viaNginx(path: string, host = `127.0.0.1:${NGINX_PORT}`): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: NGINX_PORT, path, headers: { host }, agent: false, timeout: 3000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode!,
-          body,
-          version: Number(res.headers['x-mammoth-lb-version']),
-          upstream: String(res.headers['x-mammoth-upstream'] ?? ''),
-          location: res.headers.location,
-        }),
-      );
-    });
+    const req = request(
+      { host: '127.0.0.1', port: NGINX_PORT, path, headers: { host }, agent: false, timeout: 3000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            body,
+            version: Number(res.headers['x-mammoth-lb-version']),
+            upstream: String(res.headers['x-mammoth-upstream'] ?? ''),
+            location: res.headers.location,
+          }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
@@ -42,44 +45,64 @@ function viaNginx(path: string, host = `127.0.0.1:${NGINX_PORT}`): Promise<Answe
 }
 
 describe('the nginx companion: every app on one nginx port, by Host header or /apps/<name>/, following every change', () => {
-  const cluster = new Cluster({ from: 32200, to: 32249 }, 18686);
+  const cluster = new Cluster({ from: testPort(32200), to: testPort(32249) }, testPort(18686));
   const nginxDir = join(cluster.runDir, 'nginx');
   let companion: MammothProcess;
   const newCompanion = () =>
     new MammothProcess(
       'nginx-companion',
       'nginx-companion/src/main.js',
-      { CONTROL_PLANE_URL: cluster.url, NGINX_LISTEN_PORT: String(NGINX_PORT), NGINX_RUN_DIR: nginxDir, NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s' },
+      {
+        CONTROL_PLANE_URL: cluster.url,
+        NGINX_LISTEN_PORT: String(NGINX_PORT),
+        NGINX_RUN_DIR: nginxDir,
+        NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s',
+      },
       join(cluster.runDir, 'nginx-companion.log'),
     );
 
   const service = async (name: string) =>
-    (await cluster.gql<{ service: { running: boolean; versions: string[]; endpoints: { host: string; port: number }[] } | null }>(
-      'query($name: String!) { service(name: $name) { running versions endpoints { host port } } }',
-      { name },
-    )).service;
-  const latest = async () => (await cluster.gql<{ lbConfig: { version: number; upstreams: { app: string; servers: { host: string; port: number }[] }[] } | null }>(
-    '{ lbConfig { version upstreams { app servers { host port } } } }',
-  )).lbConfig;
+    (
+      await cluster.gql<{
+        service: { running: boolean; versions: string[]; endpoints: { host: string; port: number }[] } | null;
+      }>('query($name: String!) { service(name: $name) { running versions endpoints { host port } } }', { name })
+    ).service;
+  const latest = async () =>
+    (
+      await cluster.gql<{
+        lbConfig: { version: number; upstreams: { app: string; servers: { host: string; port: number }[] }[] } | null;
+      }>('{ lbConfig { version upstreams { app servers { host port } } } }')
+    ).lbConfig;
   /** running waits until the registry shows `count` running instances of an app and returns their endpoints. */
   const running = (name: string, count: number) =>
-    eventually(async () => {
-      const s = await service(name);
-      if (s?.endpoints.length !== count) throw new Error(`${name}: want ${count} running endpoints, have ${JSON.stringify(s?.endpoints)}`);
-      return s.endpoints.map((e) => `${e.host}:${e.port}`).sort();
-    }, 90_000, 250);
-  const appliedVersion = () => (JSON.parse(readFileSync(join(nginxDir, 'state.json'), 'utf8')) as { version: number }).version;
+    eventually(
+      async () => {
+        const s = await service(name);
+        if (s?.endpoints.length !== count)
+          throw new Error(`${name}: want ${count} running endpoints, have ${JSON.stringify(s?.endpoints)}`);
+        return s.endpoints.map((e) => `${e.host}:${e.port}`).sort();
+      },
+      90_000,
+      250,
+    );
+  const appliedVersion = () =>
+    (JSON.parse(readFileSync(join(nginxDir, 'state.json'), 'utf8')) as { version: number }).version;
   /**
    * caughtUp waits until the newest lb-config routes `app` to `servers` endpoints (null: not at all) and the companion has
    * applied it; from then on every new connection gets that configuration.
    */
   const caughtUp = (app: string, servers: number | null) =>
-    eventually(async () => {
-      const l = await latest();
-      const u = l?.upstreams.find((x) => x.app === app);
-      if (servers === null ? u !== undefined : u?.servers.length !== servers) throw new Error(`lb-config ${l?.version}: ${JSON.stringify(u)}`);
-      if (appliedVersion() !== l!.version) throw new Error(`applied ${appliedVersion()}, newest ${l!.version}`);
-    }, 30_000, 50);
+    eventually(
+      async () => {
+        const l = await latest();
+        const u = l?.upstreams.find((x) => x.app === app);
+        if (servers === null ? u !== undefined : u?.servers.length !== servers)
+          throw new Error(`lb-config ${l?.version}: ${JSON.stringify(u)}`);
+        if (appliedVersion() !== l!.version) throw new Error(`applied ${appliedVersion()}, newest ${l!.version}`);
+      },
+      30_000,
+      50,
+    );
   /** routed collects the endpoints nginx proxies to for an app over enough requests to go round its upstream twice. */
   const routed = async (host: string, rounds: number) => {
     const seen = new Set<string>();
@@ -107,7 +130,9 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
   });
 
   it('serves a deployed app by Host header (<app>, <app>.mammoth) and by path prefix /apps/<app>/ (stripped)', async () => {
-    await cluster.gql('mutation { deployApp(input: { name: "web", package: "hello", instances: 1, cpus: 0.1, memoryMiB: 32 }) { name } }');
+    await cluster.gql(
+      'mutation { deployApp(input: { name: "web", package: "hello", instances: 1, cpus: 0.1, memoryMiB: 32 }) { name } }',
+    );
     const [endpoint] = await running('web', 1);
     expect(await service('web')).toMatchObject({ running: true, versions: ['1'] });
     expect(await service('no-such-app')).toBeNull();
@@ -121,7 +146,10 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
     const byPath = await viaNginx('/apps/web/version.txt');
     expect(byPath.status).toBe(200);
     expect(byPath.body).toBe('hello from mammoth mammoth-e2e/nginx:1 hello through nginx\n'); // /apps/web/ was stripped
-    expect(await viaNginx('/apps/web')).toMatchObject({ status: 308, location: expect.stringMatching(/\/apps\/web\/$/) });
+    expect(await viaNginx('/apps/web')).toMatchObject({
+      status: 308,
+      location: expect.stringMatching(/\/apps\/web\/$/),
+    });
     expect((await viaNginx('/', 'nobody.mammoth')).status).toBe(404);
     expect((await viaNginx('/apps/nobody/')).status).toBe(404);
   });
@@ -131,7 +159,12 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
     const three = await running('web', 3);
     await caughtUp('web', 3);
     expect(await routed('web', 9)).toEqual(three);
-    expect((await latest())!.upstreams.find((u) => u.app === 'web')!.servers.map((s) => `${s.host}:${s.port}`).sort()).toEqual(three);
+    expect(
+      (await latest())!.upstreams
+        .find((u) => u.app === 'web')!
+        .servers.map((s) => `${s.host}:${s.port}`)
+        .sort(),
+    ).toEqual(three);
 
     await cluster.gql('mutation { scaleApp(name: "web", instances: 1) { desired } }');
     const one = await running('web', 1);
@@ -155,11 +188,15 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
     await companion.stop();
     await cluster.gql('mutation { scaleApp(name: "web", instances: 2) { desired } }');
     const two = await running('web', 2);
-    const wanted = await eventually(async () => {
-      const l = await latest();
-      if (!l || l.version <= before) throw new Error('no new lb-config version yet');
-      return l.version;
-    }, 30_000, 100);
+    const wanted = await eventually(
+      async () => {
+        const l = await latest();
+        if (!l || l.version <= before) throw new Error('no new lb-config version yet');
+        return l.version;
+      },
+      30_000,
+      100,
+    );
     expect((await viaNginx('/', 'web')).version).toBe(before); // nobody applies while the companion is away
 
     companion = newCompanion().start();
@@ -186,12 +223,21 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
   });
 
   it('rebuilding the lb-config read model from the log reproduces every version; the companion has nothing new to apply', async () => {
-    const versions = async () => (await cluster.pool.query('SELECT version, hash, config, rendered_at, position FROM lb_config_versions ORDER BY version')).rows;
+    const versions = async () =>
+      (
+        await cluster.pool.query(
+          'SELECT version, hash, config, rendered_at, position FROM lb_config_versions ORDER BY version',
+        )
+      ).rows;
     const live = await versions();
     const applied = appliedVersion();
-    const { stdout } = await run(process.execPath, [join(ROOT, 'dist', 'apps', 'projector', 'src', 'main.js'), 'rebuild', 'lb-config'], {
-      env: { ...process.env, DATABASE_URL: cluster.db.url },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, 'dist', 'apps', 'projector', 'src', 'main.js'), 'rebuild', 'lb-config'],
+      {
+        env: { ...process.env, DATABASE_URL: cluster.db.url },
+      },
+    );
     expect(stdout).toContain('done');
     expect(await versions()).toEqual(live);
     expect(live.length).toBe(applied);
@@ -201,7 +247,11 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
 
   it('an app with no running instance answers 503; a removed app is gone from nginx: 404', async () => {
     await cluster.gql('mutation { scaleApp(name: "web", instances: 0) { desired } }');
-    await eventually(async () => expect(await service('web')).toMatchObject({ running: false, endpoints: [] }), 60_000, 100);
+    await eventually(
+      async () => expect(await service('web')).toMatchObject({ running: false, endpoints: [] }),
+      60_000,
+      100,
+    );
     await caughtUp('web', 0);
     expect((await viaNginx('/', 'web')).status).toBe(503);
     expect((await viaNginx('/apps/web/')).status).toBe(503);

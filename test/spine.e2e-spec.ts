@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { buildTestImage, Cluster, eventually, GqlError, httpGet } from './harness';
+import { Cluster, GqlError, buildTestImage, eventually, httpGet, testPort } from './harness';
 
 const run = promisify(execFile);
 
@@ -9,13 +9,21 @@ interface AppView {
   name: string;
   desired: number;
   running: number;
-  instances: { id: string; nodeId: string; host: string; port: number; state: string; desired: string; containerId: string | null }[];
+  instances: {
+    id: string;
+    nodeId: string;
+    host: string;
+    port: number;
+    state: string;
+    desired: string;
+    containerId: string | null;
+  }[];
 }
 
 const APP_QUERY = `query($name: String!) { app(name: $name) { name desired running instances { id nodeId host port state desired containerId } } }`;
 
 describe('the event-sourced spine: a real image deployed through PostgreSQL, Kafka and Docker', () => {
-  const cluster = new Cluster({ from: 32000, to: 32049 }, 18181);
+  const cluster = new Cluster({ from: testPort(32000), to: testPort(32049) }, testPort(18181));
   let imageTar: Buffer;
 
   beforeAll(async () => {
@@ -28,23 +36,44 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
 
   const app = async (name: string) => (await cluster.gql<{ app: AppView | null }>(APP_QUERY, { name })).app;
   const runningInstances = async (name: string, count: number) =>
-    eventually(async () => {
-      const a = await app(name);
-      const running = a?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
-      if (running.length !== count || a!.instances.length !== count) throw new Error(`want ${count} running, have ${JSON.stringify(a?.instances)}`);
-      return running;
-    }, 90000, 250);
+    eventually(
+      async () => {
+        const a = await app(name);
+        const running = a?.instances.filter((i) => i.state === 'running' && i.desired === 'run') ?? [];
+        if (running.length !== count || a!.instances.length !== count)
+          throw new Error(`want ${count} running, have ${JSON.stringify(a?.instances)}`);
+        return running;
+      },
+      90000,
+      250,
+    );
 
   it('shows this machine as a node with its resources, port range, labels, status and a recent heartbeat', async () => {
-    const { nodes } = await cluster.gql<{ nodes: { id: string; cpus: number; memoryMiB: number; portFrom: number; portTo: number; status: string; lastHeartbeatAt: string | null; driver: string }[] }>(
-      '{ nodes { id cpus memoryMiB diskMiB portFrom portTo labels { key value } driver status lastHeartbeatAt } }',
-    );
+    const { nodes } = await cluster.gql<{
+      nodes: {
+        id: string;
+        cpus: number;
+        memoryMiB: number;
+        portFrom: number;
+        portTo: number;
+        status: string;
+        lastHeartbeatAt: string | null;
+        driver: string;
+      }[];
+    }>('{ nodes { id cpus memoryMiB diskMiB portFrom portTo labels { key value } driver status lastHeartbeatAt } }');
     const node = nodes.find((n) => n.id === cluster.nodeId)!;
-    expect(node).toMatchObject({ portFrom: 32000, portTo: 32049, status: 'ready', driver: 'docker' });
+    expect(node).toMatchObject({
+      portFrom: testPort(32000),
+      portTo: testPort(32049),
+      status: 'ready',
+      driver: 'docker',
+    });
     expect(node.cpus).toBeGreaterThan(0);
     expect(node.memoryMiB).toBeGreaterThan(100);
     const beat = await eventually(async () => {
-      const r = await cluster.gql<{ nodes: { id: string; lastHeartbeatAt: string | null }[] }>('{ nodes { id lastHeartbeatAt } }');
+      const r = await cluster.gql<{ nodes: { id: string; lastHeartbeatAt: string | null }[] }>(
+        '{ nodes { id lastHeartbeatAt } }',
+      );
       const at = r.nodes.find((n) => n.id === cluster.nodeId)?.lastHeartbeatAt;
       if (!at) throw new Error('no heartbeat yet');
       return at;
@@ -59,7 +88,9 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
     expect(notTar.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'file' });
 
     const deploy = (input: Record<string, unknown>) =>
-      cluster.gql('mutation($input: DeployAppInput!) { deployApp(input: $input) { name } }', { input: { name: 'bad', package: 'hello', instances: 1, cpus: 0.1, memoryMiB: 32, ...input } });
+      cluster.gql('mutation($input: DeployAppInput!) { deployApp(input: $input) { name } }', {
+        input: { name: 'bad', package: 'hello', instances: 1, cpus: 0.1, memoryMiB: 32, ...input },
+      });
     await expect(deploy({ package: 'no-such-package' })).rejects.toMatchObject({ code: 'NOT_FOUND', field: 'package' });
 
     await cluster.upload(new Blob([imageTar]));
@@ -70,21 +101,29 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
     await expect(tooBig).rejects.toMatchObject({ code: 'CANNOT_PLACE', field: 'memory' });
     await expect(tooBig).rejects.toThrow(/cannot place: memory \d+ MiB exceeds the largest node's \d+ MiB/);
     await expect(deploy({ name: 'Not_A_Name' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'name' });
-    await expect(cluster.gql('mutation { scaleApp(name: "ghost", instances: 2) { name } }')).rejects.toBeInstanceOf(GqlError);
+    await expect(cluster.gql('mutation { scaleApp(name: "ghost", instances: 2) { name } }')).rejects.toBeInstanceOf(
+      GqlError,
+    );
     expect(await cluster.eventCount()).toBe(afterUpload);
   });
 
   it('deploys the image: containers run on the host network with limits and PORT, and answer HTTP', async () => {
     const uploaded = await cluster.upload(new Blob([imageTar]));
     expect(uploaded.status).toBe(201);
-    expect(uploaded.body).toMatchObject({ name: 'hello', version: '1', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(uploaded.body).toMatchObject({
+      name: 'hello',
+      version: '1',
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
 
-    await cluster.gql('mutation { deployApp(input: { name: "web", package: "hello", instances: 2, cpus: 0.25, memoryMiB: 64 }) { name } }');
+    await cluster.gql(
+      'mutation { deployApp(input: { name: "web", package: "hello", instances: 2, cpus: 0.25, memoryMiB: 64 }) { name } }',
+    );
     const running = await runningInstances('web', 2);
     expect(new Set(running.map((i) => i.port)).size).toBe(2);
     for (const inst of running) {
-      expect(inst.port).toBeGreaterThanOrEqual(32000);
-      expect(inst.port).toBeLessThanOrEqual(32049);
+      expect(inst.port).toBeGreaterThanOrEqual(testPort(32000));
+      expect(inst.port).toBeLessThanOrEqual(testPort(32049));
       const res = await eventually(async () => {
         const r = await httpGet(`http://127.0.0.1:${inst.port}/`);
         if (!r) throw new Error(`nothing answers on ${inst.port}`);
@@ -92,7 +131,12 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
       });
       expect(res.status).toBe(200);
       expect(res.body).toContain('hello from spine v1');
-      const { stdout } = await run('docker', ['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{index .Config.Labels "mammoth.app"}}', inst.containerId!]);
+      const { stdout } = await run('docker', [
+        'inspect',
+        '--format',
+        '{{.HostConfig.NetworkMode}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{index .Config.Labels "mammoth.app"}}',
+        inst.containerId!,
+      ]);
       expect(stdout.trim()).toBe(`host ${64 * 1024 * 1024} 250000000 web`);
       const env = (await run('docker', ['inspect', '--format', '{{json .Config.Env}}', inst.containerId!])).stdout;
       expect(JSON.parse(env)).toContain(`PORT=${inst.port}`);
@@ -139,15 +183,17 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
     }, 60000);
     const { apps } = await cluster.gql<{ apps: { name: string }[] }>('{ apps { name } }');
     expect(apps.map((a) => a.name)).not.toContain('web');
-    const { events } = await cluster.gql<{ events: { type: string; streamId: string; data: { app?: string; name?: string }; metadata: { actor: string } }[] }>(
-      '{ events(after: "0", limit: 1000, filter: { app: "web" }) { type streamId data metadata { actor } } }',
-    );
+    const { events } = await cluster.gql<{
+      events: { type: string; streamId: string; data: { app?: string; name?: string }; metadata: { actor: string } }[];
+    }>('{ events(after: "0", limit: 1000, filter: { app: "web" }) { type streamId data metadata { actor } } }');
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('AppDeployed');
     expect(types).toContain('InstanceRunning');
     expect(types).toContain('AppRemoved');
     expect(types.filter((t) => t === 'InstanceStopped').length).toBeGreaterThanOrEqual(3);
     expect(events.filter((e) => e.streamId !== 'app-web' && e.data.app !== 'web')).toEqual([]);
-    expect(events.filter((e) => e.type === 'InstanceRunning').every((e) => e.metadata.actor === `node:${cluster.nodeId}`)).toBe(true);
+    expect(
+      events.filter((e) => e.type === 'InstanceRunning').every((e) => e.metadata.actor === `node:${cluster.nodeId}`),
+    ).toBe(true);
   });
 });

@@ -4,13 +4,18 @@ import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import pLimit from 'p-limit';
 import { Client, createClient } from 'graphql-ws';
-import { createTestDatabase, KAFKA_BROKERS, TestDatabase, uniqueName } from '../libs/event-store/src/testing/test-infra';
-import { buildTestImage, dropTopics, eventually, MammothProcess } from './harness';
+import {
+  createTestDatabase,
+  KAFKA_BROKERS,
+  TestDatabase,
+  uniqueName,
+} from '../libs/event-store/src/testing/test-infra';
+import { MammothProcess, buildTestImage, dropTopics, eventually, testPort } from './harness';
 
 // graphql-ws needs a WebSocket implementation on Node 20.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const WebSocket: unknown = require('ws');
-const PORT = 18585;
+const PORT = testPort(18585);
 const URL_HTTP = `http://127.0.0.1:${PORT}`;
 const SUB = `subscription($after: String!, $filter: EventFilterInput) {
   events(after: $after, filter: $filter) { position streamId streamVersion type metadata { eventId } }
@@ -61,13 +66,22 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
   const runDir = join(__dirname, '..', '.run', 'e2e', prefix);
 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const res = await fetch(`${URL_HTTP}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(`${URL_HTTP}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
     if (body.errors?.length) throw new Error(body.errors[0].message);
     return body.data as T;
   };
   const log = async (where = 'true', params: unknown[] = []): Promise<Seen[]> =>
-    (await db.pool.query(`SELECT position::text, stream_id AS "streamId", stream_version AS "streamVersion", type FROM events WHERE ${where} ORDER BY events.position`, params)).rows;
+    (
+      await db.pool.query(
+        `SELECT position::text, stream_id AS "streamId", stream_version AS "streamVersion", type FROM events WHERE ${where} ORDER BY events.position`,
+        params,
+      )
+    ).rows;
 
   beforeAll(async () => {
     const image = await readFile(await buildTestImage('mammoth-e2e/subs:1', 'subscriptions'));
@@ -77,8 +91,14 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
       'control-plane',
       'control-plane/src/main.js',
       {
-        DATABASE_URL: db.url, KAFKA_BROKERS: KAFKA_BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix, EVENT_TOPIC_PARTITIONS: '1',
-        PORT: String(PORT), MAMMOTH_DATA_DIR: join(runDir, 'cp'), FAILURE_DETECTOR: 'off', NODE_LOST_AFTER_MS: '3600000',
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+        MAMMOTH_TOPIC_PREFIX: prefix,
+        EVENT_TOPIC_PARTITIONS: '1',
+        PORT: String(PORT),
+        MAMMOTH_DATA_DIR: join(runDir, 'cp'),
+        FAILURE_DETECTOR: 'off',
+        NODE_LOST_AFTER_MS: '3600000',
       },
       join(runDir, 'control-plane.log'),
     ).start();
@@ -112,23 +132,47 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
     const limit = pLimit(8);
     const nodes = Array.from({ length: 8 }, (_, i) => `subs-node-${i}`);
     const register = (nodeId: string, round: number) =>
-      gql(
-        `mutation($input: RegisterNodeInput!) { registerNode(input: $input) { id } }`,
-        { input: { nodeId, hostname: nodeId, address: '127.0.0.1', cpus: 16, memoryMiB: 65536, diskMiB: 0, portFrom: 40000, portTo: 40999, driver: 'docker', labels: [{ key: 'round', value: String(round) }] } },
-      );
+      gql(`mutation($input: RegisterNodeInput!) { registerNode(input: $input) { id } }`, {
+        input: {
+          nodeId,
+          hostname: nodeId,
+          address: '127.0.0.1',
+          cpus: 16,
+          memoryMiB: 65536,
+          diskMiB: 0,
+          portFrom: 40000,
+          portTo: 40999,
+          driver: 'docker',
+          labels: [{ key: 'round', value: String(round) }],
+        },
+      });
     await Promise.all(nodes.map((n) => limit(() => register(n, 0))));
     const apps = ['subs-0', 'subs-1', 'subs-2', 'subs-3'];
-    const deployed = await Promise.all(apps.map((name) => limit(() =>
-      gql<{ deployApp: { instances: { id: string; nodeId: string }[] } }>(
-        `mutation { deployApp(input: { name: "${name}", package: "subs", instances: 40, cpus: 0.01, memoryMiB: 8 }) { instances { id nodeId } } }`,
+    const deployed = await Promise.all(
+      apps.map((name) =>
+        limit(() =>
+          gql<{ deployApp: { instances: { id: string; nodeId: string }[] } }>(
+            `mutation { deployApp(input: { name: "${name}", package: "subs", instances: 40, cpus: 0.01, memoryMiB: 8 }) { instances { id nodeId } } }`,
+          ),
+        ),
       ),
-    )));
+    );
     const report = (app: string, i: { id: string; nodeId: string }, state: string) =>
-      gql(`mutation($r: [InstanceReportInput!]!) { reportInstances(reports: $r) }`, { r: [{ instanceId: i.id, app, nodeId: i.nodeId, state, containerId: 'c' }] });
-    await Promise.all(deployed.flatMap((d, k) => d.deployApp.instances.map((i) => limit(() => report(apps[k], i, 'running')))));
-    await Promise.all(apps.map((name) => limit(() => gql(`mutation { scaleApp(name: "${name}", instances: 10) { desired } }`))));
+      gql(`mutation($r: [InstanceReportInput!]!) { reportInstances(reports: $r) }`, {
+        r: [{ instanceId: i.id, app, nodeId: i.nodeId, state, containerId: 'c' }],
+      });
+    await Promise.all(
+      deployed.flatMap((d, k) => d.deployApp.instances.map((i) => limit(() => report(apps[k], i, 'running')))),
+    );
+    await Promise.all(
+      apps.map((name) => limit(() => gql(`mutation { scaleApp(name: "${name}", instances: 10) { desired } }`))),
+    );
     // Re-registrations race on the same node streams: some appends conflict and roll back, leaving holes in the positions.
-    await Promise.all(Array.from({ length: 320 }, (_, r) => limit(() => register(nodes[r % nodes.length], r + 1).catch(() => undefined))));
+    await Promise.all(
+      Array.from({ length: 320 }, (_, r) =>
+        limit(() => register(nodes[r % nodes.length], r + 1).catch(() => undefined)),
+      ),
+    );
   }
 
   /** slowCommit draws a position inside a transaction and commits it only after later positions have committed. */
@@ -142,16 +186,35 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
         `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, event_id)
          VALUES ('package-late', 1, 'PackageUploaded', 1, $1, $2, gen_random_uuid()) RETURNING position::text`,
         [
-          JSON.stringify({ name: 'late', version: '1', digest: `sha256:${'0'.repeat(64)}`, format: 'image', sizeBytes: 1, imageRef: 'late:1' }),
-          JSON.stringify({ eventId: '11111111-1111-4111-8111-111111111111', correlationId: 'late', causationId: null, actor: 'test', timestamp: new Date().toISOString() }),
+          JSON.stringify({
+            name: 'late',
+            version: '1',
+            digest: `sha256:${'0'.repeat(64)}`,
+            format: 'image',
+            sizeBytes: 1,
+            imageRef: 'late:1',
+          }),
+          JSON.stringify({
+            eventId: '11111111-1111-4111-8111-111111111111',
+            correlationId: 'late',
+            causationId: null,
+            actor: 'test',
+            timestamp: new Date().toISOString(),
+          }),
         ],
       );
       const position = r.rows[0].position;
-      const overtakenBy = await eventually(async () => {
-        const n = Number((await db.pool.query('SELECT count(*) AS n FROM events WHERE position > $1', [position])).rows[0].n);
-        if (n < 20) throw new Error(`only ${n} later positions committed so far`);
-        return n;
-      }, 60_000, 20);
+      const overtakenBy = await eventually(
+        async () => {
+          const n = Number(
+            (await db.pool.query('SELECT count(*) AS n FROM events WHERE position > $1', [position])).rows[0].n,
+          );
+          if (n < 20) throw new Error(`only ${n} later positions committed so far`);
+          return n;
+        },
+        60_000,
+        20,
+      );
       await c.query(`SELECT pg_notify('mammoth_outbox', '')`);
       await c.query('COMMIT');
       return { position, overtakenBy };
@@ -182,7 +245,12 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
     const end = all[all.length - 1].position;
     await eventually(async () => expect(second.last).toBe(end), 60_000, 50);
 
-    const received = [...first.seen, ...second.seen].map(({ position, streamId, streamVersion, type }) => ({ position, streamId, streamVersion, type }));
+    const received = [...first.seen, ...second.seen].map(({ position, streamId, streamVersion, type }) => ({
+      position,
+      streamId,
+      streamVersion,
+      type,
+    }));
     expect(received).toEqual(all);
     expect(new Set(received.map((e) => e.position)).size).toBe(received.length);
     expect(missedWhileAway).toBeGreaterThan(0);
@@ -194,7 +262,9 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
     // The filtered subscription saw exactly the app's share of the log, in order.
     const mine = await log(`stream_id = 'app-subs-1' OR data->>'app' = 'subs-1'`);
     await eventually(async () => expect(filtered.seen.length).toBe(mine.length), 30_000, 50);
-    expect(filtered.seen.map(({ position, streamId, streamVersion, type }) => ({ position, streamId, streamVersion, type }))).toEqual(mine);
+    expect(
+      filtered.seen.map(({ position, streamId, streamVersion, type }) => ({ position, streamId, streamVersion, type })),
+    ).toEqual(mine);
     await Promise.all([second.disconnect(), filtered.disconnect()]);
   });
 

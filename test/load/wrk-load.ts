@@ -56,8 +56,24 @@ export class WrkLoad {
     const pauseMs = Math.max(1, Math.round((connections * 1000) / opts.rate));
     this.child = spawn(
       'wrk',
-      ['-t1', `-c${connections}`, '-d3600s', '--timeout', '5s', '-H', `Host: ${opts.host}`, '-H', 'Connection: close', '-s', SCRIPT,
-        `http://127.0.0.1:${opts.port}/`, '--', opts.outFile, String(pauseMs), opts.versionPattern],
+      [
+        '-t1',
+        `-c${connections}`,
+        '-d3600s',
+        '--timeout',
+        '5s',
+        '-H',
+        `Host: ${opts.host}`,
+        '-H',
+        'Connection: close',
+        '-s',
+        SCRIPT,
+        `http://127.0.0.1:${opts.port}/`,
+        '--',
+        opts.outFile,
+        String(pauseMs),
+        opts.versionPattern,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stdout!.setEncoding('utf8').on('data', (c: string) => (this.stdout += c));
@@ -95,24 +111,33 @@ export class WrkLoad {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     const line = this.stdout.split('\n').find((l) => l.startsWith('{"requests"'));
-    if (!line) throw new Error(`wrk printed no summary (exit ${this.child.exitCode}, signal ${this.child.signalCode}): ${this.stdout}`);
+    if (!line)
+      throw new Error(
+        `wrk printed no summary (exit ${this.child.exitCode}, signal ${this.child.signalCode}): ${this.stdout}`,
+      );
     this.summary = JSON.parse(line) as WrkSummary;
     for (const cause of ['connect', 'read', 'write', 'timeout'] as const) {
-      for (let i = 0; i < this.summary[cause]; i++) this.answers.push({ ok: false, version: null, detail: `wrk: ${cause} error` });
+      for (let i = 0; i < this.summary[cause]; i++)
+        this.answers.push({ ok: false, version: null, detail: `wrk: ${cause} error` });
     }
     return this.answers;
   }
 
   private readAnswers(): void {
     if (this.fd === null) return;
-    for (let n; (n = readSync(this.fd, this.buf, 0, this.buf.length, null)) > 0; ) this.rest += this.buf.toString('utf8', 0, n);
+    for (let n; (n = readSync(this.fd, this.buf, 0, this.buf.length, null)) > 0;)
+      this.rest += this.buf.toString('utf8', 0, n);
     const lines = this.rest.split('\n');
     this.rest = lines.pop()!;
     for (const line of lines) {
       const [status, version, upstream] = line.split(' ');
       const code = Number(status);
       const ok = code >= 200 && code < 300;
-      this.answers.push({ ok, version: version === '-' ? null : version, detail: ok ? '' : `status ${code} from ${upstream}` });
+      this.answers.push({
+        ok,
+        version: version === '-' ? null : version,
+        detail: ok ? '' : `status ${code} from ${upstream}`,
+      });
     }
   }
 }

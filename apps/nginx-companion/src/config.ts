@@ -22,7 +22,10 @@ const Env = z.object({
   NGINX_LISTEN_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
   NGINX_RUN_DIR: z.string().min(1).optional(),
   NGINX_BIN: z.string().min(1).default('/usr/sbin/nginx'),
-  NGINX_WORKER_SHUTDOWN_TIMEOUT: z.string().regex(/^\d+(ms|s|m)?$/, 'an nginx time such as 30s').default('30s'),
+  NGINX_WORKER_SHUTDOWN_TIMEOUT: z
+    .string()
+    .regex(/^\d+(ms|s|m)?$/, 'an nginx time such as 30s')
+    .default('30s'),
   NGINX_STOP_ON_EXIT: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
@@ -30,7 +33,9 @@ const Env = z.object({
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CompanionConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const e = parsed.data;
   return {

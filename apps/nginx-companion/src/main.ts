@@ -18,8 +18,17 @@ const log = new Logger('nginx-companion');
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const nginx = new Nginx({ bin: config.nginxBin, prefix: config.runDir, host: config.listenHost, port: config.listenPort });
-  const listen = { host: config.listenHost, port: config.listenPort, workerShutdownTimeout: config.workerShutdownTimeout };
+  const nginx = new Nginx({
+    bin: config.nginxBin,
+    prefix: config.runDir,
+    host: config.listenHost,
+    port: config.listenPort,
+  });
+  const listen = {
+    host: config.listenHost,
+    port: config.listenPort,
+    workerShutdownTimeout: config.workerShutdownTimeout,
+  };
   nginx.prepare();
   const stateFile = new StateFile(join(config.runDir, 'state.json'));
   const state = stateFile.read();
@@ -35,7 +44,9 @@ async function main(): Promise<void> {
   const running = nginx.pid();
   if (running === null) await nginx.start();
   else await nginx.reload();
-  log.log(`nginx ${running === null ? 'started' : `(pid ${running}) adopted`} on ${config.listenHost}:${config.listenPort}, prefix ${config.runDir}; applied version ${state.version}`);
+  log.log(
+    `nginx ${running === null ? 'started' : `(pid ${running}) adopted`} on ${config.listenHost}:${config.listenPort}, prefix ${config.runDir}; applied version ${state.version}`,
+  );
 
   const applier = new Applier(new NginxTarget(nginx, listen), state, (s) => stateFile.write(s), log);
   const feed = new LbConfigFeed({

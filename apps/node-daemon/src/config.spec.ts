@@ -64,13 +64,31 @@ describe('loadConfig', () => {
 
   it('runs hollow nodes from --driver sim --count or NODE_DRIVER/NODE_COUNT, with their own defaults instead of the machine', () => {
     const fromArgs = loadConfig({}, ['--driver', 'sim', '--count', '50'], machine);
-    expect(fromArgs).toMatchObject({ driver: 'sim', count: 50, nodeId: 'hollow-0', cpus: 8, memoryMiB: 32768, diskMiB: 102400 });
+    expect(fromArgs).toMatchObject({
+      driver: 'sim',
+      count: 50,
+      nodeId: 'hollow-0',
+      cpus: 8,
+      memoryMiB: 32768,
+      diskMiB: 102400,
+    });
     expect(fromArgs).toMatchObject({ resyncIntervalMs: 60000, reconcileIntervalMs: 10000 });
-    expect(fromArgs.sim).toEqual({ idPrefix: 'hollow', racks: 10, zones: 3, shapes: [{ cpus: 8, memoryMiB: 32768, diskMiB: 102400 }] });
-    const fromEnv = loadConfig({ NODE_DRIVER: 'sim', NODE_COUNT: '7', NODE_CPUS: '2', RESYNC_INTERVAL_MS: '1000' }, [], machine);
+    expect(fromArgs.sim).toEqual({
+      idPrefix: 'hollow',
+      racks: 10,
+      zones: 3,
+      shapes: [{ cpus: 8, memoryMiB: 32768, diskMiB: 102400 }],
+    });
+    const fromEnv = loadConfig(
+      { NODE_DRIVER: 'sim', NODE_COUNT: '7', NODE_CPUS: '2', RESYNC_INTERVAL_MS: '1000' },
+      [],
+      machine,
+    );
     expect(fromEnv).toMatchObject({ driver: 'sim', count: 7, resyncIntervalMs: 1000 });
     expect(fromEnv.sim.shapes).toEqual([{ cpus: 2, memoryMiB: 32768, diskMiB: 102400 }]);
-    expect(loadConfig({ NODE_DRIVER: 'sim', NODE_COUNT: '7' }, ['--driver', 'docker', '--count', '1'], machine)).toMatchObject({ driver: 'docker', count: 1 });
+    expect(
+      loadConfig({ NODE_DRIVER: 'sim', NODE_COUNT: '7' }, ['--driver', 'docker', '--count', '1'], machine),
+    ).toMatchObject({ driver: 'docker', count: 1 });
   });
 
   it.each([

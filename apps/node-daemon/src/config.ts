@@ -72,14 +72,29 @@ const int = (min: number) => z.coerce.number().int().min(min);
 const Env = z.object({
   NODE_DRIVER: z.enum(['docker', 'sim']).optional(),
   NODE_COUNT: int(1).max(100_000).optional(),
-  NODE_ID_PREFIX: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,50}$/, 'letters, digits, . _ - (at most 51)').default('hollow'),
+  NODE_ID_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,50}$/, 'letters, digits, . _ - (at most 51)')
+    .default('hollow'),
   SIM_RACKS: int(1).default(10),
   SIM_ZONES: int(1).default(3),
-  SIM_NODE_SHAPES: z.string().regex(/^[\d.]+:\d+:\d+(,[\d.]+:\d+:\d+)*$/, 'cpus:memoryMiB:diskMiB,...').optional(),
-  NODE_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (at most 63)').optional(),
+  SIM_NODE_SHAPES: z
+    .string()
+    .regex(/^[\d.]+:\d+:\d+(,[\d.]+:\d+:\d+)*$/, 'cpus:memoryMiB:diskMiB,...')
+    .optional(),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, . _ - (at most 63)')
+    .optional(),
   NODE_ADDRESS: z.string().min(1).default('127.0.0.1'),
-  NODE_PORT_RANGE: z.string().regex(/^\d+-\d+$/, 'FROM-TO, e.g. 31000-31999').default('31000-31999'),
-  NODE_LABELS: z.string().regex(/^([^=,]+=[^,]*)(,[^=,]+=[^,]*)*$|^$/, 'k=v,k=v').default(''),
+  NODE_PORT_RANGE: z
+    .string()
+    .regex(/^\d+-\d+$/, 'FROM-TO, e.g. 31000-31999')
+    .default('31000-31999'),
+  NODE_LABELS: z
+    .string()
+    .regex(/^([^=,]+=[^,]*)(,[^=,]+=[^,]*)*$|^$/, 'k=v,k=v')
+    .default(''),
   NODE_CPUS: z.coerce.number().positive().optional(),
   NODE_MEMORY_MIB: int(1).optional(),
   NODE_DISK_MIB: int(0).optional(),
@@ -97,16 +112,28 @@ const Env = z.object({
 export class ConfigError extends Error {}
 
 function parseLabels(s: string): Record<string, string> {
-  return Object.fromEntries(s.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]));
+  return Object.fromEntries(
+    s
+      .split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]),
+  );
 }
 
 /** SIM_DEFAULTS are a hollow node's capacity when not told, and its slower safety-net timers (it has no container that can die unseen). */
-const SIM_DEFAULTS = { cpus: 8, memoryMiB: 32 * 1024, diskMiB: 100 * 1024, resyncIntervalMs: 60000, reconcileIntervalMs: 10000 };
+const SIM_DEFAULTS = {
+  cpus: 8,
+  memoryMiB: 32 * 1024,
+  diskMiB: 100 * 1024,
+  resyncIntervalMs: 60000,
+  reconcileIntervalMs: 10000,
+};
 
 function parseShapes(s: string): NodeShape[] {
   return s.split(',').map((entry) => {
     const [cpus, memoryMiB, diskMiB] = entry.split(':').map(Number);
-    if (!(cpus > 0) || memoryMiB < 1) throw new ConfigError(`SIM_NODE_SHAPES: "${entry}" needs cpus > 0 and memoryMiB >= 1`);
+    if (!(cpus > 0) || memoryMiB < 1)
+      throw new ConfigError(`SIM_NODE_SHAPES: "${entry}" needs cpus > 0 and memoryMiB >= 1`);
     return { cpus, memoryMiB, diskMiB };
   });
 }
@@ -115,21 +142,32 @@ function parseShapes(s: string): NodeShape[] {
  * loadConfig reads the environment, `--driver docker|sim` (or NODE_DRIVER) and `--count N` (or NODE_COUNT, sim only);
  * a docker node's capacity not given is detected from the machine, a hollow node's defaults to 8 cpus, 32 GiB, 100 GiB.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2), machine: Machine = detectMachine): NodeDaemonConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv.slice(2),
+  machine: Machine = detectMachine,
+): NodeDaemonConfig {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const e = parsed.data;
-  const { values } = parseArgs({ args: argv, options: { driver: { type: 'string' }, count: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { driver: { type: 'string' }, count: { type: 'string' } },
+    strict: true,
+  });
   const driver = values.driver ?? e.NODE_DRIVER ?? 'docker';
   if (driver !== 'docker' && driver !== 'sim') throw new ConfigError(`--driver: "${driver}" is not one of docker, sim`);
-  const count = values.count === undefined ? e.NODE_COUNT ?? 1 : Number(values.count);
-  if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new ConfigError(`--count: "${values.count}" is not a whole number from 1 to 100000`);
-  if (driver === 'docker' && count !== 1) throw new ConfigError(`--count: the docker driver runs exactly one node (got ${count}); use --driver sim for many`);
+  const count = values.count === undefined ? (e.NODE_COUNT ?? 1) : Number(values.count);
+  if (!Number.isInteger(count) || count < 1 || count > 100_000)
+    throw new ConfigError(`--count: "${values.count}" is not a whole number from 1 to 100000`);
+  if (driver === 'docker' && count !== 1)
+    throw new ConfigError(`--count: the docker driver runs exactly one node (got ${count}); use --driver sim for many`);
   const sim = driver === 'sim';
   const [from, to] = e.NODE_PORT_RANGE.split('-').map(Number);
-  if (from < 1024 || to > 65535 || from > to) throw new ConfigError(`NODE_PORT_RANGE: ${e.NODE_PORT_RANGE} is not within 1024-65535, from <= to`);
+  if (from < 1024 || to > 65535 || from > to)
+    throw new ConfigError(`NODE_PORT_RANGE: ${e.NODE_PORT_RANGE} is not within 1024-65535, from <= to`);
   const nodeId = e.NODE_ID ?? (sim ? `${e.NODE_ID_PREFIX}-0` : machine.hostname);
   const dataDir = resolve(e.NODE_DATA_DIR ?? `.run/node-${nodeId}`);
   return {
@@ -150,7 +188,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       zones: e.SIM_ZONES,
       shapes: e.SIM_NODE_SHAPES
         ? parseShapes(e.SIM_NODE_SHAPES)
-        : [{ cpus: e.NODE_CPUS ?? SIM_DEFAULTS.cpus, memoryMiB: e.NODE_MEMORY_MIB ?? SIM_DEFAULTS.memoryMiB, diskMiB: e.NODE_DISK_MIB ?? SIM_DEFAULTS.diskMiB }],
+        : [
+            {
+              cpus: e.NODE_CPUS ?? SIM_DEFAULTS.cpus,
+              memoryMiB: e.NODE_MEMORY_MIB ?? SIM_DEFAULTS.memoryMiB,
+              diskMiB: e.NODE_DISK_MIB ?? SIM_DEFAULTS.diskMiB,
+            },
+          ],
     },
     controlPlaneUrl: e.CONTROL_PLANE_URL,
     kafkaBrokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),

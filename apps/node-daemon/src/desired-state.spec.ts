@@ -22,7 +22,8 @@ const assignment = (n: number): Assignment => ({
   env: { A: String(n) },
 });
 const assigned = (n: number): NodeEvent => makeEvent('InstanceAssigned', assignment(n));
-const unassigned = (n: number): NodeEvent => makeEvent('InstanceUnassigned', { instanceId: uuid(n), app: 'web', reason: 'scaled down' });
+const unassigned = (n: number): NodeEvent =>
+  makeEvent('InstanceUnassigned', { instanceId: uuid(n), app: 'web', reason: 'scaled down' });
 const at = (streamVersion: number, event: NodeEvent): StreamEvent => ({ streamVersion, event });
 
 /** FakeSource is an in-memory control plane: it answers whatever snapshot the test sets, and counts the calls. */
@@ -41,9 +42,16 @@ const flush = () => new Promise((r) => setImmediate(r));
 describe('DesiredState', () => {
   it('empties the desired set and asks to register again once when the stream removes the node; a new registration counts it again', async () => {
     const unregistered = jest.fn();
-    const d = new DesiredState(info, new FakeSource({ version: 2, assignments: [assignment(1), assignment(2)] }), undefined, unregistered);
+    const d = new DesiredState(
+      info,
+      new FakeSource({ version: 2, assignments: [assignment(1), assignment(2)] }),
+      undefined,
+      unregistered,
+    );
     await d.resync();
-    d.receive(at(3, makeEvent('NodeLost', { nodeId: 'n1', at: '2026-11-22T10:00:00.000Z', lastSeen: null, reason: 'silent' })));
+    d.receive(
+      at(3, makeEvent('NodeLost', { nodeId: 'n1', at: '2026-11-22T10:00:00.000Z', lastSeen: null, reason: 'silent' })),
+    );
     expect([d.registered(), unregistered.mock.calls.length]).toEqual([true, 0]);
     const released = [1, 2].map((n) => ({ instanceId: uuid(n), app: 'web' }));
     d.receive(at(4, makeEvent('NodeRemoved', { nodeId: 'n1', reason: 'lost for 60 s', released })));

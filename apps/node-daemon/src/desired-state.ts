@@ -99,7 +99,8 @@ export class DesiredState {
     const before = this.assignments();
     const wasRegistered = this.registered();
     const fresh = stateOf(this.info, snapshot.assignments);
-    this.state = snapshot.registered === false && fresh.status === 'registered' ? { ...fresh, condition: 'removed' } : fresh;
+    this.state =
+      snapshot.registered === false && fresh.status === 'registered' ? { ...fresh, condition: 'removed' } : fresh;
     this.version = snapshot.version;
     this.drain(before, wasRegistered);
   }

@@ -11,8 +11,13 @@ import { NodeDaemonModule, NodeDaemonService } from './node-daemon.module';
 async function bootstrap(): Promise<void> {
   const logger = new Logger('node-daemon');
   const config = loadConfig();
-  const who = config.driver === 'sim' ? `${config.count} hollow node(s) ${config.sim.idPrefix}-0..${config.count - 1}` : `node ${config.nodeId}`;
-  logger.log(`${who}: driver ${config.driver}, control plane ${config.controlPlaneUrl}, kafka ${config.kafkaBrokers.join(',')}, data ${config.dataDir}`);
+  const who =
+    config.driver === 'sim'
+      ? `${config.count} hollow node(s) ${config.sim.idPrefix}-0..${config.count - 1}`
+      : `node ${config.nodeId}`;
+  logger.log(
+    `${who}: driver ${config.driver}, control plane ${config.controlPlaneUrl}, kafka ${config.kafkaBrokers.join(',')}, data ${config.dataDir}`,
+  );
   const app = await NestFactory.createApplicationContext(NodeDaemonModule.forConfig(config), { abortOnError: false });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.get(NodeDaemonService).start((err) => {

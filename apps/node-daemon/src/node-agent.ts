@@ -62,7 +62,10 @@ export class NodeAgent {
       controlPlane,
       (err, pending) => log(`reporting ${pending} instance state(s) failed, will retry: ${(err as Error).message}`),
       isRefused,
-      (r, err) => log(`control plane refused report ${r.state} of instance ${r.instanceId}, dropping it: ${(err as Error).message}`),
+      (r, err) =>
+        log(
+          `control plane refused report ${r.state} of instance ${r.instanceId}, dropping it: ${(err as Error).message}`,
+        ),
     );
     this.desired = new DesiredState(
       nodeInfoOf(config),
@@ -70,8 +73,20 @@ export class NodeAgent {
       () => void this.loop.trigger(),
       () => void this.registerAgain(),
     );
-    this.loop = new ReconcileLoop({ nodeId: config.nodeId, runtime, reports: this.reports, desired: () => this.desired.assignments(), log });
-    this.heartbeat = new Heartbeater({ bus, topic: topics.heartbeats(), nodeId: config.nodeId, intervalMs: config.heartbeatIntervalMs, log });
+    this.loop = new ReconcileLoop({
+      nodeId: config.nodeId,
+      runtime,
+      reports: this.reports,
+      desired: () => this.desired.assignments(),
+      log,
+    });
+    this.heartbeat = new Heartbeater({
+      bus,
+      topic: topics.heartbeats(),
+      nodeId: config.nodeId,
+      intervalMs: config.heartbeatIntervalMs,
+      log,
+    });
   }
 
   /** start begins the agent's life in the background; onFatal hears of a failure retrying cannot fix. */
@@ -97,17 +112,22 @@ export class NodeAgent {
     const signal = this.abort.signal;
     await this.register();
     if (signal.aborted) return;
-    log(`registered node ${config.nodeId} (${config.cpus} cpus, ${config.memoryMiB} MiB, ports ${config.portRange.from}-${config.portRange.to})`);
+    log(
+      `registered node ${config.nodeId} (${config.cpus} cpus, ${config.memoryMiB} MiB, ports ${config.portRange.from}-${config.portRange.to})`,
+    );
     this.heartbeat.start();
 
     const subscribed = this.subscribe();
     await Promise.race([subscribed, sleep(SUBSCRIBE_WAIT_MS, signal)]);
     await retryUntilDone(() => this.desired.resync(), {
       signal,
-      onError: (err, ms) => log(`cannot fetch the node's assignments yet (${(err as Error).message}); retrying in ${ms} ms`),
+      onError: (err, ms) =>
+        log(`cannot fetch the node's assignments yet (${(err as Error).message}); retrying in ${ms} ms`),
     });
     if (signal.aborted) return;
-    log(`desired state at version ${this.desired.currentVersion()}: ${this.desired.assignments()?.size ?? 0} instance(s)`);
+    log(
+      `desired state at version ${this.desired.currentVersion()}: ${this.desired.assignments()?.size ?? 0} instance(s)`,
+    );
 
     this.unwatch = this.deps.runtime.watchExits(() => void this.loop.trigger());
     void this.loop.trigger();
@@ -122,7 +142,8 @@ export class NodeAgent {
     await retryUntilDone(() => controlPlane.registerNode(nodeInfoOf(config)), {
       signal: this.abort.signal,
       fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
-      onError: (err, ms) => log(`cannot register with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
+      onError: (err, ms) =>
+        log(`cannot register with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
     });
   }
 
@@ -134,7 +155,9 @@ export class NodeAgent {
   private registerAgain(): Promise<void> {
     if (this.abort.signal.aborted) return Promise.resolve();
     this.registering ??= (async () => {
-      this.deps.log(`node ${this.deps.config.nodeId} is no longer registered with the control plane (removed); registering again`);
+      this.deps.log(
+        `node ${this.deps.config.nodeId} is no longer registered with the control plane (removed); registering again`,
+      );
       try {
         await this.register();
         await this.resync();
@@ -149,13 +172,16 @@ export class NodeAgent {
   private async subscribe(): Promise<void> {
     const { bus, topics, config, log } = this.deps;
     let late = false;
-    const sub = await retryUntilDone(() => subscribeNodeEvents(bus, topics, config.nodeId, (e) => this.desired.receive(e), log), {
-      signal: this.abort.signal,
-      onError: (err, ms) => {
-        late = true;
-        log(`cannot follow ${topics.events('node')} yet (${(err as Error).message}); retrying in ${ms} ms`);
+    const sub = await retryUntilDone(
+      () => subscribeNodeEvents(bus, topics, config.nodeId, (e) => this.desired.receive(e), log),
+      {
+        signal: this.abort.signal,
+        onError: (err, ms) => {
+          late = true;
+          log(`cannot follow ${topics.events('node')} yet (${(err as Error).message}); retrying in ${ms} ms`);
+        },
       },
-    });
+    );
     if (!sub) return;
     if (this.abort.signal.aborted) return void (await sub.stop().catch(() => undefined));
     this.subscription = sub;

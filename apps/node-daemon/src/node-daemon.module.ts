@@ -21,7 +21,10 @@ export const DAEMON = Symbol('Daemon');
 export class NodeDaemonService implements OnApplicationShutdown {
   private readonly logger = new Logger('node-daemon');
 
-  constructor(@Inject(DAEMON) private readonly daemon: Daemon, private readonly bus: KafkaEventBus) {}
+  constructor(
+    @Inject(DAEMON) private readonly daemon: Daemon,
+    private readonly bus: KafkaEventBus,
+  ) {}
 
   start(onFatal: (err: Error) => void): void {
     this.daemon.start(onFatal);
@@ -49,15 +52,36 @@ export class NodeDaemonModule {
         { provide: CONFIG, useValue: config },
         { provide: Topics, useFactory: () => new Topics(config.topicPrefix) },
         { provide: KafkaEventBus, useFactory: () => new KafkaEventBus(config.kafkaBrokers, clientId) },
-        { provide: ControlPlaneClient, useFactory: () => new ControlPlaneClient(config.controlPlaneUrl, config.nodeId, sim ? SIM_CALL_TIMEOUT_MS : undefined) },
-        { provide: CONTAINER_RUNTIME, inject: [ControlPlaneClient], useFactory: (cp: ControlPlaneClient) => createRuntime(config, cp) },
+        {
+          provide: ControlPlaneClient,
+          useFactory: () =>
+            new ControlPlaneClient(config.controlPlaneUrl, config.nodeId, sim ? SIM_CALL_TIMEOUT_MS : undefined),
+        },
+        {
+          provide: CONTAINER_RUNTIME,
+          inject: [ControlPlaneClient],
+          useFactory: (cp: ControlPlaneClient) => createRuntime(config, cp),
+        },
         {
           provide: DAEMON,
           inject: [CONTAINER_RUNTIME, ControlPlaneClient, KafkaEventBus, Topics],
-          useFactory: (runtime: ContainerRuntime, controlPlane: ControlPlaneClient, bus: KafkaEventBus, topics: Topics): Daemon => {
+          useFactory: (
+            runtime: ContainerRuntime,
+            controlPlane: ControlPlaneClient,
+            bus: KafkaEventBus,
+            topics: Topics,
+          ): Daemon => {
             const logger = new Logger(sim ? 'hollow-fleet' : 'node-daemon');
             const log = (m: string) => logger.log(m);
-            if (sim) return new HollowFleet({ config, controlPlane, bus, topics, log, verbose: process.env.SIM_VERBOSE === '1' });
+            if (sim)
+              return new HollowFleet({
+                config,
+                controlPlane,
+                bus,
+                topics,
+                log,
+                verbose: process.env.SIM_VERBOSE === '1',
+              });
             return new NodeAgent({ config, runtime, controlPlane, bus, topics, log });
           },
         },

@@ -34,7 +34,7 @@ async function rebuild(name: string | undefined): Promise<void> {
   if (logProjection) return requestLogRebuild(logProjection, loadConfig().databaseUrl);
   const projection = name ? projectionNamed(name) : undefined;
   if (!projection) {
-    console.error(`usage: main.js rebuild <${[...PROJECTIONS, ...LOG_PROJECTIONS].map((p) => p.name).join('|')}>`);
+    log.error(`usage: main.js rebuild <${[...PROJECTIONS, ...LOG_PROJECTIONS].map((p) => p.name).join('|')}>`);
     process.exit(2);
   }
   await requestRebuild(projection, { databaseUrl: loadConfig().databaseUrl });
@@ -45,6 +45,6 @@ process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${(err
 
 const [command, arg] = process.argv.slice(2);
 (command === 'rebuild' ? rebuild(arg) : serve()).catch((err: Error) => {
-  console.error(`projector: ${err.message}`);
+  log.error(err.message);
   process.exit(1);
 });

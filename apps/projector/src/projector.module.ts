@@ -9,9 +9,18 @@ import { ProjectorService } from './projector.service';
 @Module({
   providers: [
     { provide: CONFIG, useFactory: () => loadConfig() },
-    { provide: Pool, inject: [CONFIG], useFactory: (c: ProjectorConfig) => createPool({ connectionString: c.databaseUrl, max: 10, connectionTimeoutMillis: 5000 }) },
+    {
+      provide: Pool,
+      inject: [CONFIG],
+      useFactory: (c: ProjectorConfig) =>
+        createPool({ connectionString: c.databaseUrl, max: 10, connectionTimeoutMillis: 5000 }),
+    },
     { provide: Topics, inject: [CONFIG], useFactory: (c: ProjectorConfig) => new Topics(c.topicPrefix) },
-    { provide: KafkaEventBus, inject: [CONFIG], useFactory: (c: ProjectorConfig) => new KafkaEventBus(c.kafkaBrokers, 'projector') },
+    {
+      provide: KafkaEventBus,
+      inject: [CONFIG],
+      useFactory: (c: ProjectorConfig) => new KafkaEventBus(c.kafkaBrokers, 'projector'),
+    },
     ProjectorService,
   ],
 })

@@ -61,7 +61,10 @@ export class ProjectorService implements OnApplicationShutdown {
   private async ensureTopics(): Promise<void> {
     for (let delay = 500; !this.stopping; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await this.bus.ensureTopics([...this.topics.allEvents(), this.topics.heartbeats()], this.config.topicPartitions);
+        await this.bus.ensureTopics(
+          [...this.topics.allEvents(), this.topics.heartbeats()],
+          this.config.topicPartitions,
+        );
         return;
       } catch (err) {
         this.log.warn(`cannot create topics yet (${(err as Error).message}); retrying in ${delay} ms`);

@@ -5,7 +5,11 @@ import { createTestDatabase, TestDatabase } from './testing/test-infra';
 
 jest.setTimeout(60_000);
 
-const ctx = (correlationId: string, actor = 'tester'): AppendContext => ({ correlationId, actor, timestamp: '2024-11-22T10:00:00.000Z' });
+const ctx = (correlationId: string, actor = 'tester'): AppendContext => ({
+  correlationId,
+  actor,
+  timestamp: '2024-11-22T10:00:00.000Z',
+});
 const scaled = (to: number): DomainEvent => makeEvent('AppScaled', { name: 'web', from: 0, to });
 
 describe('PgEventStore.appendAll and readHeads (real PostgreSQL)', () => {
@@ -21,13 +25,32 @@ describe('PgEventStore.appendAll and readHeads (real PostgreSQL)', () => {
 
   it('commits several commands at once, chaining writes to a shared stream, each event with its own command metadata', async () => {
     const { positions } = await store.appendAll([
-      { writes: [{ streamId: 'app-a', expectedVersion: 0, events: [scaled(1)] }, { streamId: 'node-n1', expectedVersion: 0, events: [scaled(2), scaled(3)] }], ctx: ctx('c1') },
-      { writes: [{ streamId: 'app-b', expectedVersion: 0, events: [scaled(4)] }, { streamId: 'node-n1', expectedVersion: 2, events: [scaled(5)], actor: 'node:n1' }], ctx: ctx('c2') },
+      {
+        writes: [
+          { streamId: 'app-a', expectedVersion: 0, events: [scaled(1)] },
+          { streamId: 'node-n1', expectedVersion: 0, events: [scaled(2), scaled(3)] },
+        ],
+        ctx: ctx('c1'),
+      },
+      {
+        writes: [
+          { streamId: 'app-b', expectedVersion: 0, events: [scaled(4)] },
+          { streamId: 'node-n1', expectedVersion: 2, events: [scaled(5)], actor: 'node:n1' },
+        ],
+        ctx: ctx('c2'),
+      },
     ]);
     expect(positions).toHaveLength(5);
     expect(positions.map(Number)).toEqual([...positions.map(Number)].sort((a, b) => a - b));
     const n1 = await store.readStream('node-n1');
-    expect(n1.events.map((e) => [e.streamVersion, (e.event.data as { to: number }).to, e.metadata.correlationId, e.metadata.actor])).toEqual([
+    expect(
+      n1.events.map((e) => [
+        e.streamVersion,
+        (e.event.data as { to: number }).to,
+        e.metadata.correlationId,
+        e.metadata.actor,
+      ]),
+    ).toEqual([
       [1, 2, 'c1', 'tester'],
       [2, 3, 'c1', 'tester'],
       [3, 5, 'c2', 'node:n1'],

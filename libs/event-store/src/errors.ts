@@ -1,6 +1,9 @@
 /** WrongExpectedVersionError means a stream moved on since it was read; the command must be retried on fresh state. */
 export class WrongExpectedVersionError extends Error {
-  constructor(readonly streamId: string, readonly expected: ExpectedVersion) {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+  ) {
     super(`stream ${streamId} is not at expected version ${String(expected)}`);
   }
 }

@@ -6,7 +6,12 @@ import { createTestDatabase, TestDatabase } from './testing/test-infra';
 
 jest.setTimeout(60_000);
 
-const ctx: AppendContext = { correlationId: 'corr-1', causationId: 'cause-1', actor: 'tester', timestamp: '2024-11-22T10:00:00.000Z' };
+const ctx: AppendContext = {
+  correlationId: 'corr-1',
+  causationId: 'cause-1',
+  actor: 'tester',
+  timestamp: '2024-11-22T10:00:00.000Z',
+};
 const scaled = (to: number, name = 'web'): DomainEvent => makeEvent('AppScaled', { name, from: 0, to });
 const toValues = (events: { event: DomainEvent }[]) => events.map((e) => (e.event.data as { to: number }).to);
 
@@ -22,7 +27,8 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 describe('PgEventStore (real PostgreSQL)', () => {
   let db: TestDatabase;
   let store: PgEventStore;
-  const count = async (sql: string, params: unknown[] = []) => Number((await db.pool.query<{ n: string }>(sql, params)).rows[0].n);
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await db.pool.query<{ n: string }>(sql, params)).rows[0].n);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -34,7 +40,10 @@ describe('PgEventStore (real PostgreSQL)', () => {
 
   describe('append and read', () => {
     it('appends to a new stream and reads it back in order, with metadata', async () => {
-      const { positions } = await store.append([{ streamId: 'app-read', expectedVersion: 0, events: [scaled(1), scaled(2), scaled(3)] }], ctx);
+      const { positions } = await store.append(
+        [{ streamId: 'app-read', expectedVersion: 0, events: [scaled(1), scaled(2), scaled(3)] }],
+        ctx,
+      );
       expect(positions).toHaveLength(3);
       expect(positions.map(BigInt)).toEqual([...positions.map(BigInt)].sort((a, b) => (a < b ? -1 : 1)));
 
@@ -46,7 +55,12 @@ describe('PgEventStore (real PostgreSQL)', () => {
       for (const e of s.events) {
         expect(e.streamId).toBe('app-read');
         expect(e.event.type).toBe('AppScaled');
-        expect(e.metadata).toMatchObject({ correlationId: 'corr-1', causationId: 'cause-1', actor: 'tester', timestamp: ctx.timestamp });
+        expect(e.metadata).toMatchObject({
+          correlationId: 'corr-1',
+          causationId: 'cause-1',
+          actor: 'tester',
+          timestamp: ctx.timestamp,
+        });
         expect(e.metadata.eventId).toMatch(/^[0-9a-f-]{36}$/);
       }
       expect(new Set(s.events.map((e) => e.metadata.eventId)).size).toBe(3);
@@ -63,13 +77,18 @@ describe('PgEventStore (real PostgreSQL)', () => {
 
     it('writes nothing for an append without events', async () => {
       const before = await count('SELECT count(*) AS n FROM events');
-      expect(await store.append([{ streamId: 'app-empty', expectedVersion: 0, events: [] }], ctx)).toEqual({ positions: [] });
+      expect(await store.append([{ streamId: 'app-empty', expectedVersion: 0, events: [] }], ctx)).toEqual({
+        positions: [],
+      });
       expect(await count('SELECT count(*) AS n FROM events')).toBe(before);
       expect(await store.streamIdsWithPrefix('app-empty')).toEqual([]);
     });
 
     it('puts every appended event in the outbox in the same transaction', async () => {
-      const { positions } = await store.append([{ streamId: 'app-outbox', expectedVersion: 0, events: [scaled(1), scaled(2)] }], ctx);
+      const { positions } = await store.append(
+        [{ streamId: 'app-outbox', expectedVersion: 0, events: [scaled(1), scaled(2)] }],
+        ctx,
+      );
       expect(await count('SELECT count(*) AS n FROM outbox WHERE position = ANY($1::bigint[])', [positions])).toBe(2);
     });
 
@@ -91,21 +110,38 @@ describe('PgEventStore (real PostgreSQL)', () => {
     });
 
     it('readAll pages through the global log in position order, with filters', async () => {
-      const start = (await db.pool.query<{ p: string }>('SELECT coalesce(max(position), 0)::text AS p FROM events')).rows[0].p;
+      const start = (await db.pool.query<{ p: string }>('SELECT coalesce(max(position), 0)::text AS p FROM events'))
+        .rows[0].p;
       await store.append([{ streamId: 'package-ra_1', expectedVersion: 0, events: [scaled(1)] }], ctx);
-      await store.append([{ streamId: 'package-raX1', expectedVersion: 0, events: [makeEvent('AppRemoved', { name: 'x' })] }], ctx);
+      await store.append(
+        [{ streamId: 'package-raX1', expectedVersion: 0, events: [makeEvent('AppRemoved', { name: 'x' })] }],
+        ctx,
+      );
       await store.append([{ streamId: 'package-ra_2', expectedVersion: 0, events: [scaled(2), scaled(3)] }], ctx);
 
       const all = await store.readAll(start, 100);
-      expect(all.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual(['package-ra_1@1', 'package-raX1@1', 'package-ra_2@1', 'package-ra_2@2']);
+      expect(all.map((e) => `${e.streamId}@${e.streamVersion}`)).toEqual([
+        'package-ra_1@1',
+        'package-raX1@1',
+        'package-ra_2@1',
+        'package-ra_2@2',
+      ]);
       const page1 = await store.readAll(start, 2);
       const page2 = await store.readAll(page1[1].position, 2);
       expect([...page1, ...page2]).toEqual(all);
 
-      expect((await store.readAll(start, 100, { types: ['AppRemoved'] })).map((e) => e.streamId)).toEqual(['package-raX1']);
+      expect((await store.readAll(start, 100, { types: ['AppRemoved'] })).map((e) => e.streamId)).toEqual([
+        'package-raX1',
+      ]);
       // '_' in a prefix is literal, not a LIKE wildcard.
-      expect((await store.readAll(start, 100, { streamPrefix: 'package-ra_' })).map((e) => e.streamId)).toEqual(['package-ra_1', 'package-ra_2', 'package-ra_2']);
-      expect((await store.readAll(start, 100, { streamIds: ['package-ra_2'] })).map((e) => e.streamVersion)).toEqual([1, 2]);
+      expect((await store.readAll(start, 100, { streamPrefix: 'package-ra_' })).map((e) => e.streamId)).toEqual([
+        'package-ra_1',
+        'package-ra_2',
+        'package-ra_2',
+      ]);
+      expect((await store.readAll(start, 100, { streamIds: ['package-ra_2'] })).map((e) => e.streamVersion)).toEqual([
+        1, 2,
+      ]);
       expect(await store.readAll(start, 100, { streamPrefix: 'package-ra_', types: ['AppRemoved'] })).toEqual([]);
       expect(await store.streamIdsWithPrefix('package-ra_')).toEqual(['package-ra_1', 'package-ra_2']);
     });
@@ -114,7 +150,9 @@ describe('PgEventStore (real PostgreSQL)', () => {
   describe('expected versions', () => {
     it('refuses a stale expected version and writes nothing', async () => {
       await store.append([{ streamId: 'app-stale', expectedVersion: 0, events: [scaled(1), scaled(2)] }], ctx);
-      const err = await rejection(store.append([{ streamId: 'app-stale', expectedVersion: 1, events: [scaled(99)] }], ctx));
+      const err = await rejection(
+        store.append([{ streamId: 'app-stale', expectedVersion: 1, events: [scaled(99)] }], ctx),
+      );
       expect(err).toBeInstanceOf(WrongExpectedVersionError);
       expect(err).toMatchObject({ streamId: 'app-stale', expected: 1 });
       expect(toValues((await store.readStream('app-stale')).events)).toEqual([1, 2]);
@@ -122,12 +160,18 @@ describe('PgEventStore (real PostgreSQL)', () => {
 
     it('refuses expected version 0 for a stream that exists, and a version for a stream that does not', async () => {
       await store.append([{ streamId: 'app-exists', expectedVersion: 0, events: [scaled(1)] }], ctx);
-      expect(await rejection(store.append([{ streamId: 'app-exists', expectedVersion: 0, events: [scaled(2)] }], ctx))).toMatchObject({
+      expect(
+        await rejection(store.append([{ streamId: 'app-exists', expectedVersion: 0, events: [scaled(2)] }], ctx)),
+      ).toMatchObject({
         streamId: 'app-exists',
         expected: 0,
       });
-      expect(await rejection(store.append([{ streamId: 'app-nope', expectedVersion: 3, events: [scaled(1)] }], ctx))).toBeInstanceOf(WrongExpectedVersionError);
-      expect(await rejection(store.append([{ streamId: 'app-exists', expectedVersion: 2, events: [scaled(1)] }], ctx))).toBeInstanceOf(WrongExpectedVersionError);
+      expect(
+        await rejection(store.append([{ streamId: 'app-nope', expectedVersion: 3, events: [scaled(1)] }], ctx)),
+      ).toBeInstanceOf(WrongExpectedVersionError);
+      expect(
+        await rejection(store.append([{ streamId: 'app-exists', expectedVersion: 2, events: [scaled(1)] }], ctx)),
+      ).toBeInstanceOf(WrongExpectedVersionError);
       expect((await store.readStream('app-exists')).version).toBe(1);
       expect((await store.readStream('app-nope')).version).toBe(0);
     });
@@ -181,7 +225,9 @@ describe('PgEventStore (real PostgreSQL)', () => {
       const contenders = 20;
       for (let version = 0; version < 8; version++) {
         const results = await Promise.allSettled(
-          Array.from({ length: contenders }, (_, i) => store.append([{ streamId, expectedVersion: version, events: [scaled(version * 100 + i)] }], ctx)),
+          Array.from({ length: contenders }, (_, i) =>
+            store.append([{ streamId, expectedVersion: version, events: [scaled(version * 100 + i)] }], ctx),
+          ),
         );
         const won = results.filter((r) => r.status === 'fulfilled');
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -221,7 +267,9 @@ describe('PgEventStore (real PostgreSQL)', () => {
       expect(new Set(values).size).toBe(writers * each);
       // Each writer's own appends land in its order.
       for (let w = 0; w < writers; w++) {
-        expect(values.filter((v) => Math.floor(v / 1000) === w)).toEqual(Array.from({ length: each }, (_, j) => w * 1000 + j));
+        expect(values.filter((v) => Math.floor(v / 1000) === w)).toEqual(
+          Array.from({ length: each }, (_, j) => w * 1000 + j),
+        );
       }
       expect(conflicts).toBeGreaterThan(0);
     });
@@ -229,11 +277,19 @@ describe('PgEventStore (real PostgreSQL)', () => {
     it("gives concurrent 'any' appends contiguous, non-overlapping version ranges", async () => {
       const streamId = 'instance-any-race';
       const n = 25;
-      await Promise.all(Array.from({ length: n }, (_, i) => store.append([{ streamId, expectedVersion: 'any', events: [scaled(i * 10), scaled(i * 10 + 1), scaled(i * 10 + 2)] }], ctx)));
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          store.append(
+            [{ streamId, expectedVersion: 'any', events: [scaled(i * 10), scaled(i * 10 + 1), scaled(i * 10 + 2)] }],
+            ctx,
+          ),
+        ),
+      );
       const s = await store.readStream(streamId);
       expect(s.events.map((e) => e.streamVersion)).toEqual(Array.from({ length: n * 3 }, (_, i) => i + 1));
       const values = toValues(s.events);
-      for (let k = 0; k < values.length; k += 3) expect(values.slice(k, k + 3)).toEqual([values[k], values[k] + 1, values[k] + 2]);
+      for (let k = 0; k < values.length; k += 3)
+        expect(values.slice(k, k + 3)).toEqual([values[k], values[k] + 1, values[k] + 2]);
       expect(new Set(values).size).toBe(n * 3);
     });
 
@@ -244,8 +300,14 @@ describe('PgEventStore (real PostgreSQL)', () => {
         Array.from({ length: 30 }, (_, i) =>
           store.append(
             i % 2 === 0
-              ? [{ streamId: a, expectedVersion: 'any', events: [scaled(i)] }, { streamId: b, expectedVersion: 'any', events: [scaled(i)] }]
-              : [{ streamId: b, expectedVersion: 'any', events: [scaled(i)] }, { streamId: a, expectedVersion: 'any', events: [scaled(i)] }],
+              ? [
+                  { streamId: a, expectedVersion: 'any', events: [scaled(i)] },
+                  { streamId: b, expectedVersion: 'any', events: [scaled(i)] },
+                ]
+              : [
+                  { streamId: b, expectedVersion: 'any', events: [scaled(i)] },
+                  { streamId: a, expectedVersion: 'any', events: [scaled(i)] },
+                ],
             ctx,
           ),
         ),
@@ -261,12 +323,16 @@ describe('PgEventStore (real PostgreSQL)', () => {
   describe('append-only log', () => {
     it('refuses to update an event', async () => {
       await store.append([{ streamId: 'app-immutable', expectedVersion: 0, events: [scaled(1)] }], ctx);
-      await expect(db.pool.query(`UPDATE events SET data = '{}'::jsonb WHERE stream_id = 'app-immutable'`)).rejects.toThrow(/append-only/);
+      await expect(
+        db.pool.query(`UPDATE events SET data = '{}'::jsonb WHERE stream_id = 'app-immutable'`),
+      ).rejects.toThrow(/append-only/);
       expect(toValues((await store.readStream('app-immutable')).events)).toEqual([1]);
     });
 
     it('refuses to delete an event', async () => {
-      await expect(db.pool.query(`DELETE FROM events WHERE stream_id = 'app-immutable'`)).rejects.toThrow(/append-only/);
+      await expect(db.pool.query(`DELETE FROM events WHERE stream_id = 'app-immutable'`)).rejects.toThrow(
+        /append-only/,
+      );
       expect((await store.readStream('app-immutable')).version).toBe(1);
     });
   });

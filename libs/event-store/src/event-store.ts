@@ -83,12 +83,18 @@ export class PgEventStore {
         if (write.events.length === 0) continue;
         const m = merged.get(write.streamId);
         if (!m) {
-          merged.set(write.streamId, { streamId: write.streamId, expectedVersion: write.expectedVersion, events: [...write.events] });
+          merged.set(write.streamId, {
+            streamId: write.streamId,
+            expectedVersion: write.expectedVersion,
+            events: [...write.events],
+          });
           parts.push({ write, ctx, offset: 0 });
           continue;
         }
         if (typeof m.expectedVersion !== 'number' || write.expectedVersion !== m.expectedVersion + m.events.length) {
-          throw new Error(`appendAll: the writes to ${write.streamId} do not follow each other (${String(write.expectedVersion)} after ${String(m.expectedVersion)}+${m.events.length})`);
+          throw new Error(
+            `appendAll: the writes to ${write.streamId} do not follow each other (${String(write.expectedVersion)} after ${String(m.expectedVersion)}+${m.events.length})`,
+          );
         }
         parts.push({ write, ctx, offset: m.events.length });
         m.events.push(...write.events);
@@ -96,7 +102,9 @@ export class PgEventStore {
     }
     if (merged.size === 0) return { positions: [] };
     // Lock streams in a fixed order so two multi-stream appends cannot deadlock.
-    const sorted = [...merged.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    const sorted = [...merged.values()].sort((a, b) =>
+      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
+    );
     const client = await this.pool.connect();
     // A connection that dies between two queries emits 'error' on the checked-out client; the failing query reports it.
     const ignore = (): void => undefined;
@@ -139,7 +147,9 @@ export class PgEventStore {
          SELECT q.position FROM queued q CROSS JOIN (SELECT pg_notify('mammoth_outbox', '')) AS wake`,
         [JSON.stringify(rows)],
       );
-      const positions = inserted.rows.map((r) => r.position).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+      const positions = inserted.rows
+        .map((r) => r.position)
+        .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
       await client.query('COMMIT');
       return { positions };
     } catch (err) {
@@ -154,7 +164,11 @@ export class PgEventStore {
     } finally {
       client.off('error', ignore);
       // A client whose transaction failed for a reason other than a version conflict may be broken: discard it.
-      client.release(failed && (failed as { code?: string }).code !== '23505' && !(failed instanceof WrongExpectedVersionError) ? failed : undefined);
+      client.release(
+        failed && (failed as { code?: string }).code !== '23505' && !(failed instanceof WrongExpectedVersionError)
+          ? failed
+          : undefined,
+      );
     }
   }
 
@@ -170,7 +184,10 @@ export class PgEventStore {
     if (existing.length > 0) {
       const ids = existing.map((w) => w.streamId);
       // ids are sorted: the nested loop locks them in that order, one index lookup each.
-      await client.query('SELECT 1 FROM unnest($1::text[]) AS s(id) CROSS JOIN LATERAL (SELECT 1 FROM streams WHERE stream_id = s.id FOR UPDATE) l', [ids]);
+      await client.query(
+        'SELECT 1 FROM unnest($1::text[]) AS s(id) CROSS JOIN LATERAL (SELECT 1 FROM streams WHERE stream_id = s.id FOR UPDATE) l',
+        [ids],
+      );
       const r = await client.query<{ stream_id: string }>(
         `UPDATE streams s SET version = s.version + u.n
            FROM unnest($1::text[], $2::int[], $3::int[]) AS u(stream_id, expected, n)
@@ -190,7 +207,8 @@ export class PgEventStore {
       if (r.rows.length !== created.length) throw conflictIn(created, r.rows);
       for (const w of created) starts.set(w.streamId, 0);
     }
-    for (const w of sorted) if (w.expectedVersion === 'any') starts.set(w.streamId, await this.claimVersions(client, w));
+    for (const w of sorted)
+      if (w.expectedVersion === 'any') starts.set(w.streamId, await this.claimVersions(client, w));
     return starts;
   }
 
@@ -242,7 +260,9 @@ export class PgEventStore {
    * keyed by stream id; a stream with nothing new has no events and its given version.
    */
   async readStreamsAfter(after: ReadonlyMap<string, number>): Promise<Map<string, LoadedStream>> {
-    const out = new Map<string, LoadedStream>([...after].map(([id, version]) => [id, { streamId: id, version, events: [] }]));
+    const out = new Map<string, LoadedStream>(
+      [...after].map(([id, version]) => [id, { streamId: id, version, events: [] }]),
+    );
     if (after.size === 0) return out;
     const r = await this.pool.query<EventRow>(
       `SELECT e.position, e.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata
@@ -279,7 +299,11 @@ export class PgEventStore {
       `SELECT position, stream_id, stream_version FROM events WHERE ${where} ORDER BY position LIMIT $${params.length}`,
       params,
     );
-    return r.rows.map((x) => ({ position: String(x.position), streamId: x.stream_id, streamVersion: x.stream_version }));
+    return r.rows.map((x) => ({
+      position: String(x.position),
+      streamId: x.stream_id,
+      streamVersion: x.stream_version,
+    }));
   }
 
   /** readAt loads the events at the given positions, in position order. */

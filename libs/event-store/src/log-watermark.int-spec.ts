@@ -26,7 +26,9 @@ describe('LogWatermark (real PostgreSQL): positions that commit out of order', (
   });
 
   /** slowWriter draws a position inside a transaction it keeps open, as an append that has not committed yet. */
-  async function slowWriter(stream: string): Promise<{ position: bigint; finish: (how: 'COMMIT' | 'ROLLBACK') => Promise<void> }> {
+  async function slowWriter(
+    stream: string,
+  ): Promise<{ position: bigint; finish: (how: 'COMMIT' | 'ROLLBACK') => Promise<void> }> {
     const c = new Client({ connectionString: db.url });
     await c.connect();
     await c.query('BEGIN');
@@ -88,7 +90,9 @@ describe('LogWatermark (real PostgreSQL): positions that commit out of order', (
 
   it('reaches the end of the log under concurrent appends with conflicts', async () => {
     const writes = Array.from({ length: 40 }, (_, i) =>
-      store.append([{ streamId: `app-race-${i % 5}`, expectedVersion: 'any', events: [scaled(i)] }], ctx).catch(() => undefined),
+      store
+        .append([{ streamId: `app-race-${i % 5}`, expectedVersion: 'any', events: [scaled(i)] }], ctx)
+        .catch(() => undefined),
     );
     await Promise.all(writes);
     const max = BigInt((await db.pool.query<{ m: string }>('SELECT max(position)::text AS m FROM events')).rows[0].m);

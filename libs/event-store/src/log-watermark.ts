@@ -39,7 +39,11 @@ export class LogWatermark {
   private readonly gapPollMs: number;
   private readonly log: (msg: string) => void;
 
-  constructor(private readonly pool: Pool, listenConfig: ClientConfig, opts: WatermarkOptions = {}) {
+  constructor(
+    private readonly pool: Pool,
+    listenConfig: ClientConfig,
+    opts: WatermarkOptions = {},
+  ) {
     this.pollMs = opts.pollMs ?? 500;
     this.gapPollMs = opts.gapPollMs ?? 10;
     this.log = opts.log ?? (() => undefined);
@@ -114,7 +118,9 @@ export class LogWatermark {
 
   private async advance(): Promise<void> {
     const before = this.safe;
-    const max = BigInt((await this.pool.query<{ m: string }>('SELECT COALESCE(max(position), 0)::text AS m FROM events')).rows[0].m);
+    const max = BigInt(
+      (await this.pool.query<{ m: string }>('SELECT COALESCE(max(position), 0)::text AS m FROM events')).rows[0].m,
+    );
     if (this.pending && (await this.ended(this.pending.writers))) {
       if (this.pending.upTo > this.safe) this.safe = this.pending.upTo;
       this.pending = null;
@@ -127,7 +133,9 @@ export class LogWatermark {
     }
     if (this.pending && !this.pending.warned && Date.now() - this.pending.since > 5000) {
       this.pending.warned = true;
-      this.log(`log watermark: position ${this.safe + 1n} waits for event-store writers ${this.pending.writers.join(', ')} still open after 5 s`);
+      this.log(
+        `log watermark: position ${this.safe + 1n} waits for event-store writers ${this.pending.writers.join(', ')} still open after 5 s`,
+      );
     }
     if (this.pending && this.pending.upTo <= this.safe) this.pending = null;
     if (this.safe > before) this.release();
@@ -138,9 +146,14 @@ export class LogWatermark {
     const PAGE = 5000;
     while (this.safe < max) {
       if (max - this.safe > BigInt(PAGE)) {
-        const n = BigInt((await this.pool.query<{ n: string }>(
-          'SELECT count(*)::text AS n FROM events WHERE position > $1 AND position <= $2', [this.safe.toString(), max.toString()],
-        )).rows[0].n);
+        const n = BigInt(
+          (
+            await this.pool.query<{ n: string }>(
+              'SELECT count(*)::text AS n FROM events WHERE position > $1 AND position <= $2',
+              [this.safe.toString(), max.toString()],
+            )
+          ).rows[0].n,
+        );
         if (n === max - this.safe) {
           this.safe = max;
           return;

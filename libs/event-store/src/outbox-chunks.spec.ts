@@ -1,7 +1,11 @@
 import { WireMessage } from '@mammoth/events';
 import { chunksUnder } from './outbox-relay';
 
-const msg = (i: number, bytes: number): WireMessage => ({ key: `k${i}`, value: 'x'.repeat(bytes), headers: { 'mammoth-type': 'T' } });
+const msg = (i: number, bytes: number): WireMessage => ({
+  key: `k${i}`,
+  value: 'x'.repeat(bytes),
+  headers: { 'mammoth-type': 'T' },
+});
 
 describe('chunksUnder', () => {
   it('cuts messages in order into runs under the byte limit', () => {

@@ -4,12 +4,23 @@ import { DomainEvent, fromWire, KafkaEventBus, makeEvent, Subscription, Topics }
 import { WrongExpectedVersionError } from './errors';
 import { AppendContext, PgEventStore, StreamWrite } from './event-store';
 import { OutboxRelay } from './outbox-relay';
-import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase, uniqueName } from './testing/test-infra';
+import {
+  createTestBus,
+  createTestDatabase,
+  dropTestTopics,
+  eventually,
+  TestDatabase,
+  uniqueName,
+} from './testing/test-infra';
 
 jest.setTimeout(90_000);
 
 const PKG_DIGEST = `sha256:${'c'.repeat(64)}`;
-const ctx = (): AppendContext => ({ correlationId: randomUUID(), actor: 'relay-test', timestamp: new Date().toISOString() });
+const ctx = (): AppendContext => ({
+  correlationId: randomUUID(),
+  actor: 'relay-test',
+  timestamp: new Date().toISOString(),
+});
 
 /** eventFor builds a valid catalogued event that suits the stream's category. */
 function eventFor(streamId: string, n: number): DomainEvent {
@@ -22,7 +33,14 @@ function eventFor(streamId: string, n: number): DomainEvent {
     case 'instance':
       return makeEvent('InstanceStopped', { instanceId: randomUUID(), app: 'a', nodeId: `n${n}` });
     default:
-      return makeEvent('PackageUploaded', { name: 'p', version: `1.${n}`, digest: PKG_DIGEST, format: 'image', sizeBytes: 1, imageRef: 'p:1' });
+      return makeEvent('PackageUploaded', {
+        name: 'p',
+        version: `1.${n}`,
+        digest: PKG_DIGEST,
+        format: 'image',
+        sizeBytes: 1,
+        imageRef: 'p:1',
+      });
   }
 }
 
@@ -44,9 +62,12 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   const buses: KafkaEventBus[] = [];
   const afterCleanup: (() => void)[] = [];
 
-  const outboxSize = async () => Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox')).rows[0].n);
+  const outboxSize = async () =>
+    Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox')).rows[0].n);
   const committedIds = async (where = 'true', params: unknown[] = []) =>
-    (await db.pool.query<{ id: string }>(`SELECT event_id::text AS id FROM events WHERE ${where}`, params)).rows.map((r) => r.id);
+    (await db.pool.query<{ id: string }>(`SELECT event_id::text AS id FROM events WHERE ${where}`, params)).rows.map(
+      (r) => r.id,
+    );
   const newRelay = (b: KafkaEventBus, opts: ConstructorParameters<typeof OutboxRelay>[3] = {}) => {
     const r = new OutboxRelay({ connectionString: db.url }, b, topics, { idlePollMs: 50, batchSize: 100, ...opts });
     relays.push(r);
@@ -65,7 +86,12 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       eachBatch: async (batch) => {
         for (const m of batch.messages) {
           const e = fromWire(m.value);
-          received.push({ key: m.key, eventId: e.metadata.eventId, streamId: e.streamId, streamVersion: e.streamVersion });
+          received.push({
+            key: m.key,
+            eventId: e.metadata.eventId,
+            streamId: e.streamId,
+            streamVersion: e.streamVersion,
+          });
         }
       },
     });
@@ -97,14 +123,28 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
           const targets = [...new Set(rng() < 0.3 ? [pick(), pick(), pick()] : [pick()])];
           if (targets.length > 1) multi++;
           if (rng() < 0.5) {
-            await store.append(targets.map((s): StreamWrite => ({ streamId: s, expectedVersion: 'any', events: [eventFor(s, j), eventFor(s, j + 1)] })), ctx());
+            await store.append(
+              targets.map((s): StreamWrite => ({
+                streamId: s,
+                expectedVersion: 'any',
+                events: [eventFor(s, j), eventFor(s, j + 1)],
+              })),
+              ctx(),
+            );
             continue;
           }
           optimistic++;
           for (;;) {
             const current = await store.readStreams(targets);
             try {
-              await store.append(targets.map((s) => ({ streamId: s, expectedVersion: current.get(s)!.version, events: [eventFor(s, j)] })), ctx());
+              await store.append(
+                targets.map((s) => ({
+                  streamId: s,
+                  expectedVersion: current.get(s)!.version,
+                  events: [eventFor(s, j)],
+                })),
+                ctx(),
+              );
               break;
             } catch (err) {
               if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -119,12 +159,16 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     const committed = await committedIds();
     expect(committed.length).toBeGreaterThan(writers * appends);
 
-    await eventually(async () => {
-      const got = new Set(received.map((r) => r.eventId));
-      const missing = committed.filter((id) => !got.has(id));
-      expect(missing).toEqual([]);
-      expect(await outboxSize()).toBe(0);
-    }, 45_000, 200);
+    await eventually(
+      async () => {
+        const got = new Set(received.map((r) => r.eventId));
+        const missing = committed.filter((id) => !got.has(id));
+        expect(missing).toEqual([]);
+        expect(await outboxSize()).toBe(0);
+      },
+      45_000,
+      200,
+    );
 
     // Messages are keyed by stream id, so a stream stays on one partition.
     expect(received.filter((r) => r.key !== r.streamId)).toEqual([]);
@@ -136,10 +180,15 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       seen.add(r.eventId);
       byStream.set(r.streamId, [...(byStream.get(r.streamId) ?? []), r.streamVersion]);
     }
-    const versions = await db.pool.query<{ stream_id: string; version: number }>('SELECT stream_id, version FROM streams');
+    const versions = await db.pool.query<{ stream_id: string; version: number }>(
+      'SELECT stream_id, version FROM streams',
+    );
     expect(byStream.size).toBe(versions.rows.length);
     for (const { stream_id, version } of versions.rows) {
-      expect({ stream_id, versions: byStream.get(stream_id) }).toEqual({ stream_id, versions: Array.from({ length: version }, (_, i) => i + 1) });
+      expect({ stream_id, versions: byStream.get(stream_id) }).toEqual({
+        stream_id,
+        versions: Array.from({ length: version }, (_, i) => i + 1),
+      });
     }
     expect(relay.published).toBeGreaterThanOrEqual(committed.length);
     await relay.stop();
@@ -155,8 +204,15 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     downRelay.start();
 
     const streams = ['app-down-1', 'node-down-2', 'instance-down-3', 'package-down-4'];
-    const { positions } = await store.append(streams.map((s, i) => ({ streamId: s, expectedVersion: 0, events: [eventFor(s, i), eventFor(s, i + 1)] })), ctx());
-    for (let i = 0; i < 5; i++) await store.append([{ streamId: streams[i % 4], expectedVersion: 'any', events: [eventFor(streams[i % 4], i)] }], ctx());
+    const { positions } = await store.append(
+      streams.map((s, i) => ({ streamId: s, expectedVersion: 0, events: [eventFor(s, i), eventFor(s, i + 1)] })),
+      ctx(),
+    );
+    for (let i = 0; i < 5; i++)
+      await store.append(
+        [{ streamId: streams[i % 4], expectedVersion: 'any', events: [eventFor(streams[i % 4], i)] }],
+        ctx(),
+      );
     const ids = await committedIds(`stream_id LIKE '%-down-%'`);
     expect(ids).toHaveLength(13);
     expect(positions).toHaveLength(8);
@@ -173,12 +229,18 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
 
     const relay = newRelay(bus);
     relay.start();
-    await eventually(async () => {
-      const now = new Set(received.map((r) => r.eventId));
-      expect(ids.filter((id) => !now.has(id))).toEqual([]);
-      expect(await outboxSize()).toBe(0);
-    }, 30_000, 200);
-    const firsts = received.filter((r, i) => r.streamId === 'app-down-1' && received.findIndex((x) => x.eventId === r.eventId) === i);
+    await eventually(
+      async () => {
+        const now = new Set(received.map((r) => r.eventId));
+        expect(ids.filter((id) => !now.has(id))).toEqual([]);
+        expect(await outboxSize()).toBe(0);
+      },
+      30_000,
+      200,
+    );
+    const firsts = received.filter(
+      (r, i) => r.streamId === 'app-down-1' && received.findIndex((x) => x.eventId === r.eventId) === i,
+    );
     expect(firsts.map((r) => r.streamVersion)).toEqual([1, 2, 3, 4]);
     await relay.stop();
   });

@@ -54,7 +54,12 @@ export class OutboxRelay {
   /** published counts events handed to Kafka since start (for benchmarks and health). */
   published = 0;
 
-  constructor(private readonly pgConfig: ClientConfig, private readonly bus: EventBus, private readonly topics: Topics, opts: RelayOptions = {}) {
+  constructor(
+    private readonly pgConfig: ClientConfig,
+    private readonly bus: EventBus,
+    private readonly topics: Topics,
+    opts: RelayOptions = {},
+  ) {
     this.batchSize = opts.batchSize ?? 2000;
     this.idlePollMs = opts.idlePollMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5000;
@@ -160,5 +165,4 @@ export class OutboxRelay {
       return false;
     }
   }
-
 }

@@ -38,7 +38,7 @@ export class PgChannelListener {
   }
 
   private async run(ready: () => void): Promise<void> {
-    for (let delay = 200; this.running; ) {
+    for (let delay = 200; this.running;) {
       try {
         await this.listen();
         ready();
@@ -76,5 +76,4 @@ export class PgChannelListener {
       return false;
     }
   }
-
 }

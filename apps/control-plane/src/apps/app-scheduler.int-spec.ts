@@ -9,12 +9,32 @@ import { ClusterState } from '../infra/cluster-state';
 import { ControlPlaneConfig } from '../infra/config';
 import { AppScheduler } from './app-scheduler.service';
 
-const pkg = { name: 'web', version: '1', digest: `sha256:${'ab'.repeat(32)}`, format: 'image' as const, imageRef: 'web:1' };
+const pkg = {
+  name: 'web',
+  version: '1',
+  digest: `sha256:${'ab'.repeat(32)}`,
+  format: 'image' as const,
+  imageRef: 'web:1',
+};
 const NODES = ['n1', 'n2', 'n3'];
 const node = (nodeId: string) =>
-  makeEvent('NodeRegistered', { nodeId, hostname: nodeId, address: '127.0.0.1', capacity: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 }, portRange: { from: 20000, to: 20099 }, labels: {}, driver: 'sim' });
+  makeEvent('NodeRegistered', {
+    nodeId,
+    hostname: nodeId,
+    address: '127.0.0.1',
+    capacity: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 },
+    portRange: { from: 20000, to: 20099 },
+    labels: {},
+    driver: 'sim',
+  });
 const spec = (name: string, instances: number, cpuMillis = 100): AppSpec => ({
-  name, package: pkg, instances, resources: { cpuMillis, memoryMiB: 64, diskMiB: 0 }, env: {}, constraints: [], strategy: 'spread',
+  name,
+  package: pkg,
+  instances,
+  resources: { cpuMillis, memoryMiB: 64, diskMiB: 0 },
+  env: {},
+  constraints: [],
+  strategy: 'spread',
 });
 const ctx = (correlationId: string) => ({ correlationId, actor: 'test', timestamp: new Date().toISOString() });
 
@@ -25,16 +45,27 @@ describe('AppScheduler group commit against PostgreSQL', () => {
   let scheduler: AppScheduler;
 
   const deploy = (name: string, instances: number, cpuMillis = 100) =>
-    scheduler.run(name, (s) => decideApp({ type: 'DeployApp', spec: spec(name, instances, cpuMillis) }, s), ctx(`deploy-${name}`), { checkFits: true });
+    scheduler.run(
+      name,
+      (s) => decideApp({ type: 'DeployApp', spec: spec(name, instances, cpuMillis) }, s),
+      ctx(`deploy-${name}`),
+      { checkFits: true },
+    );
   const nodeState = async (nodeId: string) =>
-    (await store.readStream(streamIds.node(nodeId))).events.reduce((s: NodeState, e) => evolveNode(s, e.event as NodeEvent), initialNodeState());
+    (await store.readStream(streamIds.node(nodeId))).events.reduce(
+      (s: NodeState, e) => evolveNode(s, e.event as NodeEvent),
+      initialNodeState(),
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
     repo = new AggregateRepository(store);
-    scheduler = new AppScheduler(repo, new ClusterState(store), { schedulerSeed: 'group-commit' } as ControlPlaneConfig);
-    for (const n of NODES) await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
+    scheduler = new AppScheduler(repo, new ClusterState(store), {
+      schedulerSeed: 'group-commit',
+    } as ControlPlaneConfig);
+    for (const n of NODES)
+      await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
   });
 
   afterAll(() => db?.drop());
@@ -49,7 +80,12 @@ describe('AppScheduler group commit against PostgreSQL', () => {
 
     for (const n of names) {
       const app = await store.readStream(streamIds.app(n));
-      expect(app.events.map((e) => e.event.type)).toEqual(['AppDeployed', 'InstancePlaced', 'InstancePlaced', 'InstancePlaced']);
+      expect(app.events.map((e) => e.event.type)).toEqual([
+        'AppDeployed',
+        'InstancePlaced',
+        'InstancePlaced',
+        'InstancePlaced',
+      ]);
       expect(new Set(app.events.map((e) => e.metadata.correlationId))).toEqual(new Set([`deploy-${n}`]));
     }
     let placed = 0;
@@ -68,12 +104,22 @@ describe('AppScheduler group commit against PostgreSQL', () => {
       deploy('fits', 1),
       deploy('too-big', 1, 5000),
       deploy('again', 2),
-      scheduler.run('again', (s) => decideApp({ type: 'ScaleApp', name: 'again', instances: 1 }, s), ctx('scale-again')),
+      scheduler.run(
+        'again',
+        (s) => decideApp({ type: 'ScaleApp', name: 'again', instances: 1 }, s),
+        ctx('scale-again'),
+      ),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DomainException);
     const again = await store.readStream(streamIds.app('again'));
-    expect(again.events.map((e) => e.event.type)).toEqual(['AppDeployed', 'InstancePlaced', 'InstancePlaced', 'AppScaled', 'InstanceStopRequested']);
+    expect(again.events.map((e) => e.event.type)).toEqual([
+      'AppDeployed',
+      'InstancePlaced',
+      'InstancePlaced',
+      'AppScaled',
+      'InstanceStopRequested',
+    ]);
     expect((await store.readStream(streamIds.app('too-big'))).version).toBe(0);
   });
 
@@ -85,7 +131,11 @@ describe('AppScheduler group commit against PostgreSQL', () => {
     await Promise.all(NODES.map((n) => deploy(`other-${n}`, 1, 1)));
     jest.spyOn(cluster, 'refresh').mockResolvedValueOnce(undefined); // the first attempt plans on the stale cache
     const reload = jest.spyOn(cluster, 'reload');
-    const state = await stale.run('late', (s) => decideApp({ type: 'DeployApp', spec: spec('late', 3, 1) }, s), ctx(randomUUID()));
+    const state = await stale.run(
+      'late',
+      (s) => decideApp({ type: 'DeployApp', spec: spec('late', 3, 1) }, s),
+      ctx(randomUUID()),
+    );
     expect(state.status === 'active' && state.live.size).toBe(3);
     expect(reload).toHaveBeenCalled();
     for (const n of NODES) {

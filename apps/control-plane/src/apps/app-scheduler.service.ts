@@ -1,7 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { AppState, checkPlaceable, Decision, evolveApp, foldApp, NodeCandidate, scheduleApp, ScheduleOptions, ScheduleResult } from '@mammoth/domain';
+import {
+  AppState,
+  checkPlaceable,
+  Decision,
+  evolveApp,
+  foldApp,
+  NodeCandidate,
+  scheduleApp,
+  ScheduleOptions,
+  ScheduleResult,
+} from '@mammoth/domain';
 import { AppEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendContext, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository, Loaded } from '../common/aggregate-repository';
@@ -70,7 +80,12 @@ export class AppScheduler {
    * run loads the app, applies `decide`, plans placements and stops on the current cluster snapshot, and appends the
    * app's and every touched node's events at their expected versions; a conflict re-plans on fresh state.
    */
-  async run(name: string, decide: (state: AppState) => Decision<AppEvent>, ctx: AppendContext, opts: { checkFits?: boolean } = {}): Promise<AppState> {
+  async run(
+    name: string,
+    decide: (state: AppState) => Decision<AppEvent>,
+    ctx: AppendContext,
+    opts: { checkFits?: boolean } = {},
+  ): Promise<AppState> {
     const schedule: Schedule = (loaded, nodes, scheduleOpts) => {
       const decided = orThrow(decide(loaded));
       const state = decided.reduce(evolveApp, loaded);
@@ -143,7 +158,8 @@ export class AppScheduler {
           }
           await this.repo.appendAll(planned.map((p) => ({ writes: p.writes, ctx: p.cmd.ctx })));
           for (const p of planned) {
-            for (const w of p.writes.slice(1)) this.cluster.applyCommitted(w.streamId, w.expectedVersion as number, w.events as NodeEvent[]);
+            for (const w of p.writes.slice(1))
+              this.cluster.applyCommitted(w.streamId, w.expectedVersion as number, w.events as NodeEvent[]);
             this.apps.committed(p.writes[0].streamId, p.loaded, p.done.events, p.done.state);
             p.cmd.resolve(p.done);
           }
@@ -161,7 +177,9 @@ export class AppScheduler {
   /** plan decides one command on its app's state and the group's view, and records its placements in the view. */
   private plan(cmd: Queued, loaded: Loaded<AppState>, view: PlanView): Planned {
     const result = cmd.schedule(loaded.state, view.candidates(), { newInstanceId: randomUUID, rng: this.rng });
-    const writes: StreamWrite[] = [{ streamId: streamIds.app(cmd.name), expectedVersion: loaded.version, events: result.app }];
+    const writes: StreamWrite[] = [
+      { streamId: streamIds.app(cmd.name), expectedVersion: loaded.version, events: result.app },
+    ];
     for (const [nodeId, events] of result.nodes) {
       const streamId = streamIds.node(nodeId);
       writes.push({ streamId, expectedVersion: view.version(streamId), events });

@@ -4,11 +4,26 @@ import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { AppStates } from './app-states';
 
-const pkg = { name: 'web', version: '1', digest: `sha256:${'ab'.repeat(32)}`, format: 'image' as const, imageRef: 'web:1' };
-const spec: AppSpec = { name: 'web', package: pkg, instances: 3, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 }, env: {}, constraints: [], strategy: 'spread' };
+const pkg = {
+  name: 'web',
+  version: '1',
+  digest: `sha256:${'ab'.repeat(32)}`,
+  format: 'image' as const,
+  imageRef: 'web:1',
+};
+const spec: AppSpec = {
+  name: 'web',
+  package: pkg,
+  instances: 3,
+  resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
+  env: {},
+  constraints: [],
+  strategy: 'spread',
+};
 const ctx = { correlationId: 'c', actor: 'test', timestamp: '2026-11-22T10:00:00.000Z' };
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const placed = (n: number): AppEvent => makeEvent('InstancePlaced', { app: 'web', instanceId: id(n), nodeId: 'n1', host: 'h', port: 20000 + n });
+const placed = (n: number): AppEvent =>
+  makeEvent('InstancePlaced', { app: 'web', instanceId: id(n), nodeId: 'n1', host: 'h', port: 20000 + n });
 const web = streamIds.app('web');
 
 describe('AppStates (real PostgreSQL): the scheduler reads only what it has not folded yet', () => {
@@ -18,11 +33,15 @@ describe('AppStates (real PostgreSQL): the scheduler reads only what it has not 
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
-    await store.append([{ streamId: web, expectedVersion: 0, events: [makeEvent('AppDeployed', spec), placed(1), placed(2)] }], ctx);
+    await store.append(
+      [{ streamId: web, expectedVersion: 0, events: [makeEvent('AppDeployed', spec), placed(1), placed(2)] }],
+      ctx,
+    );
   });
   afterAll(() => db?.drop());
 
-  const live = (s: { state: { status: string; live?: ReadonlyMap<string, unknown> } }) => [...(s.state.live?.keys() ?? [])].sort();
+  const live = (s: { state: { status: string; live?: ReadonlyMap<string, unknown> } }) =>
+    [...(s.state.live?.keys() ?? [])].sort();
 
   it('folds on the events another writer appended, reading only the tail after the version it holds', async () => {
     const states = new AppStates(store);
@@ -43,9 +62,20 @@ describe('AppStates (real PostgreSQL): the scheduler reads only what it has not 
   it('takes what this process committed without reading it back, and ignores a commit made from a stale version', async () => {
     const states = new AppStates(store);
     const loaded = (await states.load([web])).get(web)!;
-    const stop = makeEvent('InstanceStopRequested', { app: 'web', instanceId: id(1), nodeId: 'n1', reason: 'scaled down' }) as AppEvent;
+    const stop = makeEvent('InstanceStopRequested', {
+      app: 'web',
+      instanceId: id(1),
+      nodeId: 'n1',
+      reason: 'scaled down',
+    }) as AppEvent;
     await store.append([{ streamId: web, expectedVersion: loaded.version, events: [stop] }], ctx);
-    const after = { status: 'active', live: new Map([[id(2), {}], [id(3), {}]]) } as never;
+    const after = {
+      status: 'active',
+      live: new Map([
+        [id(2), {}],
+        [id(3), {}],
+      ]),
+    } as never;
     states.committed(web, loaded, [stop], after);
     states.committed(web, { ...loaded, version: 1 }, [stop], { status: 'none' });
     const next = (await states.load([web])).get(web)!;

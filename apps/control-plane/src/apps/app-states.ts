@@ -15,7 +15,10 @@ const MAX_CACHED = 10_000;
 export class AppStates {
   private readonly cache = new Map<string, Loaded<AppState>>();
 
-  constructor(private readonly store: PgEventStore, private readonly max = MAX_CACHED) {}
+  constructor(
+    private readonly store: PgEventStore,
+    private readonly max = MAX_CACHED,
+  ) {}
 
   /** load returns each app stream's state and version, current as of the read. */
   async load(streamIds: readonly string[]): Promise<Map<string, Loaded<AppState>>> {
@@ -27,11 +30,24 @@ export class AppStates {
       const tail = tails.get(id)!;
       if (tail.events.length === 0) out.set(id, h);
       else if (tail.events[0].streamVersion !== h.version + 1) broken.push(id);
-      else out.set(id, { state: foldApp(h.state, tail.events.map((e) => e.event as AppEvent)), version: tail.version });
+      else
+        out.set(id, {
+          state: foldApp(
+            h.state,
+            tail.events.map((e) => e.event as AppEvent),
+          ),
+          version: tail.version,
+        });
     }
     if (broken.length) {
       for (const [id, s] of await this.store.readStreams(broken)) {
-        out.set(id, { state: foldApp(initialAppState(), s.events.map((e) => e.event as AppEvent)), version: s.version });
+        out.set(id, {
+          state: foldApp(
+            initialAppState(),
+            s.events.map((e) => e.event as AppEvent),
+          ),
+          version: s.version,
+        });
       }
     }
     for (const [id, loaded] of out) this.remember(id, loaded);

@@ -32,26 +32,37 @@ export class InstanceModel {
   @Field({ nullable: true }) host?: string;
   @Field(() => Int, { nullable: true }) port?: number;
   @Field({ description: 'run or stop' }) desired: string;
-  @Field({ description: 'placed, running, exited, failed, lost (its node was lost; replaced), stopping or stopped' }) state: string;
+  @Field({ description: 'placed, running, exited, failed, lost (its node was lost; replaced), stopping or stopped' })
+  state: string;
   @Field({ nullable: true }) containerId?: string;
   @Field(() => Int, { nullable: true }) exitCode?: number;
   @Field({ nullable: true }) message?: string;
   @Field({ nullable: true }) updatedAt?: string;
-  @Field({ description: "healthy or unhealthy (the health check's last verdict on its container), else unknown; without a check, healthy while running" })
+  @Field({
+    description:
+      "healthy or unhealthy (the health check's last verdict on its container), else unknown; without a check, healthy while running",
+  })
   health: string;
-  @Field({ nullable: true, description: "The health check's last message, e.g. HTTP 404 (expected 200)." }) healthMessage?: string;
-  @Field(() => Int, { description: 'How many times its node restarted it (a new container after an exit).' }) restarts: number;
-  @Field(() => Int, { nullable: true, description: 'Exit code of its last exited container, kept after a restart.' }) lastExitCode?: number;
-  @Field({ nullable: true, description: 'While exited: when its node will restart it (crash-loop backoff).' }) nextAttemptAt?: string;
+  @Field({ nullable: true, description: "The health check's last message, e.g. HTTP 404 (expected 200)." })
+  healthMessage?: string;
+  @Field(() => Int, { description: 'How many times its node restarted it (a new container after an exit).' })
+  restarts: number;
+  @Field(() => Int, { nullable: true, description: 'Exit code of its last exited container, kept after a restart.' })
+  lastExitCode?: number;
+  @Field({ nullable: true, description: 'While exited: when its node will restart it (crash-loop backoff).' })
+  nextAttemptAt?: string;
 }
 
-@ObjectType('Constraint', { description: 'A placement constraint: kind label (key, op, values), unique, or max-per (key, max).' })
+@ObjectType('Constraint', {
+  description: 'A placement constraint: kind label (key, op, values), unique, or max-per (key, max).',
+})
 export class ConstraintModel {
   @Field() kind: string;
   @Field({ nullable: true }) key?: string;
   @Field({ nullable: true }) op?: string;
   @Field(() => [String], { nullable: true }) values?: string[];
-  @Field(() => Int, { nullable: true, description: 'For max-per: null means ⌈instances / label values⌉.' }) max?: number;
+  @Field(() => Int, { nullable: true, description: 'For max-per: null means ⌈instances / label values⌉.' })
+  max?: number;
 }
 
 /** toConstraintModel renders a domain constraint for the API. */
@@ -75,7 +86,8 @@ export class RolloutModel {
   @Field({ description: 'The version being replaced.' }) from: string;
   @Field({ description: 'The version being rolled out.' }) to: string;
   @Field({ description: 'canary (waiting for promoteApp), rolling, or rollback.' }) phase: string;
-  @Field(() => Int, { nullable: true, description: 'During a canary, the % of traffic the new version gets.' }) canaryWeight?: number | null;
+  @Field(() => Int, { nullable: true, description: 'During a canary, the % of traffic the new version gets.' })
+  canaryWeight?: number | null;
 }
 
 @ObjectType('App', { description: 'An app: its desired shape and count, and its instances.' })
@@ -85,23 +97,48 @@ export class AppModel {
   @Field(() => PackageRefModel) package: PackageRefModel;
   @Field(() => Int, { description: 'Desired instance count.' }) desired: number;
   @Field(() => Int, { description: 'Instances reported running.' }) running: number;
-  @Field(() => Int, { description: 'Instances reported running and healthy (without a health check, every running one).' }) healthy: number;
+  @Field(() => Int, {
+    description: 'Instances reported running and healthy (without a health check, every running one).',
+  })
+  healthy: number;
   @Field(() => Float) cpus: number;
   @Field(() => Int) memoryMiB: number;
   @Field(() => Int) diskMiB: number;
-  @Field({ nullable: true, description: 'spread or binpack; null where the registry read model does not carry it yet.' }) strategy?: string;
-  @Field(() => [ConstraintModel], { nullable: true, description: 'Placement constraints; null where the registry read model does not carry them yet.' })
+  @Field({
+    nullable: true,
+    description: 'spread or binpack; null where the registry read model does not carry it yet.',
+  })
+  strategy?: string;
+  @Field(() => [ConstraintModel], {
+    nullable: true,
+    description: 'Placement constraints; null where the registry read model does not carry them yet.',
+  })
   constraints?: ConstraintModel[];
-  @Field(() => HealthCheckModel, { nullable: true, description: 'The health check its nodes run, if any.' }) healthCheck?: HealthCheckModel;
-  @Field(() => Int, { nullable: true, description: 'In-place restarts allowed within restartWindowMs before an instance moves to another node.' }) maxRestarts?: number;
+  @Field(() => HealthCheckModel, { nullable: true, description: 'The health check its nodes run, if any.' })
+  healthCheck?: HealthCheckModel;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'In-place restarts allowed within restartWindowMs before an instance moves to another node.',
+  })
+  maxRestarts?: number;
   @Field(() => Int, { nullable: true }) restartWindowMs?: number;
   @Field(() => PendingModel) pending: PendingModel;
   @Field(() => [InstanceModel]) instances: InstanceModel[];
-  @Field(() => RolloutModel, { nullable: true, description: 'The rollout in progress, if any (read from the app stream).' }) rollout?: RolloutModel | null;
+  @Field(() => RolloutModel, {
+    nullable: true,
+    description: 'The rollout in progress, if any (read from the app stream).',
+  })
+  rollout?: RolloutModel | null;
 }
 
 /** restartPolicyModel is an app's effective restart policy (defaults filled in) for the API. */
-export function restartPolicyModel(spec: { maxRestarts?: number | null; restartWindowMs?: number | null }): Pick<AppModel, 'maxRestarts' | 'restartWindowMs'> {
-  const p = restartPolicyOf({ maxRestarts: spec.maxRestarts ?? undefined, restartWindowMs: spec.restartWindowMs ?? undefined });
+export function restartPolicyModel(spec: {
+  maxRestarts?: number | null;
+  restartWindowMs?: number | null;
+}): Pick<AppModel, 'maxRestarts' | 'restartWindowMs'> {
+  const p = restartPolicyOf({
+    maxRestarts: spec.maxRestarts ?? undefined,
+    restartWindowMs: spec.restartWindowMs ?? undefined,
+  });
   return { maxRestarts: p.maxRestarts, restartWindowMs: p.windowMs };
 }

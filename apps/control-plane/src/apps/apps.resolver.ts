@@ -13,7 +13,10 @@ import { ScaleAppCommand } from './scale-app/scale-app.command';
 /** AppsResolver turns app mutations into commands and serves app queries from the registry read model. */
 @Resolver(() => AppModel)
 export class AppsResolver {
-  constructor(private readonly commands: CommandBus, private readonly registry: RegistryReader) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly registry: RegistryReader,
+  ) {}
 
   @Query(() => [AppModel], { description: 'Every app that is not removed, from the registry read model.' })
   apps(): Promise<AppModel[]> {
@@ -37,7 +40,13 @@ export class AppsResolver {
           diskMiB: input.diskMiB ?? 0,
           env,
           strategy: input.strategy,
-          constraints: input.constraints?.map((c) => ({ kind: c.kind, key: c.key, op: c.op, values: c.values, max: c.max })),
+          constraints: input.constraints?.map((c) => ({
+            kind: c.kind,
+            key: c.key,
+            op: c.op,
+            values: c.values,
+            max: c.max,
+          })),
           healthCheck: input.healthCheck && { ...input.healthCheck },
           maxRestarts: input.maxRestarts,
           restartWindowMs: input.restartWindowMs,
@@ -49,7 +58,10 @@ export class AppsResolver {
   }
 
   @Mutation(() => AppModel, { description: 'Change the desired instance count.' })
-  async scaleApp(@Args('name') name: string, @Args('instances', { type: () => Int }) instances: number): Promise<AppModel> {
+  async scaleApp(
+    @Args('name') name: string,
+    @Args('instances', { type: () => Int }) instances: number,
+  ): Promise<AppModel> {
     return fromState(await this.commands.execute(new ScaleAppCommand(name, instances, newContext('api'))));
   }
 
@@ -68,7 +80,12 @@ export function fromState(state: AppState): AppModel {
   return {
     name: spec.name,
     status: state.status === 'removed' ? 'removed' : 'deployed',
-    package: { name: spec.package.name, version: spec.package.version, digest: spec.package.digest, imageRef: spec.package.imageRef },
+    package: {
+      name: spec.package.name,
+      version: spec.package.version,
+      digest: spec.package.digest,
+      imageRef: spec.package.imageRef,
+    },
     desired: spec.instances,
     running: 0,
     healthy: 0,
@@ -86,7 +103,15 @@ export function fromState(state: AppState): AppModel {
     },
     rollout: rolloutModel(state),
     instances: [...state.live.values()].map((i) => ({
-      id: i.instanceId, app: spec.name, nodeId: i.nodeId, host: i.host, port: i.port, desired: 'run', state: 'placed', health: 'unknown', restarts: 0,
+      id: i.instanceId,
+      app: spec.name,
+      nodeId: i.nodeId,
+      host: i.host,
+      port: i.port,
+      desired: 'run',
+      state: 'placed',
+      health: 'unknown',
+      restarts: 0,
     })),
   };
 }
@@ -95,5 +120,10 @@ export function fromState(state: AppState): AppModel {
 export function rolloutModel(state: AppState): RolloutModel | null {
   if (state.status !== 'active' || !state.rollout) return null;
   const r = state.rollout;
-  return { from: r.from.version, to: r.to.version, phase: r.canary ? 'canary' : r.kind === 'rollback' ? 'rollback' : 'rolling', canaryWeight: r.canary?.weight ?? null };
+  return {
+    from: r.from.version,
+    to: r.to.version,
+    phase: r.canary ? 'canary' : r.kind === 'rollback' ? 'rollback' : 'rolling',
+    canaryWeight: r.canary?.weight ?? null,
+  };
 }

@@ -25,7 +25,11 @@ export class PendingPlacer implements OnApplicationBootstrap, BeforeApplicationS
   private mark = '';
   private nextSweepAt = 0;
 
-  constructor(private readonly pending: PendingApps, private readonly scheduler: AppScheduler, @Inject(CONFIG) config: ControlPlaneConfig) {
+  constructor(
+    private readonly pending: PendingApps,
+    private readonly scheduler: AppScheduler,
+    @Inject(CONFIG) config: ControlPlaneConfig,
+  ) {
     this.opts = config.pendingPlacer;
   }
 
@@ -70,7 +74,6 @@ export class PendingPlacer implements OnApplicationBootstrap, BeforeApplicationS
       await this.alarm.sleep(this.opts.watchMs * (0.75 + Math.random() / 2));
     }
   }
-
 }
 
 function shuffle<T>(xs: T[]): T[] {

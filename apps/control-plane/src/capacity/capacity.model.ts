@@ -14,7 +14,9 @@ export class PortUsageModel {
   @Field(() => Int) used: number;
 }
 
-@ObjectType('NodeCapacity', { description: 'One node: what it offers, what its instances hold, and what is left (negative where overcommitted).' })
+@ObjectType('NodeCapacity', {
+  description: 'One node: what it offers, what its instances hold, and what is left (negative where overcommitted).',
+})
 export class NodeCapacityModel {
   @Field() nodeId: string;
   @Field({ description: 'ready or lost' }) status: string;
@@ -48,7 +50,9 @@ export class NodeFitModel {
   @Field(() => Int) fits: number;
 }
 
-@ObjectType('WhatIf', { description: 'How many more instances of a shape fit now, and on which ready nodes (most room first).' })
+@ObjectType('WhatIf', {
+  description: 'How many more instances of a shape fit now, and on which ready nodes (most room first).',
+})
 export class WhatIfModel {
   @Field(() => Int) fits: number;
   @Field(() => [NodeFitModel]) nodes: NodeFitModel[];

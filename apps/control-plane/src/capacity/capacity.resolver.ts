@@ -8,14 +8,23 @@ import { whatIf } from './what-if';
 export class CapacityResolver {
   constructor(private readonly reader: CapacityReader) {}
 
-  @Query(() => CapacityModel, { description: 'Per node capacity, allocation and free room, and cluster totals, from the capacity read model.' })
+  @Query(() => CapacityModel, {
+    description: 'Per node capacity, allocation and free room, and cluster totals, from the capacity read model.',
+  })
   capacity(): Promise<CapacityModel> {
     return this.reader.capacity();
   }
 
-  @Query(() => WhatIfModel, { description: 'How many more instances of this shape would fit now, and on which ready nodes (labels and constraints aside).' })
+  @Query(() => WhatIfModel, {
+    description:
+      'How many more instances of this shape would fit now, and on which ready nodes (labels and constraints aside).',
+  })
   async whatIf(@Args('shape') shape: ShapeInput): Promise<WhatIfModel> {
-    const request = { cpuMillis: Math.round(shape.cpus * 1000), memoryMiB: shape.memoryMiB, diskMiB: shape.diskMiB ?? 0 };
+    const request = {
+      cpuMillis: Math.round(shape.cpus * 1000),
+      memoryMiB: shape.memoryMiB,
+      diskMiB: shape.diskMiB ?? 0,
+    };
     return whatIf(await this.reader.readyRoom(), request);
   }
 }

@@ -1,6 +1,9 @@
 import { fitsOn, whatIf } from './what-if';
 
-const room = (cpuMillis: number, memoryMiB: number, diskMiB: number, freePorts: number) => ({ free: { cpuMillis, memoryMiB, diskMiB }, freePorts });
+const room = (cpuMillis: number, memoryMiB: number, diskMiB: number, freePorts: number) => ({
+  free: { cpuMillis, memoryMiB, diskMiB },
+  freePorts,
+});
 const shape = (cpuMillis: number, memoryMiB: number, diskMiB = 0) => ({ cpuMillis, memoryMiB, diskMiB });
 
 describe('fitsOn', () => {
@@ -26,7 +29,14 @@ describe('whatIf', () => {
       { nodeId: 'full', ...room(100, 4096, 0, 10) },
       { nodeId: 'big', ...room(4000, 4096, 0, 10) },
     ];
-    expect(whatIf(nodes, shape(500, 64))).toEqual({ fits: 12, nodes: [{ nodeId: 'big', fits: 8 }, { nodeId: 'a', fits: 2 }, { nodeId: 'b', fits: 2 }] });
+    expect(whatIf(nodes, shape(500, 64))).toEqual({
+      fits: 12,
+      nodes: [
+        { nodeId: 'big', fits: 8 },
+        { nodeId: 'a', fits: 2 },
+        { nodeId: 'b', fits: 2 },
+      ],
+    });
     expect(whatIf([], shape(500, 64))).toEqual({ fits: 0, nodes: [] });
   });
 });

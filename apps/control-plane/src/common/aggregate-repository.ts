@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { MammothEvent } from '@mammoth/events';
-import { AppendCommand, AppendContext, PgEventStore, StreamWrite, WrongExpectedVersionError } from '@mammoth/event-store';
+import {
+  AppendCommand,
+  AppendContext,
+  PgEventStore,
+  StreamWrite,
+  WrongExpectedVersionError,
+} from '@mammoth/event-store';
 import { DomainException } from './domain.exception';
 import { DomainError } from '@mammoth/domain';
 
@@ -27,14 +33,31 @@ export class AggregateRepository {
   /** load folds a stream into an aggregate's state. */
   async load<S, E extends MammothEvent>(streamId: string, initial: () => S, fold: Fold<S, E>): Promise<Loaded<S>> {
     const s = await this.store.readStream(streamId);
-    return { state: fold(initial(), s.events.map((e) => e.event as E)), version: s.version };
+    return {
+      state: fold(
+        initial(),
+        s.events.map((e) => e.event as E),
+      ),
+      version: s.version,
+    };
   }
 
   /** loadMany folds several streams of one aggregate type with one read, keyed by stream id. */
-  async loadMany<S, E extends MammothEvent>(streamIds: string[], initial: () => S, fold: Fold<S, E>): Promise<Map<string, Loaded<S>>> {
+  async loadMany<S, E extends MammothEvent>(
+    streamIds: string[],
+    initial: () => S,
+    fold: Fold<S, E>,
+  ): Promise<Map<string, Loaded<S>>> {
     const loaded = await this.store.readStreams(streamIds);
     const out = new Map<string, Loaded<S>>();
-    for (const [id, s] of loaded) out.set(id, { state: fold(initial(), s.events.map((e) => e.event as E)), version: s.version });
+    for (const [id, s] of loaded)
+      out.set(id, {
+        state: fold(
+          initial(),
+          s.events.map((e) => e.event as E),
+        ),
+        version: s.version,
+      });
     return out;
   }
 
@@ -52,13 +75,20 @@ export class AggregateRepository {
    * retrying runs a load-decide-append attempt until it commits without a version conflict; each attempt reads
    * fresh state, so a conflict is re-decided, never overwritten.
    */
-  async retrying<T>(attempt: (n: number) => Promise<T>, onConflict?: (e: WrongExpectedVersionError) => Promise<void>, max = 25): Promise<T> {
+  async retrying<T>(
+    attempt: (n: number) => Promise<T>,
+    onConflict?: (e: WrongExpectedVersionError) => Promise<void>,
+    max = 25,
+  ): Promise<T> {
     for (let n = 0; ; n++) {
       try {
         return await attempt(n);
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError)) throw err;
-        if (n + 1 >= max) throw new DomainException(new DomainError('CONFLICT', `too much contention on ${err.streamId}; retry the command`));
+        if (n + 1 >= max)
+          throw new DomainException(
+            new DomainError('CONFLICT', `too much contention on ${err.streamId}; retry the command`),
+          );
         if (onConflict) await onConflict(err);
         await new Promise((r) => setTimeout(r, Math.random() * Math.min(50 * 2 ** n, 1000)));
       }

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { GqlArgumentsHost, GqlContextType } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { Response } from 'express';
@@ -26,7 +26,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
     }
     const res = host.switchToHttp().getResponse<Response>();
-    const status = exception instanceof HttpException && code === 'HTTP' ? exception.getStatus() : (HTTP_STATUS[code] ?? 500);
+    const status =
+      exception instanceof HttpException && code === 'HTTP' ? exception.getStatus() : (HTTP_STATUS[code] ?? 500);
     res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
     return undefined;
   }
@@ -34,21 +35,36 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 function classify(e: unknown): { code: string; message: string; field?: string } {
   if (e instanceof DomainException) return { code: e.error.code, message: e.error.message, field: e.error.field };
-  if (e instanceof InvalidEventError) return { code: 'INVALID_ARGUMENT', message: e.issues, field: e.issues.split(':')[0] };
+  if (e instanceof InvalidEventError)
+    return { code: 'INVALID_ARGUMENT', message: e.issues, field: e.issues.split(':')[0] };
   if (e instanceof WrongExpectedVersionError) return { code: 'CONFLICT', message: `${e.message}; retry the command` };
   if (e instanceof HttpException) {
     const body = e.getResponse() as { message?: string | string[] } | string;
-    const message = typeof body === 'string' ? body : Array.isArray(body.message) ? body.message.join('; ') : (body.message ?? e.message);
+    const message =
+      typeof body === 'string'
+        ? body
+        : Array.isArray(body.message)
+          ? body.message.join('; ')
+          : (body.message ?? e.message);
     return { code: 'HTTP', message };
   }
   if (e instanceof GraphQLError) return { code: String(e.extensions?.code ?? 'BAD_REQUEST'), message: e.message };
   const pgCode = (e as { code?: string }).code;
   if (pgCode && (/^(08|57P)/.test(pgCode) || pgCode === 'ECONNREFUSED' || pgCode === 'ETIMEDOUT')) {
-    return { code: 'UNAVAILABLE', message: `the event store is unavailable (${(e as Error).message}); nothing was written, retry later` };
+    return {
+      code: 'UNAVAILABLE',
+      message: `the event store is unavailable (${(e as Error).message}); nothing was written, retry later`,
+    };
   }
-  if (e instanceof Error && /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED/i.test(e.message)) {
-    return { code: 'UNAVAILABLE', message: `the event store is unavailable (${e.message}); nothing was written, retry later` };
+  if (
+    e instanceof Error &&
+    /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED/i.test(e.message)
+  ) {
+    return {
+      code: 'UNAVAILABLE',
+      message: `the event store is unavailable (${e.message}); nothing was written, retry later`,
+    };
   }
-  console.error(e);
+  new Logger('api').error(e instanceof Error ? (e.stack ?? e.message) : String(e));
   return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 }

@@ -21,11 +21,30 @@ describe('inputValidationPipe on DeployAppInput', () => {
   it.each([
     ['no strategy or constraints', {}, null],
     ['spread', { strategy: 'spread' }, null],
-    ['every constraint kind', { strategy: 'binpack', constraints: [{ kind: 'label', key: 'rack', op: 'in', values: ['a'] }, { kind: 'unique' }, { kind: 'max-per', key: 'rack', max: 2 }] }, null],
+    [
+      'every constraint kind',
+      {
+        strategy: 'binpack',
+        constraints: [
+          { kind: 'label', key: 'rack', op: 'in', values: ['a'] },
+          { kind: 'unique' },
+          { kind: 'max-per', key: 'rack', max: 2 },
+        ],
+      },
+      null,
+    ],
     ['an unknown strategy', { strategy: 'random' }, 'strategy'],
     ['an unknown constraint kind', { constraints: [{ kind: 'near' }] }, 'constraints[0].kind'],
-    ['an unknown op', { constraints: [{ kind: 'unique' }, { kind: 'label', key: 'rack', op: 'like', values: ['a'] }] }, 'constraints[1].op'],
-    ['a non-string value', { constraints: [{ kind: 'label', key: 'rack', op: 'in', values: [1] }] }, 'constraints[0].values'],
+    [
+      'an unknown op',
+      { constraints: [{ kind: 'unique' }, { kind: 'label', key: 'rack', op: 'like', values: ['a'] }] },
+      'constraints[1].op',
+    ],
+    [
+      'a non-string value',
+      { constraints: [{ kind: 'label', key: 'rack', op: 'in', values: [1] }] },
+      'constraints[0].values',
+    ],
     ['a max below one', { constraints: [{ kind: 'max-per', key: 'rack', max: 0 }] }, 'constraints[0].max'],
     ['constraints that are not a list', { constraints: { kind: 'unique' } }, 'constraints'],
     ['a bad env var, indexed the same way', { env: [{ name: '1X', value: 'v' }] }, 'env[0].name'],

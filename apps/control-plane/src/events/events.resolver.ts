@@ -43,9 +43,16 @@ export class EventsResolver {
     @Args('limit', { type: () => Int, defaultValue: 100 }) limit: number,
     @Args('filter', { nullable: true }) filter?: EventFilterInput,
   ): Promise<EventModel[]> {
-    if (!/^\d{1,19}$/.test(after)) throw new DomainException(DomainError.invalid('after', 'must be a log position (a non-negative integer)'));
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new DomainException(DomainError.invalid('limit', 'must be between 1 and 10000'));
-    const f: ReadAllFilter = { types: filter?.types, app: filter?.app, node: filter?.node, streamIds: filter?.streamId ? [filter.streamId] : undefined };
+    if (!/^\d{1,19}$/.test(after))
+      throw new DomainException(DomainError.invalid('after', 'must be a log position (a non-negative integer)'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000)
+      throw new DomainException(DomainError.invalid('limit', 'must be between 1 and 10000'));
+    const f: ReadAllFilter = {
+      types: filter?.types,
+      app: filter?.app,
+      node: filter?.node,
+      streamIds: filter?.streamId ? [filter.streamId] : undefined,
+    };
     const events = await this.store.readAll(after, limit, f);
     return events.map((e) => ({
       position: e.position,

@@ -61,7 +61,9 @@ export class DetectorLease {
         return;
       }
       const client = this.client ?? (await this.connect());
-      const r = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [this.opts.key ?? DETECTOR_LOCK_KEY]);
+      const r = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+        this.opts.key ?? DETECTOR_LOCK_KEY,
+      ]);
       if (r.rows[0].locked) {
         this.holding = true;
         this.acquiredAt = Date.now();
@@ -74,7 +76,12 @@ export class DetectorLease {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.opts.connectionString, connectionTimeoutMillis: 3000, query_timeout: 3000, keepAlive: true });
+    const client = new Client({
+      connectionString: this.opts.connectionString,
+      connectionTimeoutMillis: 3000,
+      query_timeout: 3000,
+      keepAlive: true,
+    });
     client.on('error', () => {
       // A broken session has lost the lock with it: stop claiming it now, not at the next check.
       if (this.client === client) {

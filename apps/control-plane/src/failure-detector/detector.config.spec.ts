@@ -2,7 +2,14 @@ import { loadDetectorConfig } from './detector.config';
 
 describe('loadDetectorConfig', () => {
   it('defaults to a 5 s loss limit, a 10 min clean-up, 10 s more grace after a channel outage and a sweep five times per limit', () => {
-    expect(loadDetectorConfig({})).toEqual({ enabled: true, lostAfterMs: 5000, gcAfterMs: 600000, resumeGraceMs: 10000, sweepMs: 1000, leaseRetryMs: 1000 });
+    expect(loadDetectorConfig({})).toEqual({
+      enabled: true,
+      lostAfterMs: 5000,
+      gcAfterMs: 600000,
+      resumeGraceMs: 10000,
+      sweepMs: 1000,
+      leaseRetryMs: 1000,
+    });
   });
 
   it('reads the environment', () => {

@@ -32,7 +32,10 @@ const Env = z.object({
 /** loadDetectorConfig reads the failure detector's settings, naming the variable at fault. */
 export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new Error(`failure detector: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `failure detector: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const e = parsed.data;
   return {
     enabled: e.FAILURE_DETECTOR === 'on',

@@ -6,6 +6,11 @@ import { NodeRepair } from './node-repair';
 
 /** FailureDetectorModule runs the failure detector (heartbeats, lease, sweeps) and its status query. */
 @Module({
-  providers: [{ provide: DETECTOR_CONFIG, useFactory: () => loadDetectorConfig() }, NodeRepair, FailureDetector, FailureDetectorResolver],
+  providers: [
+    { provide: DETECTOR_CONFIG, useFactory: () => loadDetectorConfig() },
+    NodeRepair,
+    FailureDetector,
+    FailureDetectorResolver,
+  ],
 })
 export class FailureDetectorModule {}

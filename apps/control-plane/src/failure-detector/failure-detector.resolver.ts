@@ -2,7 +2,9 @@ import { Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { FailureDetector } from './failure-detector.service';
 
 /** FailureDetectorModel is the failureDetector query's answer. */
-@ObjectType('FailureDetector', { description: "This control-plane process's failure detector: whether it holds the lease, and its limits." })
+@ObjectType('FailureDetector', {
+  description: "This control-plane process's failure detector: whether it holds the lease, and its limits.",
+})
 export class FailureDetectorModel {
   @Field() enabled: boolean;
   @Field({ description: 'Whether this process is the active failure detector (holds the lease).' }) active: boolean;

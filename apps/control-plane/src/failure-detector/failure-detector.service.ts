@@ -59,7 +59,14 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
 
   status(): DetectorStatus {
     const { enabled, lostAfterMs, gcAfterMs } = this.config;
-    return { enabled, active: this.active, activeSince: this.active ? iso(this.lease.since) : null, lostAfterMs, gcAfterMs, nodesHeard: this.seen.size };
+    return {
+      enabled,
+      active: this.active,
+      activeSince: this.active ? iso(this.lease.since) : null,
+      lostAfterMs,
+      gcAfterMs,
+      nodesHeard: this.seen.size,
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -115,7 +122,9 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     const reasons = new Map<string, string>();
     const verdicts = judge(views, this.seen, now, this.config);
     if (verdicts.length === 0 || !this.lease.held) return reasons;
-    const written = await this.repair.judge(verdicts.map((v) => ({ nodeId: v.nodeId, cmd: this.command(v, now), ctx: newContext('failure-detector') })));
+    const written = await this.repair.judge(
+      verdicts.map((v) => ({ nodeId: v.nodeId, cmd: this.command(v, now), ctx: newContext('failure-detector') })),
+    );
     for (const [nodeId, events] of written) {
       for (const e of events) {
         const reason = 'reason' in e.data ? e.data.reason : '';
@@ -129,7 +138,13 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
   private command(v: Verdict, now: number) {
     switch (v.kind) {
       case 'lost':
-        return { type: 'MarkNodeLost' as const, at: iso(now), lastSeen: v.lastSeen === null ? null : iso(v.lastSeen), since: iso(v.since), lostAfterMs: this.config.lostAfterMs };
+        return {
+          type: 'MarkNodeLost' as const,
+          at: iso(now),
+          lastSeen: v.lastSeen === null ? null : iso(v.lastSeen),
+          since: iso(v.since),
+          lostAfterMs: this.config.lostAfterMs,
+        };
       case 'recovered':
         return { type: 'MarkNodeRecovered' as const, at: iso(now), heartbeatAt: iso(v.heartbeatAt) };
       case 'remove':
@@ -151,14 +166,16 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
       if (state.condition !== 'lost') continue;
       const nodeId = state.info.nodeId;
       const key = `${nodeId}@${state.lostAt}`;
-      if (!this.replaced.has(key)) lost.push({ key, nodeId, reason: reasons.get(nodeId) ?? `declared lost at ${state.lostAt}` });
+      if (!this.replaced.has(key))
+        lost.push({ key, nodeId, reason: reasons.get(nodeId) ?? `declared lost at ${state.lostAt}` });
     }
     if (lost.length === 0 || !this.lease.held) return;
     const started = Date.now();
     const placed = await this.repair.replaceLost(lost, newContext('failure-detector'));
     for (const n of lost) this.replaced.add(n.key);
     const total = [...placed.values()].reduce((a, b) => a + b, 0);
-    if (total > 0) this.log.log(`${lost.length} lost node(s): ${total} replacement(s) placed in ${Date.now() - started} ms`);
+    if (total > 0)
+      this.log.log(`${lost.length} lost node(s): ${total} replacement(s) placed in ${Date.now() - started} ms`);
   }
 
   /** stopStale stops recovered nodes' stale instances whose replacements run; nodes with nothing left to wait for are skipped. */
@@ -166,7 +183,8 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     for (const { streamId, version, state } of this.cluster.registered()) {
       if (state.condition !== 'ready' || !this.lease.held) continue;
       const nodeId = state.info.nodeId;
-      if (this.settled.get(nodeId) === version || ![...state.lostInstances].some((id) => state.assignments.has(id))) continue;
+      if (this.settled.get(nodeId) === version || ![...state.lostInstances].some((id) => state.assignments.has(id)))
+        continue;
       const waiting = await this.repair.stopStale(nodeId, newContext('failure-detector'));
       if (waiting === 0) this.settled.set(nodeId, this.cluster.get(streamId).version);
     }

@@ -14,7 +14,13 @@ export class HeartbeatListener {
   readonly stats = { received: 0, invalid: 0 };
 
   constructor(
-    private readonly deps: { bus: EventBus; topics: Topics; seen: LastSeen; log: (m: string) => void; now?: () => number },
+    private readonly deps: {
+      bus: EventBus;
+      topics: Topics;
+      seen: LastSeen;
+      log: (m: string) => void;
+      now?: () => number;
+    },
   ) {}
 
   /** start subscribes in the background, retrying until Kafka accepts the consumer or stop is called. */
@@ -35,7 +41,13 @@ export class HeartbeatListener {
     const groupId = `${topics.prefix}.failure-detector.${hostname()}.${process.pid}.${randomBytes(3).toString('hex')}`;
     for (let delay = 500; this.wanted && !this.subscription; delay = Math.min(delay * 2, 5000)) {
       try {
-        const sub = await bus.subscribe({ groupId, topics: [topics.heartbeats()], fromBeginning: false, commitToKafka: false, eachBatch: (b) => this.onBatch(b) });
+        const sub = await bus.subscribe({
+          groupId,
+          topics: [topics.heartbeats()],
+          fromBeginning: false,
+          commitToKafka: false,
+          eachBatch: (b) => this.onBatch(b),
+        });
         if (!this.wanted) return void (await sub.stop().catch(() => undefined));
         this.subscription = sub;
       } catch (err) {

@@ -15,13 +15,26 @@ function heard(grace: number, beats: [string, number][]): LastSeen {
 
 describe('judge', () => {
   it('declares a ready node lost once silent past the limit, and not a millisecond before', () => {
-    const seen = heard(0, [['n1', 1000], ['n2', 1000], ['n2', 3000], ['n2', 5000], ['n2', 6000]]);
+    const seen = heard(0, [
+      ['n1', 1000],
+      ['n2', 1000],
+      ['n2', 3000],
+      ['n2', 5000],
+      ['n2', 6000],
+    ]);
     expect(judge([ready('n1'), ready('n2')], seen, 6000, LIMITS)).toEqual([]);
-    expect(judge([ready('n1'), ready('n2')], seen, 6001, LIMITS)).toEqual([{ kind: 'lost', nodeId: 'n1', lastSeen: 1000, since: 1000 }]);
+    expect(judge([ready('n1'), ready('n2')], seen, 6001, LIMITS)).toEqual([
+      { kind: 'lost', nodeId: 'n1', lastSeen: 1000, since: 1000 },
+    ]);
   });
 
   it('counts silence from the grace start for nodes never heard or heard before it (a new leader waits a full period)', () => {
-    const seen = heard(0, [['n1', 100], ...[100, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000, 20000, 22000, 24000].map((t): [string, number] => ['n2', t])]);
+    const seen = heard(0, [
+      ['n1', 100],
+      ...[100, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000, 20000, 22000, 24000].map(
+        (t): [string, number] => ['n2', t],
+      ),
+    ]);
     seen.startGrace(20000);
     const nodes = [ready('n1'), ready('n2'), ready('n3')];
     expect(judge(nodes, seen, 25000, LIMITS)).toEqual([]);
@@ -32,24 +45,38 @@ describe('judge', () => {
   });
 
   it('declares nothing lost while the whole heartbeat channel is quiet, and grants a fresh grace period after it resumes', () => {
-    const seen = heard(0, [['n1', 1000], ['n2', 1000]]);
+    const seen = heard(0, [
+      ['n1', 1000],
+      ['n2', 1000],
+    ]);
     expect(judge([ready('n1'), ready('n2')], seen, 3501, LIMITS)).toEqual([]);
     expect(judge([ready('n1'), ready('n2')], seen, 30000, LIMITS)).toEqual([]);
     for (const t of [30000, 32000, 34000, 36000, 38000]) seen.record('n2', t);
     expect(seen.graceFrom).toBe(34000); // resumed at 30000, plus the resume grace
     expect(judge([ready('n1'), ready('n2')], seen, 39000, LIMITS)).toEqual([]);
-    expect(judge([ready('n1'), ready('n2')], seen, 39001, LIMITS)).toEqual([{ kind: 'lost', nodeId: 'n1', lastSeen: 1000, since: 34000 }]);
+    expect(judge([ready('n1'), ready('n2')], seen, 39001, LIMITS)).toEqual([
+      { kind: 'lost', nodeId: 'n1', lastSeen: 1000, since: 34000 },
+    ]);
   });
 
   it('recovers a lost node heard after it was declared lost, not one heard only before', () => {
-    const seen = heard(0, [['n1', 1000], ['n2', 8000], ['n2', 9000]]);
+    const seen = heard(0, [
+      ['n1', 1000],
+      ['n2', 8000],
+      ['n2', 9000],
+    ]);
     expect(judge([lostAt('n1', 7000)], seen, 9000, LIMITS)).toEqual([]);
     seen.record('n1', 9500);
-    expect(judge([lostAt('n1', 7000)], seen, 9600, LIMITS)).toEqual([{ kind: 'recovered', nodeId: 'n1', heartbeatAt: 9500 }]);
+    expect(judge([lostAt('n1', 7000)], seen, 9600, LIMITS)).toEqual([
+      { kind: 'recovered', nodeId: 'n1', heartbeatAt: 9500 },
+    ]);
   });
 
   it('removes a node lost for the clean-up time, and leaves removed nodes alone', () => {
-    const seen = heard(0, [['n2', 66000], ['n2', 67000]]);
+    const seen = heard(0, [
+      ['n2', 66000],
+      ['n2', 67000],
+    ]);
     expect(judge([lostAt('n1', 7000)], seen, 66999, LIMITS)).toEqual([]);
     expect(judge([lostAt('n1', 7000)], seen, 67000, LIMITS)).toEqual([{ kind: 'remove', nodeId: 'n1' }]);
     expect(judge([{ nodeId: 'n1', condition: 'removed', lostAt: null }], seen, 999999, LIMITS)).toEqual([]);

@@ -9,7 +9,10 @@ export class LastSeen {
   private lastAny: number | null = null;
   private graceStart = 0;
 
-  constructor(private readonly quietMs: number, private readonly resumeGraceMs: number) {}
+  constructor(
+    private readonly quietMs: number,
+    private readonly resumeGraceMs: number,
+  ) {}
 
   /** record notes a heartbeat from a node received at `now`. */
   record(nodeId: string, now: number): void {

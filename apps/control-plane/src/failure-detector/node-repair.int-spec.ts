@@ -8,15 +8,41 @@ import { ClusterState } from '../infra/cluster-state';
 import { ControlPlaneConfig } from '../infra/config';
 import { NodeRepair } from './node-repair';
 
-const pkg = { name: 'web', version: '1', digest: `sha256:${'ab'.repeat(32)}`, format: 'image' as const, imageRef: 'web:1' };
+const pkg = {
+  name: 'web',
+  version: '1',
+  digest: `sha256:${'ab'.repeat(32)}`,
+  format: 'image' as const,
+  imageRef: 'web:1',
+};
 const node = (nodeId: string) =>
-  makeEvent('NodeRegistered', { nodeId, hostname: nodeId, address: '127.0.0.1', capacity: { cpuMillis: 4000, memoryMiB: 4096, diskMiB: 0 }, portRange: { from: 20000, to: 20099 }, labels: {}, driver: 'sim' });
+  makeEvent('NodeRegistered', {
+    nodeId,
+    hostname: nodeId,
+    address: '127.0.0.1',
+    capacity: { cpuMillis: 4000, memoryMiB: 4096, diskMiB: 0 },
+    portRange: { from: 20000, to: 20099 },
+    labels: {},
+    driver: 'sim',
+  });
 const spec = (name: string, instances: number): AppSpec => ({
-  name, package: pkg, instances, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 }, env: {}, constraints: [], strategy: 'spread',
+  name,
+  package: pkg,
+  instances,
+  resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
+  env: {},
+  constraints: [],
+  strategy: 'spread',
 });
 const ctx = (correlationId: string) => ({ correlationId, actor: 'test', timestamp: new Date().toISOString() });
 const at = '2026-11-22T10:00:00.000Z';
-const lostCmd = { type: 'MarkNodeLost' as const, at, lastSeen: '2026-11-22T09:59:50.000Z', since: '2026-11-22T09:00:00.000Z', lostAfterMs: 5000 };
+const lostCmd = {
+  type: 'MarkNodeLost' as const,
+  at,
+  lastSeen: '2026-11-22T09:59:50.000Z',
+  since: '2026-11-22T09:00:00.000Z',
+  lostAfterMs: 5000,
+};
 
 describe('NodeRepair against PostgreSQL: a mass node failure', () => {
   let db: TestDatabase;
@@ -33,9 +59,11 @@ describe('NodeRepair against PostgreSQL: a mass node failure', () => {
     cluster = new ClusterState(store);
     const scheduler = new AppScheduler(repo, cluster, { schedulerSeed: 'node-repair' } as ControlPlaneConfig);
     repair = new NodeRepair(repo, store, cluster, scheduler);
-    for (const n of ['n1', 'n2', 'n3', 'n4']) await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
+    for (const n of ['n1', 'n2', 'n3', 'n4'])
+      await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
     // Spread: 4 instances of each app land one per node.
-    for (const app of APPS) await scheduler.run(app, (s) => decideApp({ type: 'DeployApp', spec: spec(app, 4) }, s), ctx(`deploy-${app}`));
+    for (const app of APPS)
+      await scheduler.run(app, (s) => decideApp({ type: 'DeployApp', spec: spec(app, 4) }, s), ctx(`deploy-${app}`));
   });
 
   afterAll(() => db?.drop());
@@ -44,7 +72,9 @@ describe('NodeRepair against PostgreSQL: a mass node failure', () => {
 
   it('commits every verdict of a sweep in one transaction, and a verdict already decided writes nothing', async () => {
     const appendAll = jest.spyOn(repo, 'appendAll');
-    const written = await repair.judge(['n1', 'n2'].map((nodeId) => ({ nodeId, cmd: lostCmd, ctx: ctx(`lost-${nodeId}`) })));
+    const written = await repair.judge(
+      ['n1', 'n2'].map((nodeId) => ({ nodeId, cmd: lostCmd, ctx: ctx(`lost-${nodeId}`) })),
+    );
     expect([...written.keys()].sort()).toEqual(['n1', 'n2']);
     expect(appendAll).toHaveBeenCalledTimes(1);
     appendAll.mockRestore();
@@ -54,7 +84,10 @@ describe('NodeRepair against PostgreSQL: a mass node failure', () => {
   });
 
   it('replaces the instances of both lost nodes with one decision per app, on the nodes still ready', async () => {
-    const lost = [{ nodeId: 'n1', reason: 'silent' }, { nodeId: 'n2', reason: 'silent too' }];
+    const lost = [
+      { nodeId: 'n1', reason: 'silent' },
+      { nodeId: 'n2', reason: 'silent too' },
+    ];
     const schedulerCommits = jest.spyOn(repo, 'appendAll');
     const placed = await repair.replaceLost(lost, ctx('replace'));
     expect(Object.fromEntries(placed)).toEqual({ n1: 3, n2: 3 });

@@ -1,5 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AppState, decideLiveness, evolveInstance, foldApp, initialAppState, initialInstanceState, LivenessCommand, LostNode, replaceLostInstances, ScheduleResult, StaleCandidate, stopStaleInstances } from '@mammoth/domain';
+import {
+  AppState,
+  decideLiveness,
+  evolveInstance,
+  foldApp,
+  initialAppState,
+  initialInstanceState,
+  LivenessCommand,
+  LostNode,
+  replaceLostInstances,
+  ScheduleResult,
+  StaleCandidate,
+  stopStaleInstances,
+} from '@mammoth/domain';
 import { InstanceEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendCommand, AppendContext, PgEventStore, StreamWrite } from '@mammoth/event-store';
 import { AppScheduler } from '../apps/app-scheduler.service';
@@ -78,9 +91,14 @@ export class NodeRepair {
     const cmd = { type: 'ReplaceLostInstances' as const, lost };
     await Promise.all(
       [...apps].map(async (app) => {
-        const { events } = await this.scheduler.schedule(app, (state, nodes, opts) => replaceLostInstances(state, cmd, nodes, opts), ctx);
+        const { events } = await this.scheduler.schedule(
+          app,
+          (state, nodes, opts) => replaceLostInstances(state, cmd, nodes, opts),
+          ctx,
+        );
         for (const e of events) {
-          if (e.type === 'InstanceLost' && e.data.replacedBy) placed.set(e.data.nodeId, (placed.get(e.data.nodeId) ?? 0) + 1);
+          if (e.type === 'InstanceLost' && e.data.replacedBy)
+            placed.set(e.data.nodeId, (placed.get(e.data.nodeId) ?? 0) + 1);
         }
       }),
     );

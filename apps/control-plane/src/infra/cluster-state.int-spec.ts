@@ -7,8 +7,13 @@ import { ClusterState } from './cluster-state';
 const ctx = { correlationId: 'c', actor: 'test', timestamp: '2026-11-22T10:00:00.000Z' };
 const registered = (nodeId: string) =>
   makeEvent('NodeRegistered', {
-    nodeId, hostname: nodeId, address: '127.0.0.1', capacity: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 },
-    portRange: { from: 20000, to: 20099 }, labels: {}, driver: 'sim',
+    nodeId,
+    hostname: nodeId,
+    address: '127.0.0.1',
+    capacity: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 },
+    portRange: { from: 20000, to: 20099 },
+    labels: {},
+    driver: 'sim',
   });
 
 describe('ClusterState (real PostgreSQL): node events that commit out of position order', () => {
@@ -38,7 +43,13 @@ describe('ClusterState (real PostgreSQL): node events that commit out of positio
     const r = await c.query<{ position: string }>(
       `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, event_id)
        VALUES ($1, 1, $2, $3, $4, $5, gen_random_uuid()) RETURNING position`,
-      [streamIds.node(nodeId), e.type, e.version, JSON.stringify(e.data), JSON.stringify({ ...ctx, eventId: '00000000-0000-4000-8000-000000000001', causationId: null })],
+      [
+        streamIds.node(nodeId),
+        e.type,
+        e.version,
+        JSON.stringify(e.data),
+        JSON.stringify({ ...ctx, eventId: '00000000-0000-4000-8000-000000000001', causationId: null }),
+      ],
     );
     return {
       position: BigInt(r.rows[0].position),
@@ -49,12 +60,19 @@ describe('ClusterState (real PostgreSQL): node events that commit out of positio
     };
   }
 
-  const ids = (cluster: ClusterState) => cluster.candidates().map((n) => n.id).sort();
+  const ids = (cluster: ClusterState) =>
+    cluster
+      .candidates()
+      .map((n) => n.id)
+      .sort();
 
   it('sees a registration that commits after a later-drawn one was already folded', async () => {
     const cluster = new ClusterState(store, watermark);
     const slow = await lateRegistration('slow');
-    const { positions } = await store.append([{ streamId: streamIds.node('fast'), expectedVersion: 0, events: [registered('fast')] }], ctx);
+    const { positions } = await store.append(
+      [{ streamId: streamIds.node('fast'), expectedVersion: 0, events: [registered('fast')] }],
+      ctx,
+    );
     expect(BigInt(positions[0])).toBeGreaterThan(slow.position);
     await cluster.refresh();
     expect(ids(cluster)).toEqual(['fast']);

@@ -82,13 +82,17 @@ export class ClusterState {
   applyCommitted(streamId: string, expectedVersion: number, events: readonly NodeEvent[]): void {
     const cached = this.nodes.get(streamId) ?? { version: 0, state: initialNodeState() };
     if (cached.version !== expectedVersion) return;
-    this.nodes.set(streamId, { version: expectedVersion + events.length, state: events.reduce(evolveNode, cached.state) });
+    this.nodes.set(streamId, {
+      version: expectedVersion + events.length,
+      state: events.reduce(evolveNode, cached.state),
+    });
   }
 
   /** registered lists every registered node's state with its stream version (the failure detector's view). */
   registered(): { streamId: string; version: number; state: Extract<NodeState, { status: 'registered' }> }[] {
     const out = [];
-    for (const [streamId, { version, state }] of this.nodes) if (state.status === 'registered') out.push({ streamId, version, state });
+    for (const [streamId, { version, state }] of this.nodes)
+      if (state.status === 'registered') out.push({ streamId, version, state });
     return out;
   }
 
@@ -96,15 +100,20 @@ export class ClusterState {
   private async catchUp(): Promise<void> {
     // Read the safe position before the heads: whatever is at or below it is visible to the queries that follow.
     const safe = this.watermark.position;
-    for (let cursor = this.position; ; ) {
+    for (let cursor = this.position; ;) {
       const heads = await this.store.readHeads(cursor.toString(), HEADS_PAGE, { streamPrefix: 'node-' });
       if (heads.length === 0) return;
-      const unknown = heads.filter((h) => h.streamVersion > (this.nodes.get(h.streamId)?.version ?? 0)).map((h) => h.position);
+      const unknown = heads
+        .filter((h) => h.streamVersion > (this.nodes.get(h.streamId)?.version ?? 0))
+        .map((h) => h.position);
       const gaps = new Set<string>();
       for (const e of await this.store.readAt(unknown)) {
         const cached = this.nodes.get(e.streamId) ?? { version: 0, state: initialNodeState() };
         if (e.streamVersion === cached.version + 1) {
-          this.nodes.set(e.streamId, { version: e.streamVersion, state: evolveNode(cached.state, e.event as NodeEvent) });
+          this.nodes.set(e.streamId, {
+            version: e.streamVersion,
+            state: evolveNode(cached.state, e.event as NodeEvent),
+          });
         } else if (e.streamVersion > cached.version + 1) {
           gaps.add(e.streamId);
         }

@@ -31,10 +31,15 @@ const Env = z.object({
 /** loadInstanceRepairConfig reads the instance repair settings, naming the variable at fault. */
 export function loadInstanceRepairConfig(env: NodeJS.ProcessEnv = process.env): InstanceRepairConfig {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new Error(`instance repair: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `instance repair: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const e = parsed.data;
   if (e.INSTANCE_REPAIR_BACKOFF_MAX_MS < e.INSTANCE_REPAIR_BACKOFF_MS) {
-    throw new Error(`instance repair: INSTANCE_REPAIR_BACKOFF_MAX_MS (${e.INSTANCE_REPAIR_BACKOFF_MAX_MS}) must be at least INSTANCE_REPAIR_BACKOFF_MS (${e.INSTANCE_REPAIR_BACKOFF_MS})`);
+    throw new Error(
+      `instance repair: INSTANCE_REPAIR_BACKOFF_MAX_MS (${e.INSTANCE_REPAIR_BACKOFF_MAX_MS}) must be at least INSTANCE_REPAIR_BACKOFF_MS (${e.INSTANCE_REPAIR_BACKOFF_MS})`,
+    );
   }
   return {
     enabled: e.INSTANCE_REPAIR === 'on',
@@ -42,6 +47,10 @@ export function loadInstanceRepairConfig(env: NodeJS.ProcessEnv = process.env): 
     sweepMs: e.INSTANCE_REPAIR_SWEEP_MS,
     startupLookbackMs: e.INSTANCE_REPAIR_STARTUP_LOOKBACK_MS,
     // A lineage that ran twice the longest delay without failing again is healthy: the next failure starts over.
-    backoff: { baseMs: e.INSTANCE_REPAIR_BACKOFF_MS, maxMs: e.INSTANCE_REPAIR_BACKOFF_MAX_MS, resetAfterMs: Math.max(60_000, 2 * e.INSTANCE_REPAIR_BACKOFF_MAX_MS) },
+    backoff: {
+      baseMs: e.INSTANCE_REPAIR_BACKOFF_MS,
+      maxMs: e.INSTANCE_REPAIR_BACKOFF_MAX_MS,
+      resetAfterMs: Math.max(60_000, 2 * e.INSTANCE_REPAIR_BACKOFF_MAX_MS),
+    },
   };
 }

@@ -57,9 +57,15 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
         if (deferred) {
           this.deferred.set(id, deferred.notBefore);
           const wait = ((deferred.notBefore - Date.now()) / 1000).toFixed(1);
-          this.log.log(`instance ${id} failing after ${deferred.generation} replacement(s) in a row: next replacement in ${wait} s (backoff)`);
+          this.log.log(
+            `instance ${id} failing after ${deferred.generation} replacement(s) in a row: next replacement in ${wait} s (backoff)`,
+          );
         }
-        for (const e of events) if (e.type === 'InstanceStopRequested') this.log.log(`instance ${id} (${e.data.app}) replaced by ${e.data.replacedBy ?? 'nothing yet (pending)'}: ${e.data.reason}`);
+        for (const e of events)
+          if (e.type === 'InstanceStopRequested')
+            this.log.log(
+              `instance ${id} (${e.data.app}) replaced by ${e.data.replacedBy ?? 'nothing yet (pending)'}: ${e.data.reason}`,
+            );
         if (events.length) replaced++;
       } catch (err) {
         this.log.warn(`instance ${id}: ${(err as Error).message}; the next sweep retries`);
@@ -75,7 +81,7 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
     while (!this.stopped) {
       try {
         position ??= await this.candidates.head();
-        for (let more = true; more && !this.stopped; ) {
+        for (let more = true; more && !this.stopped;) {
           const tail = await this.candidates.tail(position);
           more = tail.position !== position;
           position = tail.position;
@@ -102,5 +108,4 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
     if (this.retired.size >= MAX_RETIRED) this.retired.delete(this.retired.values().next().value!);
     this.retired.add(id);
   }
-
 }

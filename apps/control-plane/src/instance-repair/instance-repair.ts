@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
 import {
-  evolveInstance, foldApp, initialAppState, initialInstanceState, RepairBackoff, repairGate, RepairGate, repairOf, replaceInstance,
+  evolveInstance,
+  foldApp,
+  initialAppState,
+  initialInstanceState,
+  RepairBackoff,
+  repairGate,
+  RepairGate,
+  repairOf,
+  replaceInstance,
 } from '@mammoth/domain';
 import { AppEvent, InstanceEvent, streamIds } from '@mammoth/events';
 import { PgEventStore, StreamWrite } from '@mammoth/event-store';
@@ -56,18 +64,34 @@ export class InstanceRepair {
         const stream = await this.store.readStream(streamIds.instance(instanceId));
         const first = stream.events[0]?.event as InstanceEvent | undefined;
         if (!first) return { events: [], retired: false };
-        const instance = stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
+        const instance = stream.events.reduce(
+          (s, e) => evolveInstance(s, e.event as InstanceEvent),
+          initialInstanceState(),
+        );
         const appStream = streamIds.app(first.data.app);
         const appEvents = await this.store.readStream(appStream);
-        const app = { state: foldApp(initialAppState(), appEvents.events.map((e) => e.event as AppEvent)), version: appEvents.version };
+        const app = {
+          state: foldApp(
+            initialAppState(),
+            appEvents.events.map((e) => e.event as AppEvent),
+          ),
+          version: appEvents.version,
+        };
         const retired = app.state.status === 'none' || !app.state.live.has(instanceId);
         const cmd = repairOf(app.state, instanceId, instance);
         if (!cmd) return { events: [], retired };
-        const history = appEvents.events.map((e) => ({ event: e.event as AppEvent, at: Date.parse(e.metadata.timestamp), byRepair: e.metadata.actor === REPAIR_ACTOR }));
+        const history = appEvents.events.map((e) => ({
+          event: e.event as AppEvent,
+          at: Date.parse(e.metadata.timestamp),
+          byRepair: e.metadata.actor === REPAIR_ACTOR,
+        }));
         const gate = repairGate(history, instanceId, now, this.backoff);
         if (now < gate.notBefore) return { events: [], retired: false, deferred: gate };
         await this.cluster.refresh();
-        const result = replaceInstance(app.state, cmd, this.cluster.candidates(), { newInstanceId: randomUUID, rng: this.rng });
+        const result = replaceInstance(app.state, cmd, this.cluster.candidates(), {
+          newInstanceId: randomUUID,
+          rng: this.rng,
+        });
         const writes: StreamWrite[] = [{ streamId: appStream, expectedVersion: app.version, events: result.app }];
         for (const [nodeId, events] of result.nodes) {
           const streamId = streamIds.node(nodeId);
@@ -75,7 +99,12 @@ export class InstanceRepair {
         }
         // The verdict that moved the instance (its last health change or exit) is the cause of the replacement.
         const cause = stream.events[stream.events.length - 1].metadata.eventId;
-        await this.repo.append(writes, { correlationId: randomUUID(), causationId: cause, actor: REPAIR_ACTOR, timestamp: new Date().toISOString() });
+        await this.repo.append(writes, {
+          correlationId: randomUUID(),
+          causationId: cause,
+          actor: REPAIR_ACTOR,
+          timestamp: new Date().toISOString(),
+        });
         return { events: result.app, retired: true };
       },
       async (conflict) => {

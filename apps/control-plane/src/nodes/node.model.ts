@@ -41,14 +41,21 @@ export class AssignmentModel {
   @Field(() => Int) diskMiB: number;
   @Field(() => [EnvVarModel]) env: EnvVarModel[];
   @Field(() => PackageRefModel) package: PackageRefModel;
-  @Field(() => HealthCheckModel, { nullable: true, description: 'The check the node runs against the instance, if any.' }) healthCheck?: HealthCheckModel;
+  @Field(() => HealthCheckModel, {
+    nullable: true,
+    description: 'The check the node runs against the instance, if any.',
+  })
+  healthCheck?: HealthCheckModel;
 }
 
 @ObjectType('NodeAssignments', { description: "A node's desired state at one version of its stream." })
 export class NodeAssignmentsModel {
   @Field() nodeId: string;
   @Field(() => Int) version: number;
-  @Field({ description: 'false when the node is not registered (never was, or removed after being lost too long): its daemon must register again.' })
+  @Field({
+    description:
+      'false when the node is not registered (never was, or removed after being lost too long): its daemon must register again.',
+  })
   registered: boolean;
   @Field(() => [AssignmentModel]) assignments: AssignmentModel[];
 }

@@ -16,7 +16,11 @@ import { ReportInstancesCommand } from './report-instances/report-instances.comm
 /** NodesResolver serves node daemons (register, report, desired state) and the nodes query. */
 @Resolver(() => NodeModel)
 export class NodesResolver {
-  constructor(private readonly commands: CommandBus, private readonly store: PgEventStore, private readonly pool: Pool) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly store: PgEventStore,
+    private readonly pool: Pool,
+  ) {}
 
   @Query(() => [NodeModel], { description: 'Every registered node, from the registry read model.' })
   async nodes(): Promise<NodeModel[]> {
@@ -40,21 +44,29 @@ export class NodesResolver {
     }));
   }
 
-  @Query(() => NodeAssignmentsModel, { description: "A node's desired instances and its stream version (for node daemons)." })
+  @Query(() => NodeAssignmentsModel, {
+    description: "A node's desired instances and its stream version (for node daemons).",
+  })
   async nodeAssignments(@Args('nodeId') nodeId: string): Promise<NodeAssignmentsModel> {
     return toAssignmentsModel(nodeId, await this.store.readStream(streamIds.node(nodeId)));
   }
 
-  @Query(() => [NodeAssignmentsModel], { description: `Several nodes' desired instances in one read (for a process running many hollow nodes).` })
-  async nodesAssignments(@Args('nodeIds', { type: () => [String] }) nodeIds: string[]): Promise<NodeAssignmentsModel[]> {
-    if (nodeIds.length > MAX_NODES_PER_READ) throw new DomainException(DomainError.invalid('nodeIds', `at most ${MAX_NODES_PER_READ} per call`));
+  @Query(() => [NodeAssignmentsModel], {
+    description: `Several nodes' desired instances in one read (for a process running many hollow nodes).`,
+  })
+  async nodesAssignments(
+    @Args('nodeIds', { type: () => [String] }) nodeIds: string[],
+  ): Promise<NodeAssignmentsModel[]> {
+    if (nodeIds.length > MAX_NODES_PER_READ)
+      throw new DomainException(DomainError.invalid('nodeIds', `at most ${MAX_NODES_PER_READ} per call`));
     const loaded = await this.store.readStreams(nodeIds.map((id) => streamIds.node(id)));
     return nodeIds.map((id) => toAssignmentsModel(id, loaded.get(streamIds.node(id))!));
   }
 
   @Mutation(() => NodeModel, { description: 'Register (or re-register) a machine.' })
   async registerNode(@Args('input') input: RegisterNodeInput): Promise<Partial<NodeModel>> {
-    if (input.portTo < input.portFrom) throw new DomainException(DomainError.invalid('portTo', `must be at least portFrom (${input.portFrom})`));
+    if (input.portTo < input.portFrom)
+      throw new DomainException(DomainError.invalid('portTo', `must be at least portFrom (${input.portFrom})`));
     const labels = Object.fromEntries((input.labels ?? []).map((l) => [l.key, l.value]));
     const info = {
       nodeId: input.nodeId,
@@ -66,11 +78,21 @@ export class NodesResolver {
       driver: input.driver as 'docker' | 'sim',
     };
     await this.commands.execute(new RegisterNodeCommand(info, newContext(`node:${input.nodeId}`)));
-    return { ...input, id: input.nodeId, labels: input.labels ?? [], status: 'ready', registeredAt: new Date().toISOString() };
+    return {
+      ...input,
+      id: input.nodeId,
+      labels: input.labels ?? [],
+      status: 'ready',
+      registeredAt: new Date().toISOString(),
+    };
   }
 
-  @Mutation(() => Int, { description: 'Record a batch of instance state reports; returns the number of events written.' })
-  reportInstances(@Args('reports', { type: () => [InstanceReportInput] }) reports: InstanceReportInput[]): Promise<number> {
+  @Mutation(() => Int, {
+    description: 'Record a batch of instance state reports; returns the number of events written.',
+  })
+  reportInstances(
+    @Args('reports', { type: () => [InstanceReportInput] }) reports: InstanceReportInput[],
+  ): Promise<number> {
     const bad = reports.find((r) => !isValidUuid(r.instanceId));
     if (bad) throw new DomainException(DomainError.invalid('instanceId', `"${bad.instanceId}" is not a UUID`));
     const ctx = newContext(`node:${reports[0]?.nodeId ?? 'unknown'}`);

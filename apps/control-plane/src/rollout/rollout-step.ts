@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import seedrandom from 'seedrandom';
-import { AppState, evolveInstance, foldApp, Health, initialAppState, initialInstanceState, planRollout } from '@mammoth/domain';
+import {
+  AppState,
+  evolveInstance,
+  foldApp,
+  Health,
+  initialAppState,
+  initialInstanceState,
+  planRollout,
+} from '@mammoth/domain';
 import { AppEvent, InstanceEvent, streamIds } from '@mammoth/events';
 import { PgEventStore, StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository } from '../common/aggregate-repository';
@@ -54,7 +62,12 @@ export class RolloutStep {
           const streamId = streamIds.node(nodeId);
           writes.push({ streamId, expectedVersion: this.cluster.get(streamId).version, events });
         }
-        await this.repo.append(writes, { correlationId: randomUUID(), causationId: null, actor: ROLLOUT_ACTOR, timestamp: new Date().toISOString() });
+        await this.repo.append(writes, {
+          correlationId: randomUUID(),
+          causationId: null,
+          actor: ROLLOUT_ACTOR,
+          timestamp: new Date().toISOString(),
+        });
         const after = foldApp(state, plan.app);
         return { events: plan.app, rolling: after.status === 'active' && after.rollout !== null };
       },
@@ -69,9 +82,18 @@ export class RolloutStep {
     await Promise.all(
       [...state.live.keys()].map(async (id) => {
         const stream = await this.store.readStream(streamIds.instance(id));
-        const inst = stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
+        const inst = stream.events.reduce(
+          (s, e) => evolveInstance(s, e.event as InstanceEvent),
+          initialInstanceState(),
+        );
         const h: Health =
-          inst.state === 'running' ? (state.spec.healthCheck ? inst.health : 'healthy') : inst.state === 'exited' || inst.state === 'failed' ? 'unhealthy' : 'unknown';
+          inst.state === 'running'
+            ? state.spec.healthCheck
+              ? inst.health
+              : 'healthy'
+            : inst.state === 'exited' || inst.state === 'failed'
+              ? 'unhealthy'
+              : 'unknown';
         out.set(id, h);
       }),
     );

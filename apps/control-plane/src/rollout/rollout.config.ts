@@ -14,12 +14,17 @@ export interface RolloutConfig {
 export const ROLLOUT_CONFIG = Symbol('RolloutConfig');
 
 const ms = (min: number) => z.coerce.number().int().min(min);
-const Env = z.object({ ROLLOUT_DRAIN_MS: ms(0).default(2000), ROLLOUT_WATCH_MS: ms(20).default(100), ROLLOUT_SWEEP_MS: ms(50).default(500) });
+const Env = z.object({
+  ROLLOUT_DRAIN_MS: ms(0).default(2000),
+  ROLLOUT_WATCH_MS: ms(20).default(100),
+  ROLLOUT_SWEEP_MS: ms(50).default(500),
+});
 
 /** loadRolloutConfig reads the rollout settings, naming the variable at fault. */
 export function loadRolloutConfig(env: NodeJS.ProcessEnv = process.env): RolloutConfig {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new Error(`rollout: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`rollout: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const e = parsed.data;
   return { drainMs: e.ROLLOUT_DRAIN_MS, watchMs: e.ROLLOUT_WATCH_MS, sweepMs: e.ROLLOUT_SWEEP_MS };
 }

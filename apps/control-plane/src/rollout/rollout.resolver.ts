@@ -14,9 +14,15 @@ import { UpdateAppCommand } from './update-app/update-app.command';
 /** RolloutResolver turns rollout mutations into commands, and reads an app's rollout from its stream. */
 @Resolver(() => AppModel)
 export class RolloutResolver {
-  constructor(private readonly commands: CommandBus, private readonly repo: AggregateRepository) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly repo: AggregateRepository,
+  ) {}
 
-  @Mutation(() => AppModel, { description: 'Roll an app out to another package version under maxSurge and maxUnavailable, optionally as a canary.' })
+  @Mutation(() => AppModel, {
+    description:
+      'Roll an app out to another package version under maxSurge and maxUnavailable, optionally as a canary.',
+  })
   async updateApp(@Args('input') input: UpdateAppInput): Promise<AppModel> {
     const canary = input.canary ? { instances: input.canary.instances, weight: input.canary.weight } : null;
     return fromState(await this.commands.execute(new UpdateAppCommand({ ...input, canary }, newContext('api'))));
@@ -27,7 +33,9 @@ export class RolloutResolver {
     return fromState(await this.commands.execute(new PromoteAppCommand(name, newContext('api'))));
   }
 
-  @Mutation(() => AppModel, { description: 'Roll an app back to the version it ran before its last update, the same rolling way.' })
+  @Mutation(() => AppModel, {
+    description: 'Roll an app back to the version it ran before its last update, the same rolling way.',
+  })
   async rollbackApp(@Args('name') name: string): Promise<AppModel> {
     return fromState(await this.commands.execute(new RollbackAppCommand(name, newContext('api'))));
   }

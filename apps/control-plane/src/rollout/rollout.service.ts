@@ -6,8 +6,16 @@ import { RolloutStep } from './rollout-step';
 
 /** ROLLOUT_TRIGGERS are the events after which an app's rollout may move: its own decisions, and its instances' news. */
 export const ROLLOUT_TRIGGERS = [
-  'AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted', 'AppScaled', 'InstanceStopRequested', 'InstanceLost',
-  'InstanceRunning', 'InstanceHealthChanged', 'InstanceExited', 'InstanceFailed',
+  'AppUpdateStarted',
+  'AppRollbackStarted',
+  'AppCanaryPromoted',
+  'AppScaled',
+  'InstanceStopRequested',
+  'InstanceLost',
+  'InstanceRunning',
+  'InstanceHealthChanged',
+  'InstanceExited',
+  'InstanceFailed',
 ] as const;
 
 /**
@@ -26,7 +34,11 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly alarm = new Alarm();
   private failing = false;
 
-  constructor(@Inject(ROLLOUT_CONFIG) private readonly config: RolloutConfig, private readonly pool: Pool, private readonly stepper: RolloutStep) {}
+  constructor(
+    @Inject(ROLLOUT_CONFIG) private readonly config: RolloutConfig,
+    private readonly pool: Pool,
+    private readonly stepper: RolloutStep,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.loop = this.run();
@@ -46,7 +58,10 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
         const { events, rolling } = await this.stepper.step(app);
         if (rolling) this.rolling.add(app);
         else this.rolling.delete(app);
-        if (events.length) this.log.log(`${app}: ${events.map((e) => (e.type === 'InstanceDraining' || e.type === 'InstanceStopRequested' || e.type === 'InstancePlaced' ? `${e.type} ${e.data.instanceId.slice(0, 8)}` : e.type)).join(', ')}`);
+        if (events.length)
+          this.log.log(
+            `${app}: ${events.map((e) => (e.type === 'InstanceDraining' || e.type === 'InstanceStopRequested' || e.type === 'InstancePlaced' ? `${e.type} ${e.data.instanceId.slice(0, 8)}` : e.type)).join(', ')}`,
+          );
       } catch (err) {
         this.log.warn(`${app}: ${(err as Error).message}; the next sweep retries`);
       }
@@ -58,7 +73,8 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
     let nextSweepAt = 0;
     while (!this.stopped) {
       try {
-        position ??= (await this.pool.query<{ p: string }>('SELECT COALESCE(max(position), 0)::text AS p FROM events')).rows[0].p;
+        position ??= (await this.pool.query<{ p: string }>('SELECT COALESCE(max(position), 0)::text AS p FROM events'))
+          .rows[0].p;
         const tail: { rows: { position: string; app: string; type: string }[] } = await this.pool.query(
           `SELECT position::text, type, COALESCE(data->>'app', data->>'name') AS app FROM events
             WHERE position > $1 AND type = ANY($2::text[]) ORDER BY position LIMIT 5000`,
@@ -66,7 +82,9 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
         );
         position = tail.rows.at(-1)?.position ?? position;
         const starts = ['AppUpdateStarted', 'AppRollbackStarted'];
-        const apps = new Set(tail.rows.filter((r) => starts.includes(r.type) || this.rolling.has(r.app)).map((r) => r.app));
+        const apps = new Set(
+          tail.rows.filter((r) => starts.includes(r.type) || this.rolling.has(r.app)).map((r) => r.app),
+        );
         if (Date.now() >= nextSweepAt) {
           for (const app of await this.inProgress()) apps.add(app);
           nextSweepAt = Date.now() + this.config.sweepMs;
@@ -88,9 +106,17 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
       `SELECT app FROM (SELECT DISTINCT ON (stream_id) data->>'name' AS app, type FROM events
                          WHERE type = ANY($1::text[]) ORDER BY stream_id, position DESC) last
         WHERE type IN ('AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted')`,
-      [['AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted', 'AppUpdateCompleted', 'AppRemoved', 'AppDeployed']],
+      [
+        [
+          'AppUpdateStarted',
+          'AppRollbackStarted',
+          'AppCanaryPromoted',
+          'AppUpdateCompleted',
+          'AppRemoved',
+          'AppDeployed',
+        ],
+      ],
     );
     return r.rows.map((x) => x.app);
   }
-
 }

@@ -53,7 +53,9 @@ export class Applier {
 
   /** forget drops the applied version when the control plane's history is another one (its database was replaced), so its versions apply again. */
   forget(): void {
-    this.log.error(`the control plane's lb-config history does not contain applied version ${this.current.version} (${this.current.hash}); following its history from the start`);
+    this.log.error(
+      `the control plane's lb-config history does not contain applied version ${this.current.version} (${this.current.hash}); following its history from the start`,
+    );
     this.current = { version: 0, hash: 'none', appliedAt: new Date().toISOString() };
     this.save(this.current);
   }
@@ -90,7 +92,9 @@ export class Applier {
           this.log.error(`lb-config version ${v.version} rejected by nginx, skipped: ${err.message}`);
           continue;
         }
-        this.log.error(`lb-config version ${v.version} not applied yet, retrying in ${delay} ms: ${(err as Error).message}`);
+        this.log.error(
+          `lb-config version ${v.version} not applied yet, retrying in ${delay} ms: ${(err as Error).message}`,
+        );
         if (!this.pending && !this.stopped) this.pending = v;
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, this.retryMs.max);

@@ -46,13 +46,20 @@ export class LbConfigFeed {
 
   private async run(): Promise<void> {
     const wsUrl = `${this.opts.controlPlaneUrl.replace(/^http/, 'ws')}/graphql`;
-    for (let delay = 200; this.running; ) {
+    for (let delay = 200; this.running;) {
       let client: ReturnType<typeof createClient> | null = null;
       try {
         await this.checkHistory();
         const after = this.opts.applied().version;
         const connected = () => this.opts.log.log(`subscribed to lbConfig after version ${after} at ${wsUrl}`);
-        client = createClient({ url: wsUrl, webSocketImpl: WebSocketImpl, retryAttempts: 0, lazy: true, keepAlive: 10_000, on: { connected } });
+        client = createClient({
+          url: wsUrl,
+          webSocketImpl: WebSocketImpl,
+          retryAttempts: 0,
+          lazy: true,
+          keepAlive: 10_000,
+          on: { connected },
+        });
         const it = client.iterate<{ lbConfig: LbVersion }>({ query: SUBSCRIPTION, variables: { after } });
         this.stopCurrent = () => void it.return?.();
         for await (const result of it) {
@@ -62,7 +69,8 @@ export class LbConfigFeed {
         }
         if (this.running) this.opts.log.warn('lbConfig subscription ended by the control plane; resubscribing');
       } catch (err) {
-        if (this.running) this.opts.log.warn(`lbConfig subscription: ${describe(err)}; reconnecting in about ${delay} ms`);
+        if (this.running)
+          this.opts.log.warn(`lbConfig subscription: ${describe(err)}; reconnecting in about ${delay} ms`);
       } finally {
         this.stopCurrent = null;
         await client?.dispose();
@@ -87,7 +95,10 @@ export class LbConfigFeed {
       body: JSON.stringify({ query: VERSION_QUERY, variables: { v: applied.version } }),
       signal: AbortSignal.timeout(5000),
     });
-    const body = (await res.json()) as { data?: { lbConfigVersion: { hash: string } | null }; errors?: { message: string }[] };
+    const body = (await res.json()) as {
+      data?: { lbConfigVersion: { hash: string } | null };
+      errors?: { message: string }[];
+    };
     if (body.errors?.length) throw new Error(body.errors[0].message);
     const theirs = body.data?.lbConfigVersion;
     // Missing: not rendered (again) yet, e.g. during a rebuild; the subscription waits for it.
@@ -98,7 +109,8 @@ export class LbConfigFeed {
 function describe(err: unknown): string {
   if (err instanceof Error) return err.message;
   const close = err as { code?: number; reason?: string; type?: string };
-  if (close && typeof close.code === 'number') return `connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`;
+  if (close && typeof close.code === 'number')
+    return `connection closed (${close.code}${close.reason ? ` ${close.reason}` : ''})`;
   if (close && close.type === 'error') return 'cannot connect';
   return String(err);
 }

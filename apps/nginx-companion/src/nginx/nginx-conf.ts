@@ -16,7 +16,8 @@ export const LB_FILE = 'mammoth-lb.conf';
 export const BOOTSTRAP: LbVersion = {
   version: 0,
   hash: 'none',
-  config: '# No lb-config received yet.\nserver {\n    include mammoth-listen-default.conf;\n    location / { return 503; }\n}\n',
+  config:
+    '# No lb-config received yet.\nserver {\n    include mammoth-listen-default.conf;\n    location / { return 503; }\n}\n',
 };
 
 /**
@@ -25,7 +26,10 @@ export const BOOTSTRAP: LbVersion = {
  * prefix (`-p`); the files reference each other relative to their own directory, so the same set can be tested in a
  * staging directory and then moved into place.
  */
-export function confFiles(v: LbVersion, opts: { host: string; port: number; workerShutdownTimeout: string }): Record<string, string> {
+export function confFiles(
+  v: LbVersion,
+  opts: { host: string; port: number; workerShutdownTimeout: string },
+): Record<string, string> {
   const listen = `${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
   const main = [
     `# Written by the Mammoth nginx companion for lb-config version ${v.version} (${v.hash}); rewritten on every change.`,

@@ -8,7 +8,10 @@ import { confFiles, LbVersion } from './nginx-conf';
  * with the new version, so "applied" means nginx routes by it.
  */
 export class NginxTarget implements ApplyTarget {
-  constructor(private readonly nginx: Nginx, private readonly listen: { host: string; port: number; workerShutdownTimeout: string }) {}
+  constructor(
+    private readonly nginx: Nginx,
+    private readonly listen: { host: string; port: number; workerShutdownTimeout: string },
+  ) {}
 
   async apply(v: LbVersion): Promise<void> {
     const files = confFiles(v, this.listen);

@@ -18,7 +18,10 @@ export interface NginxOptions {
 
 /** NginxError carries nginx's own words (for example what `nginx -t` rejected) and its exit code when it ran at all. */
 export class NginxError extends Error {
-  constructor(message: string, readonly exitCode: number | null = null) {
+  constructor(
+    message: string,
+    readonly exitCode: number | null = null,
+  ) {
     super(message);
   }
 }
@@ -136,7 +139,14 @@ export class Nginx {
   served(): Promise<number | null> {
     return new Promise((resolve) => {
       const req = request(
-        { host: this.opts.host, port: this.opts.port, path: '/', headers: { host: 'mammoth-companion-probe.invalid' }, agent: false, timeout: 1000 },
+        {
+          host: this.opts.host,
+          port: this.opts.port,
+          path: '/',
+          headers: { host: 'mammoth-companion-probe.invalid' },
+          agent: false,
+          timeout: 1000,
+        },
         (res) => {
           res.resume();
           const v = Number(res.headers[VERSION_HEADER]);
@@ -154,7 +164,8 @@ export class Nginx {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if ((await this.served()) === version) return;
-      if (Date.now() > deadline) throw new NginxError(`nginx does not serve version ${version} ${timeoutMs} ms after the reload`);
+      if (Date.now() > deadline)
+        throw new NginxError(`nginx does not serve version ${version} ${timeoutMs} ms after the reload`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -164,7 +175,10 @@ export class Nginx {
       await run(this.opts.bin, ['-p', this.opts.prefix, '-e', this.errorLog, ...args], { timeout: 30_000 });
     } catch (err) {
       const e = err as { stderr?: string; message: string; code?: unknown };
-      throw new NginxError(`nginx ${args.join(' ')}: ${(e.stderr || e.message).trim()}`, typeof e.code === 'number' ? e.code : null);
+      throw new NginxError(
+        `nginx ${args.join(' ')}: ${(e.stderr || e.message).trim()}`,
+        typeof e.code === 'number' ? e.code : null,
+      );
     }
   }
 }

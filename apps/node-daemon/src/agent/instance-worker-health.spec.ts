@@ -8,7 +8,14 @@ import { ReconcileLoop } from './reconcile-loop';
 import { ReportQueue } from './report-queue';
 
 const ID = '00000000-0000-4000-8000-000000000001';
-const CHECK: HealthCheck = { kind: 'tcp', intervalMs: 1000, timeoutMs: 200, gracePeriodMs: 0, unhealthyThreshold: 2, healthyThreshold: 1 };
+const CHECK: HealthCheck = {
+  kind: 'tcp',
+  intervalMs: 1000,
+  timeoutMs: 200,
+  gracePeriodMs: 0,
+  unhealthyThreshold: 2,
+  healthyThreshold: 1,
+};
 const assignment = (healthCheck?: HealthCheck): Assignment => ({
   instanceId: ID,
   app: 'web',
@@ -47,7 +54,14 @@ describe('InstanceWorker: health checks and restarts', () => {
     await t.worker.update(assignment(CHECK));
     const [c] = t.runtime.running(ID);
     expect(t.watches).toEqual([`watch ${c.containerId}`]);
-    expect(t.targets[0]).toEqual({ instanceId: ID, app: 'web', containerId: c.containerId, port: 31001, check: CHECK, startedAt: t.now() });
+    expect(t.targets[0]).toEqual({
+      instanceId: ID,
+      app: 'web',
+      containerId: c.containerId,
+      port: 31001,
+      check: CHECK,
+      startedAt: t.now(),
+    });
     await t.worker.update(assignment(CHECK));
     expect(t.watches).toEqual([`watch ${c.containerId}`]);
   });
@@ -74,7 +88,11 @@ describe('InstanceWorker: health checks and restarts', () => {
     t.runtime.kill(first.containerId, 3);
     await t.worker.update(assignment(CHECK));
     const [second] = t.runtime.running(ID);
-    expect(t.watches).toEqual([`watch ${first.containerId}`, `unwatch ${first.containerId}`, `watch ${second.containerId}`]);
+    expect(t.watches).toEqual([
+      `watch ${first.containerId}`,
+      `unwatch ${first.containerId}`,
+      `watch ${second.containerId}`,
+    ]);
   });
 
   it('stops checking when the instance is no longer wanted', async () => {
@@ -125,7 +143,14 @@ describe('ReconcileLoop: health checks', () => {
     await loop.drain();
     const [c] = runtime.running(ID);
     expect(sent.filter((r) => r.health)).toEqual([
-      { instanceId: ID, app: 'web', nodeId: 'n1', state: 'running', containerId: c.containerId, health: { healthy: false, message: 'connect to port 31001: connection refused' } },
+      {
+        instanceId: ID,
+        app: 'web',
+        nodeId: 'n1',
+        state: 'running',
+        containerId: c.containerId,
+        health: { healthy: false, message: 'connect to port 31001: connection refused' },
+      },
     ]);
     expect(runtime.calls.probe).toBeGreaterThanOrEqual(CHECK.unhealthyThreshold);
     desired = new Map();

@@ -48,7 +48,10 @@ export class InstanceWorker {
   private unwatch: (() => void) | null = null;
   private watched: string | null = null;
 
-  constructor(readonly instanceId: string, private readonly deps: WorkerDeps) {}
+  constructor(
+    readonly instanceId: string,
+    private readonly deps: WorkerDeps,
+  ) {}
 
   get phase(): InstancePhase {
     return this.phaseValue;
@@ -61,7 +64,12 @@ export class InstanceWorker {
 
   /** finished tells the loop it may forget this worker: nothing desired, nothing running, nothing to do. */
   get finished(): boolean {
-    return !this.running && !this.hasWork && this.desired === undefined && (this.phaseValue === 'stopped' || this.phaseValue === 'new');
+    return (
+      !this.running &&
+      !this.hasWork &&
+      this.desired === undefined &&
+      (this.phaseValue === 'stopped' || this.phaseValue === 'new')
+    );
   }
 
   /** update replaces the desired state (undefined: not wanted here) and schedules a sync; it returns when the worker is idle. */
@@ -101,7 +109,8 @@ export class InstanceWorker {
     const plan = reconcile(new Map(desired ? [[this.instanceId, desired]] : []), containers);
     for (const c of plan.stop) {
       if (c.containerId === this.watched) this.unwatchHealth();
-      if (desired) this.deps.log(`stopping duplicate container ${c.containerId.slice(0, 12)} of instance ${this.instanceId}`);
+      if (desired)
+        this.deps.log(`stopping duplicate container ${c.containerId.slice(0, 12)} of instance ${this.instanceId}`);
       else this.phaseValue = 'stopping';
       await this.deps.runtime.stop(c.containerId);
     }
@@ -120,12 +129,15 @@ export class InstanceWorker {
   private settleStopped(last: ActualContainer | undefined): void {
     if (!last && (this.phaseValue === 'new' || this.phaseValue === 'stopped')) return;
     this.phaseValue = 'stopped';
-    this.trace(`stopped instance ${this.instanceId} (${this.app})${last ? ` container ${last.containerId.slice(0, 12)}` : ''}`);
+    this.trace(
+      `stopped instance ${this.instanceId} (${this.app})${last ? ` container ${last.containerId.slice(0, 12)}` : ''}`,
+    );
     this.emit('stopped', { containerId: last?.containerId });
   }
 
   private observeRunning(c: ActualContainer, desired: Assignment): void {
-    if (this.phaseValue !== 'running') this.trace(`adopted running container ${c.containerId.slice(0, 12)} of instance ${this.instanceId}`);
+    if (this.phaseValue !== 'running')
+      this.trace(`adopted running container ${c.containerId.slice(0, 12)} of instance ${this.instanceId}`);
     this.phaseValue = 'running';
     if (this.deps.now() - c.createdAt >= HEALTHY_AFTER_MS) this.failures = 0;
     this.emit('running', { containerId: c.containerId });
@@ -138,8 +150,15 @@ export class InstanceWorker {
       this.phaseValue = 'exited';
       const exitedAt = new Date(this.deps.now()).toISOString();
       const delay = this.backOff();
-      this.deps.log(`instance ${this.instanceId} (${this.app}) exited with code ${exitCode ?? '?'}; restarting ${delay ? `in ${delay} ms` : 'now'}`);
-      this.emit('exited', { containerId: c.containerId, exitCode, exitedAt, nextAttemptAt: new Date(this.notBefore).toISOString() });
+      this.deps.log(
+        `instance ${this.instanceId} (${this.app}) exited with code ${exitCode ?? '?'}; restarting ${delay ? `in ${delay} ms` : 'now'}`,
+      );
+      this.emit('exited', {
+        containerId: c.containerId,
+        exitCode,
+        exitedAt,
+        nextAttemptAt: new Date(this.notBefore).toISOString(),
+      });
     }
     await this.deps.runtime.stop(c.containerId);
   }
@@ -152,14 +171,18 @@ export class InstanceWorker {
       step = 'start';
       const containerId = await this.deps.runtime.start(a);
       this.phaseValue = 'running';
-      this.trace(`started instance ${a.instanceId} (${a.app}) on port ${a.port} as container ${containerId.slice(0, 12)}`);
+      this.trace(
+        `started instance ${a.instanceId} (${a.app}) on port ${a.port} as container ${containerId.slice(0, 12)}`,
+      );
       this.emit('running', { containerId });
       this.watchHealth(a, containerId, this.deps.now());
     } catch (err) {
       this.phaseValue = 'failed';
       const reason = `${step}: ${(err as Error).message}`;
       const delay = this.backOff();
-      this.deps.log(`instance ${a.instanceId} (${a.app}) failed to start, retrying ${delay ? `in ${delay} ms` : 'on the next pass'}: ${reason}`);
+      this.deps.log(
+        `instance ${a.instanceId} (${a.app}) failed to start, retrying ${delay ? `in ${delay} ms` : 'on the next pass'}: ${reason}`,
+      );
       this.emit('failed', { reason });
     }
   }
@@ -176,7 +199,14 @@ export class InstanceWorker {
     if (this.watched === containerId) return;
     this.unwatchHealth();
     if (!a.healthCheck || !this.deps.watchHealth) return;
-    this.unwatch = this.deps.watchHealth({ instanceId: this.instanceId, app: a.app, containerId, port: a.port, check: a.healthCheck, startedAt });
+    this.unwatch = this.deps.watchHealth({
+      instanceId: this.instanceId,
+      app: a.app,
+      containerId,
+      port: a.port,
+      check: a.healthCheck,
+      startedAt,
+    });
     this.watched = containerId;
   }
 
@@ -190,7 +220,10 @@ export class InstanceWorker {
     (this.deps.trace ?? this.deps.log)(message);
   }
 
-  private emit(state: InstanceState, extra: { containerId?: string; exitCode?: number; reason?: string; exitedAt?: string; nextAttemptAt?: string }): void {
+  private emit(
+    state: InstanceState,
+    extra: { containerId?: string; exitCode?: number; reason?: string; exitedAt?: string; nextAttemptAt?: string },
+  ): void {
     const key = JSON.stringify([state, extra.containerId, extra.exitCode, extra.reason]);
     if (key === this.lastReport) return;
     this.lastReport = key;

@@ -25,7 +25,13 @@ const recorded = (nodeId: string, streamVersion: number, app = 'web'): RecordedE
   streamVersion,
   position: String(streamVersion),
   event: makeEvent('InstanceUnassigned', { instanceId: randomUUID(), app, reason: 'test' }),
-  metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'test', timestamp: new Date().toISOString() },
+  metadata: {
+    eventId: randomUUID(),
+    correlationId: 'c',
+    causationId: null,
+    actor: 'test',
+    timestamp: new Date().toISOString(),
+  },
 });
 
 describe('node daemon on a real Kafka broker', () => {
@@ -51,7 +57,13 @@ describe('node daemon on a real Kafka broker', () => {
         eachBatch: async (b) => void seen.push(...b.messages),
       }),
     );
-    const hb = new Heartbeater({ bus, topic: topics.heartbeats(), nodeId: 'hb-node', intervalMs: 100, log: () => undefined });
+    const hb = new Heartbeater({
+      bus,
+      topic: topics.heartbeats(),
+      nodeId: 'hb-node',
+      intervalMs: 100,
+      log: () => undefined,
+    });
     hb.start();
     try {
       await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(3));
@@ -67,7 +79,15 @@ describe('node daemon on a real Kafka broker', () => {
   it("hands over only this node's events, with their stream versions, and skips unreadable messages", async () => {
     const got: StreamEvent[] = [];
     const logs: string[] = [];
-    subs.push(await subscribeNodeEvents(bus, topics, 'n1', (e) => got.push(e), (m) => logs.push(m)));
+    subs.push(
+      await subscribeNodeEvents(
+        bus,
+        topics,
+        'n1',
+        (e) => got.push(e),
+        (m) => logs.push(m),
+      ),
+    );
     // The group starts at the end of the topic once its first fetch resolves offsets: probe until it is reading.
     await eventually(async () => {
       await bus.publish(topics.events('node'), [toWire(recorded('n1', 1, 'probe'))]);
@@ -83,7 +103,10 @@ describe('node daemon on a real Kafka broker', () => {
       toWire(recorded('n10', 3)),
       toWire(recorded('n1', 3)),
     ]);
-    const real = () => got.filter((e) => !(e.event.type === 'InstanceUnassigned' && e.event.data.app === 'probe')).map((e) => e.streamVersion);
+    const real = () =>
+      got
+        .filter((e) => !(e.event.type === 'InstanceUnassigned' && e.event.data.app === 'probe'))
+        .map((e) => e.streamVersion);
     await eventually(() => expect(real()).toEqual([2, 3]));
     await new Promise((r) => setTimeout(r, 500));
     expect(real()).toEqual([2, 3]);

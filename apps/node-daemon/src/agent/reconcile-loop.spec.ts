@@ -20,10 +20,13 @@ function setup(initial: Map<string, Assignment> | null = desiredOf()) {
   let now = 1_000_000;
   const runtime = new FakeRuntime(() => now);
   const sent: InstanceReport[] = [];
-  const sink = { fail: false, reportInstances: async (r: readonly InstanceReport[]) => {
-    if (sink.fail) throw new Error('control plane down');
-    sent.push(...r);
-  } };
+  const sink = {
+    fail: false,
+    reportInstances: async (r: readonly InstanceReport[]) => {
+      if (sink.fail) throw new Error('control plane down');
+      sent.push(...r);
+    },
+  };
   const logs: string[] = [];
   const state = { desired: initial };
   const loop = new ReconcileLoop({
@@ -55,11 +58,18 @@ describe('ReconcileLoop', () => {
     const t = setup(desiredOf(1, 2));
     await t.settle();
     await t.settle();
-    expect(t.runtime.running().map((c) => c.instanceId).sort()).toEqual([uuid(1), uuid(2)]);
+    expect(
+      t.runtime
+        .running()
+        .map((c) => c.instanceId)
+        .sort(),
+    ).toEqual([uuid(1), uuid(2)]);
     expect(t.runtime.calls.start).toBe(2);
     expect(states(t.sent).sort()).toEqual(['1:running', '2:running']);
     expect(t.sent[0]).toMatchObject({ nodeId: 'n1', app: 'web', containerId: expect.stringMatching(/^c\d+$/) });
-    expect(t.logs).toContainEqual(expect.stringMatching(/^started instance .*1 \(web\) on port 31001 as container c\d+$/));
+    expect(t.logs).toContainEqual(
+      expect.stringMatching(/^started instance .*1 \(web\) on port 31001 as container c\d+$/),
+    );
   });
 
   it('never starts a duplicate while a slow start is in flight and passes keep coming', async () => {
@@ -147,7 +157,9 @@ describe('ReconcileLoop', () => {
     await t.settle(); // first failure retries on the next pass
     await t.settle(); // second failure waits 1 s
     expect(t.runtime.calls.ensureImage).toBe(2);
-    expect(t.sent).toEqual([expect.objectContaining({ state: 'failed', reason: 'image: blob sha256 mismatch (web:1)' })]);
+    expect(t.sent).toEqual([
+      expect.objectContaining({ state: 'failed', reason: 'image: blob sha256 mismatch (web:1)' }),
+    ]);
     t.runtime.failImage = null;
     t.advance(1000);
     await t.settle();

@@ -76,10 +76,14 @@ export class ReconcileLoop {
     }
     const byInstance = new Map<string, ActualContainer[]>();
     for (const c of actual) byInstance.set(c.instanceId, [...(byInstance.get(c.instanceId) ?? []), c]);
-    for (const [id, w] of this.workers) if (w.finished && !desired.has(id) && !byInstance.has(id)) this.workers.delete(id);
+    for (const [id, w] of this.workers)
+      if (w.finished && !desired.has(id) && !byInstance.has(id)) this.workers.delete(id);
     const ids = new Set([...desired.keys(), ...byInstance.keys(), ...this.workers.keys()]);
     for (const id of ids) {
-      void this.worker(id).update(desired.get(id), { containers: byInstance.get(id) ?? [], epoch: epochs.get(id) ?? 0 });
+      void this.worker(id).update(desired.get(id), {
+        containers: byInstance.get(id) ?? [],
+        epoch: epochs.get(id) ?? 0,
+      });
     }
     void this.deps.reports.flush();
   }
@@ -96,7 +100,13 @@ export class ReconcileLoop {
         report: (r) => this.report(r),
         watchHealth: (target) => {
           const { nodeId, runtime, log } = this.deps;
-          const monitor = new HealthMonitor(target, { nodeId, runtime, log, report: (r) => this.report(r), now: this.deps.now ?? Date.now }).start();
+          const monitor = new HealthMonitor(target, {
+            nodeId,
+            runtime,
+            log,
+            report: (r) => this.report(r),
+            now: this.deps.now ?? Date.now,
+          }).start();
           return () => monitor.stop();
         },
       });

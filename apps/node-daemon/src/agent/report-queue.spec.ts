@@ -2,7 +2,13 @@ import { InstanceReport } from '../control-plane/control-plane.client';
 import { GraphQLRequestError, isRefused } from '../control-plane/graphql-client';
 import { ReportQueue } from './report-queue';
 
-const report = (n: number): InstanceReport => ({ instanceId: `i${n}`, app: 'web', nodeId: 'n1', state: 'running', containerId: `c${n}` });
+const report = (n: number): InstanceReport => ({
+  instanceId: `i${n}`,
+  app: 'web',
+  nodeId: 'n1',
+  state: 'running',
+  containerId: `c${n}`,
+});
 
 /** sink records delivered reports; `down` fails everything, `refuse` refuses batches holding those instance ids. */
 function sink() {
@@ -14,7 +20,8 @@ function sink() {
     async reportInstances(batch: readonly InstanceReport[]) {
       s.calls++;
       if (s.down) throw new Error('connection refused');
-      if (batch.some((r) => s.refuse.has(r.instanceId))) throw new GraphQLRequestError('no such instance', 'NOT_FOUND', 'instanceId');
+      if (batch.some((r) => s.refuse.has(r.instanceId)))
+        throw new GraphQLRequestError('no such instance', 'NOT_FOUND', 'instanceId');
       s.delivered.push(...batch.map((r) => r.instanceId));
     },
   };
@@ -50,7 +57,12 @@ describe('ReportQueue', () => {
   it('drops only the reports the control plane refuses, so one bad report cannot block the others', async () => {
     const s = sink();
     const refused: string[] = [];
-    const q = new ReportQueue(s, () => undefined, isRefused, (r) => refused.push(r.instanceId));
+    const q = new ReportQueue(
+      s,
+      () => undefined,
+      isRefused,
+      (r) => refused.push(r.instanceId),
+    );
     [1, 2, 3].forEach((n) => q.push(report(n)));
     s.refuse.add('i2');
     await q.flush();

@@ -62,7 +62,11 @@ export function fromWireAssignment(a: WireAssignment): Assignment {
 export class ControlPlaneClient implements SnapshotSource {
   private readonly gql: GraphQLClient;
 
-  constructor(private readonly baseUrl: string, private readonly nodeId: string, timeoutMs?: number) {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly nodeId: string,
+    timeoutMs?: number,
+  ) {
     this.gql = new GraphQLClient(new URL('/graphql', baseUrl).toString(), timeoutMs);
   }
 
@@ -94,18 +98,24 @@ export class ControlPlaneClient implements SnapshotSource {
 
   /** fetchSnapshotOf fetches any node's assignments; a process of many hollow nodes asks for each of them. */
   async fetchSnapshotOf(nodeId: string): Promise<NodeSnapshot> {
-    const data = await this.gql.request<{ nodeAssignments: { version: number; registered: boolean; assignments: WireAssignment[] } }>(ASSIGNMENTS, { nodeId });
+    const data = await this.gql.request<{
+      nodeAssignments: { version: number; registered: boolean; assignments: WireAssignment[] };
+    }>(ASSIGNMENTS, { nodeId });
     const n = data.nodeAssignments;
     return { version: n.version, registered: n.registered, assignments: n.assignments.map(fromWireAssignment) };
   }
 
   /** fetchSnapshotsOf fetches several nodes' assignments in one call, by node id. */
   async fetchSnapshotsOf(nodeIds: readonly string[]): Promise<Map<string, NodeSnapshot>> {
-    const data = await this.gql.request<{ nodesAssignments: { nodeId: string; version: number; registered: boolean; assignments: WireAssignment[] }[] }>(
-      MANY_ASSIGNMENTS,
-      { nodeIds },
+    const data = await this.gql.request<{
+      nodesAssignments: { nodeId: string; version: number; registered: boolean; assignments: WireAssignment[] }[];
+    }>(MANY_ASSIGNMENTS, { nodeIds });
+    return new Map(
+      data.nodesAssignments.map((n) => [
+        n.nodeId,
+        { version: n.version, registered: n.registered, assignments: n.assignments.map(fromWireAssignment) },
+      ]),
     );
-    return new Map(data.nodesAssignments.map((n) => [n.nodeId, { version: n.version, registered: n.registered, assignments: n.assignments.map(fromWireAssignment) }]));
   }
 
   /** openBlob streams a package blob (a docker save tarball); the caller verifies its digest. */

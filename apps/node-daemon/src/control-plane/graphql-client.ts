@@ -1,6 +1,10 @@
 /** GraphQLRequestError is a GraphQL answer with errors, carrying the first error's code and field. */
 export class GraphQLRequestError extends Error {
-  constructor(message: string, readonly code: string | undefined, readonly field: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly field: string | undefined,
+  ) {
     super(message);
   }
 }
@@ -12,7 +16,10 @@ interface GraphQLAnswer<T> {
 
 /** GraphQLClient posts queries to one GraphQL endpoint; transport failures and GraphQL errors both throw. */
 export class GraphQLClient {
-  constructor(private readonly url: string, private readonly timeoutMs = 10000) {}
+  constructor(
+    private readonly url: string,
+    private readonly timeoutMs = 10000,
+  ) {}
 
   async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await fetch(this.url, {
@@ -33,7 +40,11 @@ export class GraphQLClient {
     const [first] = answer.errors ?? [];
     if (first) {
       const { code, field } = first.extensions ?? {};
-      throw new GraphQLRequestError(`${first.message}${code ? ` [${code}${field ? ` ${field}` : ''}]` : ''}`, code, field);
+      throw new GraphQLRequestError(
+        `${first.message}${code ? ` [${code}${field ? ` ${field}` : ''}]` : ''}`,
+        code,
+        field,
+      );
     }
     if (!res.ok || answer.data == null) throw new Error(`${this.url} answered HTTP ${res.status} without data`);
     return answer.data;
@@ -41,7 +52,13 @@ export class GraphQLClient {
 }
 
 /** REFUSED_CODES are GraphQL error codes that sending the same request again cannot fix. */
-const REFUSED_CODES = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+const REFUSED_CODES = new Set([
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+]);
 
 /** isRefused tells a request the server refused for good from one that may succeed when retried. */
 export function isRefused(err: unknown): boolean {

@@ -14,12 +14,19 @@ export interface WireHealthCheck {
 }
 
 /** HEALTH_CHECK_FIELDS is the selection of a health check in the node daemon's queries. */
-export const HEALTH_CHECK_FIELDS = 'healthCheck { kind path expectedStatus command intervalMs timeoutMs gracePeriodMs unhealthyThreshold healthyThreshold }';
+export const HEALTH_CHECK_FIELDS =
+  'healthCheck { kind path expectedStatus command intervalMs timeoutMs gracePeriodMs unhealthyThreshold healthyThreshold }';
 
 /** fromWireHealthCheck maps the API's health check onto the domain's; null stays absent. */
 export function fromWireHealthCheck(w: WireHealthCheck | null | undefined): HealthCheck | undefined {
   if (!w) return undefined;
-  const timing = { intervalMs: w.intervalMs, timeoutMs: w.timeoutMs, gracePeriodMs: w.gracePeriodMs, unhealthyThreshold: w.unhealthyThreshold, healthyThreshold: w.healthyThreshold };
+  const timing = {
+    intervalMs: w.intervalMs,
+    timeoutMs: w.timeoutMs,
+    gracePeriodMs: w.gracePeriodMs,
+    unhealthyThreshold: w.unhealthyThreshold,
+    healthyThreshold: w.healthyThreshold,
+  };
   switch (w.kind) {
     case 'HTTP':
       return { kind: 'http', path: w.path ?? '/', expectedStatus: w.expectedStatus ?? 200, ...timing };

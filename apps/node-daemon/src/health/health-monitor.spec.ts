@@ -4,7 +4,16 @@ import { FakeRuntime } from '../testing/fake-runtime';
 import { HealthMonitor } from './health-monitor';
 
 const ID = '00000000-0000-4000-8000-000000000001';
-const CHECK: HealthCheck = { kind: 'http', path: '/healthz', expectedStatus: 200, intervalMs: 1000, timeoutMs: 200, gracePeriodMs: 5000, unhealthyThreshold: 2, healthyThreshold: 1 };
+const CHECK: HealthCheck = {
+  kind: 'http',
+  path: '/healthz',
+  expectedStatus: 200,
+  intervalMs: 1000,
+  timeoutMs: 200,
+  gracePeriodMs: 5000,
+  unhealthyThreshold: 2,
+  healthyThreshold: 1,
+};
 const ok = { healthy: true, message: 'HTTP 200' };
 const bad = { healthy: false, message: 'HTTP 404 from GET /healthz (expected 200)' };
 
@@ -24,14 +33,24 @@ function setup(check: HealthCheck = CHECK) {
   return { runtime, reports, logs, monitor, ticks, advance: (ms: number) => (now += ms) };
 }
 
-const verdicts = (reports: InstanceReport[]) => reports.map((r) => `${r.health?.healthy ? 'healthy' : 'unhealthy'}: ${r.health?.message}`);
+const verdicts = (reports: InstanceReport[]) =>
+  reports.map((r) => `${r.health?.healthy ? 'healthy' : 'unhealthy'}: ${r.health?.message}`);
 
 describe('HealthMonitor', () => {
   it('reports the first healthy result as a running report of its container carrying the verdict', async () => {
     const t = setup();
     t.runtime.probeAnswers.push(ok, ok);
     await t.ticks(2);
-    expect(t.reports).toEqual([{ instanceId: ID, app: 'web', nodeId: 'n1', state: 'running', containerId: 'c1', health: { healthy: true, message: 'HTTP 200' } }]);
+    expect(t.reports).toEqual([
+      {
+        instanceId: ID,
+        app: 'web',
+        nodeId: 'n1',
+        state: 'running',
+        containerId: 'c1',
+        health: { healthy: true, message: 'HTTP 200' },
+      },
+    ]);
     expect(t.logs).toEqual([`instance ${ID} (web) is healthy: HTTP 200`]);
   });
 

@@ -39,7 +39,10 @@ export class HealthMonitor {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(readonly target: HealthTarget, private readonly deps: HealthMonitorDeps) {}
+  constructor(
+    readonly target: HealthTarget,
+    private readonly deps: HealthMonitorDeps,
+  ) {}
 
   /** status is the container's health as the monitor sees it now. */
   get status(): HealthState['status'] {
@@ -69,14 +72,24 @@ export class HealthMonitor {
     if (!verdict) return;
     const message = verdict.message.slice(0, MESSAGE_LIMIT);
     this.deps.log(`instance ${this.target.instanceId} (${this.target.app}) is ${state.status}: ${message}`);
-    this.deps.report({ instanceId: this.target.instanceId, app: this.target.app, nodeId: this.deps.nodeId, state: 'running', containerId, health: { healthy: verdict.healthy, message } });
+    this.deps.report({
+      instanceId: this.target.instanceId,
+      app: this.target.app,
+      nodeId: this.deps.nodeId,
+      state: 'running',
+      containerId,
+      health: { healthy: verdict.healthy, message },
+    });
   }
 
   private async probe(): Promise<ProbeResult> {
     const { check, containerId, port } = this.target;
     let timer: NodeJS.Timeout | undefined;
     const limit = new Promise<ProbeResult>((resolve) => {
-      timer = setTimeout(() => resolve({ healthy: false, message: `check did not finish within ${check.timeoutMs} ms` }), check.timeoutMs + SLACK_MS);
+      timer = setTimeout(
+        () => resolve({ healthy: false, message: `check did not finish within ${check.timeoutMs} ms` }),
+        check.timeoutMs + SLACK_MS,
+      );
     });
     try {
       return await Promise.race([this.deps.runtime.probe(containerId, check, port), limit]);

@@ -25,14 +25,25 @@ export const initialHealth = (): HealthState => ({ status: 'unknown', successes:
  * started less than the grace period ago) failures are ignored until it has first been healthy, so a slow start is not a
  * failure. Only a change of status yields a verdict; the message is the result's.
  */
-export function observe(state: HealthState, result: ProbeResult, check: Pick<HealthCheck, 'healthyThreshold' | 'unhealthyThreshold'>, inGrace: boolean): Observation {
+export function observe(
+  state: HealthState,
+  result: ProbeResult,
+  check: Pick<HealthCheck, 'healthyThreshold' | 'unhealthyThreshold'>,
+  inGrace: boolean,
+): Observation {
   if (result.healthy) {
     const successes = state.successes + 1;
     const becomes = state.status !== 'healthy' && successes >= check.healthyThreshold;
-    return { state: { status: becomes ? 'healthy' : state.status, successes, failures: 0 }, verdict: becomes ? result : null };
+    return {
+      state: { status: becomes ? 'healthy' : state.status, successes, failures: 0 },
+      verdict: becomes ? result : null,
+    };
   }
   if (inGrace && state.status === 'unknown') return { state: { ...state, successes: 0, failures: 0 }, verdict: null };
   const failures = state.failures + 1;
   const becomes = state.status !== 'unhealthy' && failures >= check.unhealthyThreshold;
-  return { state: { status: becomes ? 'unhealthy' : state.status, successes: 0, failures }, verdict: becomes ? result : null };
+  return {
+    state: { status: becomes ? 'unhealthy' : state.status, successes: 0, failures },
+    verdict: becomes ? result : null,
+  };
 }

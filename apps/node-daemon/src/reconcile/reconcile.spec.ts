@@ -11,7 +11,12 @@ const assignment = (instanceId: string): Assignment => ({
   port: 31000,
   env: {},
 });
-const container = (containerId: string, instanceId: string, status: ContainerStatus, createdAt = 0): ActualContainer => ({
+const container = (
+  containerId: string,
+  instanceId: string,
+  status: ContainerStatus,
+  createdAt = 0,
+): ActualContainer => ({
   containerId,
   instanceId,
   app: 'web',
@@ -33,11 +38,36 @@ describe('reconcile', () => {
   it.each([
     ['nothing desired, nothing running', desiredOf(), [], none],
     ['desired without container: start', desiredOf('i1'), [], { ...none, start: ['i1'] }],
-    ['running container of a desired instance: keep', desiredOf('i1'), [container('c1', 'i1', 'running')], { ...none, keep: ['i1:c1'] }],
-    ['container of an undesired instance: stop', desiredOf(), [container('c1', 'i1', 'running')], { ...none, stop: ['c1'] }],
-    ['exited container of an undesired instance: stop (remove)', desiredOf(), [container('c1', 'i1', 'exited')], { ...none, stop: ['c1'] }],
-    ['exited container of a desired instance: restart', desiredOf('i1'), [container('c1', 'i1', 'exited')], { ...none, restart: ['i1:c1'] }],
-    ['created, never started, container of a desired instance: restart', desiredOf('i1'), [container('c1', 'i1', 'created')], { ...none, restart: ['i1:c1'] }],
+    [
+      'running container of a desired instance: keep',
+      desiredOf('i1'),
+      [container('c1', 'i1', 'running')],
+      { ...none, keep: ['i1:c1'] },
+    ],
+    [
+      'container of an undesired instance: stop',
+      desiredOf(),
+      [container('c1', 'i1', 'running')],
+      { ...none, stop: ['c1'] },
+    ],
+    [
+      'exited container of an undesired instance: stop (remove)',
+      desiredOf(),
+      [container('c1', 'i1', 'exited')],
+      { ...none, stop: ['c1'] },
+    ],
+    [
+      'exited container of a desired instance: restart',
+      desiredOf('i1'),
+      [container('c1', 'i1', 'exited')],
+      { ...none, restart: ['i1:c1'] },
+    ],
+    [
+      'created, never started, container of a desired instance: restart',
+      desiredOf('i1'),
+      [container('c1', 'i1', 'created')],
+      { ...none, restart: ['i1:c1'] },
+    ],
     [
       'duplicates: the running one is kept even when older',
       desiredOf('i1'),
@@ -47,7 +77,11 @@ describe('reconcile', () => {
     [
       'duplicates all running: the newest is kept',
       desiredOf('i1'),
-      [container('c1', 'i1', 'running', 10), container('c2', 'i1', 'running', 30), container('c3', 'i1', 'running', 20)],
+      [
+        container('c1', 'i1', 'running', 10),
+        container('c2', 'i1', 'running', 30),
+        container('c3', 'i1', 'running', 20),
+      ],
       { ...none, keep: ['i1:c2'], stop: ['c1', 'c3'] },
     ],
     [
@@ -76,7 +110,9 @@ describe('reconcile', () => {
 /** apply plays a plan against the containers the way a runtime would: stopped ones vanish, started ones run. */
 function apply(plan: ReconcilePlan, actual: readonly ActualContainer[], fresh: () => string): ActualContainer[] {
   const gone = new Set([...plan.stop, ...plan.restart.map((b) => b.container)].map((c) => c.containerId));
-  const started = [...plan.start, ...plan.restart.map((b) => b.assignment)].map((a) => container(fresh(), a.instanceId, 'running', 1e9));
+  const started = [...plan.start, ...plan.restart.map((b) => b.assignment)].map((a) =>
+    container(fresh(), a.instanceId, 'running', 1e9),
+  );
   return [...actual.filter((c) => !gone.has(c.containerId)), ...started];
 }
 
@@ -85,11 +121,18 @@ describe('reconcile (properties)', () => {
   const world = fc.record({
     desired: fc.uniqueArray(instanceIds),
     actual: fc.array(
-      fc.record({ instanceId: instanceIds, status: fc.constantFrom<ContainerStatus>('running', 'exited', 'created', 'other'), createdAt: fc.nat(100) }),
+      fc.record({
+        instanceId: instanceIds,
+        status: fc.constantFrom<ContainerStatus>('running', 'exited', 'created', 'other'),
+        createdAt: fc.nat(100),
+      }),
       { maxLength: 10 },
     ),
   });
-  const build = (w: { desired: string[]; actual: { instanceId: string; status: ContainerStatus; createdAt: number }[] }) => ({
+  const build = (w: {
+    desired: string[];
+    actual: { instanceId: string; status: ContainerStatus; createdAt: number }[];
+  }) => ({
     desired: desiredOf(...w.desired),
     actual: w.actual.map((c, i) => container(`c${i}`, c.instanceId, c.status, c.createdAt)),
   });
@@ -99,9 +142,13 @@ describe('reconcile (properties)', () => {
       fc.property(world, (w) => {
         const { desired, actual } = build(w);
         const p = reconcile(desired, actual);
-        const seen = [...p.stop, ...p.keep.map((b) => b.container), ...p.restart.map((b) => b.container)].map((c) => c.containerId);
+        const seen = [...p.stop, ...p.keep.map((b) => b.container), ...p.restart.map((b) => b.container)].map(
+          (c) => c.containerId,
+        );
         expect(seen.sort()).toEqual(actual.map((c) => c.containerId).sort());
-        const served = [...p.start, ...p.keep.map((b) => b.assignment), ...p.restart.map((b) => b.assignment)].map((a) => a.instanceId);
+        const served = [...p.start, ...p.keep.map((b) => b.assignment), ...p.restart.map((b) => b.assignment)].map(
+          (a) => a.instanceId,
+        );
         expect(served.sort()).toEqual([...desired.keys()].sort());
       }),
     );

@@ -10,7 +10,11 @@ import { SimRuntime } from './sim-runtime';
 export function createRuntime(config: NodeDaemonConfig, blobs: BlobSource): ContainerRuntime {
   switch (config.driver) {
     case 'docker':
-      return new DockerRuntime(new Docker({ socketPath: config.dockerSocket }), config.nodeId, new PackageCache(join(config.dataDir, 'packages'), blobs));
+      return new DockerRuntime(
+        new Docker({ socketPath: config.dockerSocket }),
+        config.nodeId,
+        new PackageCache(join(config.dataDir, 'packages'), blobs),
+      );
     case 'sim':
       return new SimRuntime();
     default: {

@@ -19,7 +19,11 @@ function parseLine(line: string): DockerEvent | null {
 }
 
 /** watchDockerEvents follows the engine's event stream with the given filters, reconnecting whenever it breaks, until the returned function is called. */
-export function watchDockerEvents(docker: Docker, filters: Record<string, string[]>, onEvent: (e: DockerEvent) => void): () => void {
+export function watchDockerEvents(
+  docker: Docker,
+  filters: Record<string, string[]>,
+  onEvent: (e: DockerEvent) => void,
+): () => void {
   let closed = false;
   let current: NodeJS.ReadableStream | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -30,25 +34,22 @@ export function watchDockerEvents(docker: Docker, filters: Record<string, string
   };
   const connect = () => {
     timer = null;
-    docker.getEvents({ filters: JSON.stringify(filters) }).then(
-      (stream) => {
-        if (closed) return (stream as unknown as { destroy(): void }).destroy();
-        current = stream;
-        let buf = '';
-        stream.on('data', (chunk: Buffer) => {
-          buf += chunk.toString();
-          for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-            const line = buf.slice(0, nl).trim();
-            buf = buf.slice(nl + 1);
-            const event = parseLine(line);
-            if (event) onEvent(event);
-          }
-        });
-        stream.on('error', reconnect);
-        stream.on('end', reconnect);
-      },
-      reconnect,
-    );
+    docker.getEvents({ filters: JSON.stringify(filters) }).then((stream) => {
+      if (closed) return (stream as unknown as { destroy(): void }).destroy();
+      current = stream;
+      let buf = '';
+      stream.on('data', (chunk: Buffer) => {
+        buf += chunk.toString();
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          const line = buf.slice(0, nl).trim();
+          buf = buf.slice(nl + 1);
+          const event = parseLine(line);
+          if (event) onEvent(event);
+        }
+      });
+      stream.on('error', reconnect);
+      stream.on('end', reconnect);
+    }, reconnect);
   };
   connect();
   return () => {

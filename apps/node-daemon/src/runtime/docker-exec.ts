@@ -10,14 +10,24 @@ const OUTPUT_LIMIT = 200;
  * its output goes into the message. A command still running at the timeout counts as a failure (Docker cannot kill an exec;
  * it ends with the container).
  */
-export async function execProbe(docker: Docker, containerId: string, command: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+export async function execProbe(
+  docker: Docker,
+  containerId: string,
+  command: readonly string[],
+  timeoutMs: number,
+): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
   let stream: NodeJS.ReadWriteStream | undefined;
   const timeout = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve({ healthy: false, message: `command timed out after ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ healthy: false, message: `command timed out after ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   const run = async (): Promise<ProbeResult> => {
-    const exec = await docker.getContainer(containerId).exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
+    const exec = await docker
+      .getContainer(containerId)
+      .exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
     stream = await exec.start({ hijack: true, stdin: false });
     let output = '';
     const sink = new PassThrough();
@@ -30,7 +40,9 @@ export async function execProbe(docker: Docker, containerId: string, command: re
     });
     const { ExitCode } = await exec.inspect();
     const said = output.trim() ? `: ${output.trim()}` : '';
-    return ExitCode === 0 ? { healthy: true, message: `command exited 0${said}` } : { healthy: false, message: `command exited ${ExitCode ?? '?'}${said}` };
+    return ExitCode === 0
+      ? { healthy: true, message: `command exited 0${said}` }
+      : { healthy: false, message: `command exited ${ExitCode ?? '?'}${said}` };
   };
   try {
     return await Promise.race([run(), timeout]);

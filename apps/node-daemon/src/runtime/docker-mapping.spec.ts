@@ -19,17 +19,34 @@ describe('containerSpec', () => {
   });
 
   it('labels it so the daemon can find and adopt it', () => {
-    expect(spec.Labels).toMatchObject({ 'mammoth.instance': a.instanceId, 'mammoth.app': 'web', 'mammoth.node': 'n1', 'mammoth.port': '31005' });
+    expect(spec.Labels).toMatchObject({
+      'mammoth.instance': a.instanceId,
+      'mammoth.app': 'web',
+      'mammoth.node': 'n1',
+      'mammoth.port': '31005',
+    });
   });
 
   it('passes the assignment env, with PORT and the MAMMOTH_ variables taking precedence', () => {
     expect([...spec.Env!].sort()).toEqual(
-      ['LEVEL=debug', 'PORT=31005', 'MAMMOTH_APP=web', `MAMMOTH_INSTANCE_ID=${a.instanceId}`, 'MAMMOTH_NODE_ID=n1'].sort(),
+      [
+        'LEVEL=debug',
+        'PORT=31005',
+        'MAMMOTH_APP=web',
+        `MAMMOTH_INSTANCE_ID=${a.instanceId}`,
+        'MAMMOTH_NODE_ID=n1',
+      ].sort(),
     );
   });
 
   it('uses the host network, limits cpu and memory, and never lets Docker restart it', () => {
-    expect(spec.HostConfig).toEqual({ NetworkMode: 'host', NanoCpus: 500_000_000, Memory: 128 * 1024 * 1024, RestartPolicy: { Name: 'no' }, Init: true });
+    expect(spec.HostConfig).toEqual({
+      NetworkMode: 'host',
+      NanoCpus: 500_000_000,
+      Memory: 128 * 1024 * 1024,
+      RestartPolicy: { Name: 'no' },
+      Init: true,
+    });
   });
 });
 
@@ -44,7 +61,18 @@ describe('statusOf / actualOf', () => {
   ])('%s -> %s', (docker, ours) => expect(statusOf(docker)).toBe(ours));
 
   it('reads labels and creation time (seconds) back', () => {
-    const listed = { Id: 'abc', State: 'running', Created: 1700000000, Labels: { 'mammoth.instance': 'i1', 'mammoth.app': 'web' } };
-    expect(actualOf(listed as never)).toEqual({ containerId: 'abc', instanceId: 'i1', app: 'web', status: 'running', createdAt: 1700000000000 });
+    const listed = {
+      Id: 'abc',
+      State: 'running',
+      Created: 1700000000,
+      Labels: { 'mammoth.instance': 'i1', 'mammoth.app': 'web' },
+    };
+    expect(actualOf(listed as never)).toEqual({
+      containerId: 'abc',
+      instanceId: 'i1',
+      app: 'web',
+      status: 'running',
+      createdAt: 1700000000000,
+    });
   });
 });

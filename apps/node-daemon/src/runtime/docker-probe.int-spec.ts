@@ -30,7 +30,11 @@ describe('DockerRuntime.probe (real Docker Engine)', () => {
     dir = await mkdtemp(join(tmpdir(), 'mammoth-probe-int-'));
     await run('bash', [join(ROOT, 'scripts/images/build-test-image.sh'), IMAGE, join(dir, 'probe.tar')], { cwd: ROOT });
     // The image is built locally, so no blob is ever fetched.
-    runtime = new DockerRuntime(docker, NODE_ID, new PackageCache(join(dir, 'packages'), { openBlob: () => Promise.reject(new Error('no blobs here')) }));
+    runtime = new DockerRuntime(
+      docker,
+      NODE_ID,
+      new PackageCache(join(dir, 'packages'), { openBlob: () => Promise.reject(new Error('no blobs here')) }),
+    );
     const digest = `sha256:${'0'.repeat(64)}`;
     containerId = await runtime.start({
       instanceId: randomUUID(),
@@ -40,34 +44,54 @@ describe('DockerRuntime.probe (real Docker Engine)', () => {
       port: PORT,
       env: {},
     });
-    for (let i = 0; i < 50 && !(await runtime.probe(containerId, { kind: 'tcp', ...timing }, PORT)).healthy; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !(await runtime.probe(containerId, { kind: 'tcp', ...timing }, PORT)).healthy; i++)
+      await new Promise((r) => setTimeout(r, 100));
   });
 
   afterAll(async () => {
     if (containerId) await runtime.stop(containerId);
-    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(IMAGE)
+      .remove({ force: true })
+      .catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
 
   it('runs a command in the container: exit 0 is healthy, anything else unhealthy with its output', async () => {
-    expect(await runtime.probe(containerId, command('/bin/sh', '-c', 'test -f /www/index.html'), PORT)).toEqual({ healthy: true, message: 'command exited 0' });
-    expect(await runtime.probe(containerId, command('/bin/sh', '-c', 'echo not ready; exit 4'), PORT)).toEqual({ healthy: false, message: 'command exited 4: not ready' });
+    expect(await runtime.probe(containerId, command('/bin/sh', '-c', 'test -f /www/index.html'), PORT)).toEqual({
+      healthy: true,
+      message: 'command exited 0',
+    });
+    expect(await runtime.probe(containerId, command('/bin/sh', '-c', 'echo not ready; exit 4'), PORT)).toEqual({
+      healthy: false,
+      message: 'command exited 4: not ready',
+    });
   });
 
   it('gives up on a command that outlives its timeout, and on a program that does not exist', async () => {
     const started = Date.now();
-    expect(await runtime.probe(containerId, { ...command('/bin/sleep', '5'), timeoutMs: 300 }, PORT)).toEqual({ healthy: false, message: 'command timed out after 300 ms' });
+    expect(await runtime.probe(containerId, { ...command('/bin/sleep', '5'), timeoutMs: 300 }, PORT)).toEqual({
+      healthy: false,
+      message: 'command timed out after 300 ms',
+    });
     expect(Date.now() - started).toBeLessThan(3000);
     expect((await runtime.probe(containerId, command('/no/such/program'), PORT)).healthy).toBe(false);
   });
 
   it('checks HTTP and TCP on the instance port', async () => {
-    expect(await runtime.probe(containerId, { kind: 'http', path: '/healthz', expectedStatus: 200, ...timing }, PORT)).toEqual({ healthy: true, message: 'HTTP 200' });
-    expect(await runtime.probe(containerId, { kind: 'http', path: '/nope', expectedStatus: 200, ...timing }, PORT)).toEqual({
+    expect(
+      await runtime.probe(containerId, { kind: 'http', path: '/healthz', expectedStatus: 200, ...timing }, PORT),
+    ).toEqual({ healthy: true, message: 'HTTP 200' });
+    expect(
+      await runtime.probe(containerId, { kind: 'http', path: '/nope', expectedStatus: 200, ...timing }, PORT),
+    ).toEqual({
       healthy: false,
       message: 'HTTP 404 from GET /nope (expected 200)',
     });
-    expect(await runtime.probe(containerId, { kind: 'tcp', ...timing }, PORT)).toEqual({ healthy: true, message: `connected to port ${PORT}` });
+    expect(await runtime.probe(containerId, { kind: 'tcp', ...timing }, PORT)).toEqual({
+      healthy: true,
+      message: `connected to port ${PORT}`,
+    });
   });
 
   it('counts a command in a container that is gone as unhealthy, without throwing', async () => {

@@ -42,7 +42,14 @@ async function httpGet(port: number): Promise<string> {
   return res.text();
 }
 
-const imageExists = (ref: string) => docker.getImage(ref).inspect().then(() => true, () => false);
+const imageExists = (ref: string) =>
+  docker
+    .getImage(ref)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 
 describe('DockerRuntime (real Docker Engine)', () => {
   let dir: string;
@@ -68,7 +75,9 @@ describe('DockerRuntime (real Docker Engine)', () => {
     dir = await mkdtemp(join(tmpdir(), 'mammoth-docker-int-'));
     tarball = join(dir, 'hello.tar');
     await run('bash', [join(ROOT, 'scripts/images/build-test-image.sh'), IMAGE, tarball], { cwd: ROOT });
-    digest = `sha256:${createHash('sha256').update(await readFile(tarball)).digest('hex')}`;
+    digest = `sha256:${createHash('sha256')
+      .update(await readFile(tarball))
+      .digest('hex')}`;
     // The blob endpoint of the control plane, reduced to what the daemon uses: GET /packages/blobs/:digest.
     server = createServer((req, res) => {
       blobRequests++;
@@ -78,14 +87,21 @@ describe('DockerRuntime (real Docker Engine)', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    runtime = new DockerRuntime(docker, NODE_ID, new PackageCache(join(dir, 'packages'), new ControlPlaneClient(url, NODE_ID)));
+    runtime = new DockerRuntime(
+      docker,
+      NODE_ID,
+      new PackageCache(join(dir, 'packages'), new ControlPlaneClient(url, NODE_ID)),
+    );
   });
 
   afterAll(async () => {
     for (const c of await docker.listContainers({ all: true, filters: { label: [`mammoth.node=${NODE_ID}`] } })) {
       await docker.getContainer(c.Id).remove({ force: true });
     }
-    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(IMAGE)
+      .remove({ force: true })
+      .catch(() => undefined);
     await new Promise((r) => server?.close(r));
     await rm(dir, { recursive: true, force: true });
   });
@@ -97,17 +113,35 @@ describe('DockerRuntime (real Docker Engine)', () => {
 
     expect(await eventually(() => httpGet(a.port))).toContain(`hello from mammoth ${IMAGE}`);
     const listed = await runtime.list();
-    expect(listed).toEqual([expect.objectContaining({ containerId: id, instanceId: a.instanceId, app: 'hello', status: 'running' })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ containerId: id, instanceId: a.instanceId, app: 'hello', status: 'running' }),
+    ]);
     expect(await runtime.list({ instanceId: randomUUID() })).toEqual([]);
     expect(await runtime.exitCode(id)).toBeNull();
 
     const info = await docker.getContainer(id).inspect();
     expect(info.Name).toMatch(new RegExp(`^/mammoth-hello-${a.instanceId.slice(0, 8)}-[0-9a-f]{4}$`));
-    expect(info.Config.Labels).toMatchObject({ 'mammoth.instance': a.instanceId, 'mammoth.app': 'hello', 'mammoth.node': NODE_ID, 'mammoth.port': String(a.port) });
+    expect(info.Config.Labels).toMatchObject({
+      'mammoth.instance': a.instanceId,
+      'mammoth.app': 'hello',
+      'mammoth.node': NODE_ID,
+      'mammoth.port': String(a.port),
+    });
     expect(info.Config.Env).toEqual(
-      expect.arrayContaining(['GREETING=hi', `PORT=${a.port}`, 'MAMMOTH_APP=hello', `MAMMOTH_INSTANCE_ID=${a.instanceId}`, `MAMMOTH_NODE_ID=${NODE_ID}`]),
+      expect.arrayContaining([
+        'GREETING=hi',
+        `PORT=${a.port}`,
+        'MAMMOTH_APP=hello',
+        `MAMMOTH_INSTANCE_ID=${a.instanceId}`,
+        `MAMMOTH_NODE_ID=${NODE_ID}`,
+      ]),
     );
-    expect(info.HostConfig).toMatchObject({ NetworkMode: 'host', NanoCpus: 250e6, Memory: 32 * 1024 * 1024, RestartPolicy: { Name: 'no' } });
+    expect(info.HostConfig).toMatchObject({
+      NetworkMode: 'host',
+      NanoCpus: 250e6,
+      Memory: 32 * 1024 * 1024,
+      RestartPolicy: { Name: 'no' },
+    });
 
     await runtime.stop(id);
     expect(await runtime.list()).toEqual([]);
@@ -127,7 +161,9 @@ describe('DockerRuntime (real Docker Engine)', () => {
       await docker.getContainer(id).kill({ signal: 'SIGKILL' });
 
       await eventually(async () => expect(exits).toContainEqual({ containerId: id, instanceId: a.instanceId }));
-      expect(await runtime.list({ instanceId: a.instanceId })).toEqual([expect.objectContaining({ containerId: id, status: 'exited' })]);
+      expect(await runtime.list({ instanceId: a.instanceId })).toEqual([
+        expect.objectContaining({ containerId: id, status: 'exited' }),
+      ]);
       expect(await runtime.exitCode(id)).toBe(137);
       await runtime.stop(id);
       expect(await runtime.list()).toEqual([]);
@@ -166,7 +202,9 @@ describe('DockerRuntime (real Docker Engine)', () => {
   });
 
   it('fails to start an assignment whose image is missing, leaving no container behind', async () => {
-    const a = assignment({ package: { name: 'nope', version: '1', digest, format: 'image', imageRef: `mammoth-test/none:${suffix}` } });
+    const a = assignment({
+      package: { name: 'nope', version: '1', digest, format: 'image', imageRef: `mammoth-test/none:${suffix}` },
+    });
     await expect(runtime.start(a)).rejects.toThrow();
     expect(await runtime.list()).toEqual([]);
   });

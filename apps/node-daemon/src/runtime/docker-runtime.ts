@@ -29,10 +29,17 @@ async function ignoring(codes: number[], op: Promise<unknown>): Promise<void> {
 export class DockerRuntime implements ContainerRuntime {
   private readonly loading = new Map<string, Promise<void>>();
 
-  constructor(private readonly docker: Docker, private readonly nodeId: string, private readonly packages: PackageCache) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly nodeId: string,
+    private readonly packages: PackageCache,
+  ) {}
 
   async list(filter: { instanceId?: string } = {}): Promise<ActualContainer[]> {
-    const label = [`${LABELS.node}=${this.nodeId}`, filter.instanceId ? `${LABELS.instance}=${filter.instanceId}` : LABELS.instance];
+    const label = [
+      `${LABELS.node}=${this.nodeId}`,
+      filter.instanceId ? `${LABELS.instance}=${filter.instanceId}` : LABELS.instance,
+    ];
     const containers = await this.docker.listContainers({ all: true, filters: { label } });
     return containers.map(actualOf);
   }
@@ -74,10 +81,14 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   watchExits(onExit: (exit: ContainerExit) => void): () => void {
-    return watchDockerEvents(this.docker, { type: ['container'], event: ['die'], label: [`${LABELS.node}=${this.nodeId}`] }, (e) => {
-      const instanceId = e.Actor?.Attributes?.[LABELS.instance];
-      if (instanceId && e.id) onExit({ containerId: e.id, instanceId });
-    });
+    return watchDockerEvents(
+      this.docker,
+      { type: ['container'], event: ['die'], label: [`${LABELS.node}=${this.nodeId}`] },
+      (e) => {
+        const instanceId = e.Actor?.Attributes?.[LABELS.instance];
+        if (instanceId && e.id) onExit({ containerId: e.id, instanceId });
+      },
+    );
   }
 
   probe(containerId: string, check: HealthCheck, port: number): Promise<ProbeResult> {
@@ -110,10 +121,13 @@ export class DockerRuntime implements ContainerRuntime {
     const file = await this.packages.path(pkg.digest);
     const progress = await this.docker.loadImage(createReadStream(file));
     const output = await new Promise<{ error?: string; errorDetail?: { message?: string } }[]>((resolve, reject) =>
-      this.docker.modem.followProgress(progress, (err: Error | null, out: unknown[]) => (err ? reject(err) : resolve(out as never))),
+      this.docker.modem.followProgress(progress, (err: Error | null, out: unknown[]) =>
+        err ? reject(err) : resolve(out as never),
+      ),
     );
     const failed = output.find((o) => o.error || o.errorDetail);
     if (failed) throw new Error(`docker load of ${pkg.digest} failed: ${failed.errorDetail?.message ?? failed.error}`);
-    if (!(await this.hasImage(pkg.imageRef))) throw new Error(`package ${pkg.name}@${pkg.version} (${pkg.digest}) does not contain image ${pkg.imageRef}`);
+    if (!(await this.hasImage(pkg.imageRef)))
+      throw new Error(`package ${pkg.name}@${pkg.version} (${pkg.digest}) does not contain image ${pkg.imageRef}`);
   }
 }

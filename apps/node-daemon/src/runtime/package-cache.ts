@@ -16,7 +16,10 @@ const DIGEST = /^sha256:([0-9a-f]{64})$/;
 export class PackageCache {
   private readonly downloads = new Map<string, Promise<string>>();
 
-  constructor(private readonly dir: string, private readonly source: BlobSource) {}
+  constructor(
+    private readonly dir: string,
+    private readonly source: BlobSource,
+  ) {}
 
   /** path returns the local file of a blob whose sha256 has been checked against its digest, downloading it if needed. */
   path(digest: string): Promise<string> {
@@ -32,7 +35,13 @@ export class PackageCache {
   }
 
   private async fetchOnce(digest: string, hex: string, file: string): Promise<string> {
-    if (await access(file).then(() => true, () => false)) return file;
+    if (
+      await access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
     await mkdir(this.dir, { recursive: true });
     const part = `${file}.${randomBytes(4).toString('hex')}.part`;
     const hash = createHash('sha256');

@@ -31,17 +31,29 @@ describe('httpProbe and tcpProbe (loopback servers in this process)', () => {
   });
 
   it('is unhealthy with another status, saying which', async () => {
-    expect(await httpProbe(port, '/nope', 200, 1000)).toEqual({ healthy: false, message: 'HTTP 404 from GET /nope (expected 200)' });
+    expect(await httpProbe(port, '/nope', 200, 1000)).toEqual({
+      healthy: false,
+      message: 'HTTP 404 from GET /nope (expected 200)',
+    });
     expect(await httpProbe(port, '/nope', 404, 1000)).toEqual({ healthy: true, message: 'HTTP 404' });
   });
 
   it('is unhealthy when nothing listens or the answer is too slow', async () => {
-    expect(await httpProbe(closedPort, '/healthz', 200, 1000)).toEqual({ healthy: false, message: 'GET /healthz: connection refused' });
-    expect(await httpProbe(port, '/slow', 200, 100)).toEqual({ healthy: false, message: 'GET /slow: no answer within 100 ms' });
+    expect(await httpProbe(closedPort, '/healthz', 200, 1000)).toEqual({
+      healthy: false,
+      message: 'GET /healthz: connection refused',
+    });
+    expect(await httpProbe(port, '/slow', 200, 100)).toEqual({
+      healthy: false,
+      message: 'GET /slow: no answer within 100 ms',
+    });
   });
 
   it('connects over TCP', async () => {
     expect(await tcpProbe(port, 1000)).toEqual({ healthy: true, message: `connected to port ${port}` });
-    expect(await tcpProbe(closedPort, 1000)).toEqual({ healthy: false, message: `connect to port ${closedPort}: connection refused` });
+    expect(await tcpProbe(closedPort, 1000)).toEqual({
+      healthy: false,
+      message: `connect to port ${closedPort}: connection refused`,
+    });
   });
 });

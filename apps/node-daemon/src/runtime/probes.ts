@@ -11,12 +11,19 @@ const unhealthy = (message: string): ProbeResult => ({ healthy: false, message }
 /** httpProbe GETs `path` on the port and is healthy when the answer has `expectedStatus`; no connection reuse, no redirects followed. */
 export function httpProbe(port: number, path: string, expectedStatus: number, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const req = request({ host: PROBE_HOST, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'mammoth-health-check' } }, (res) => {
-      res.resume();
-      clearTimeout(timer);
-      const status = res.statusCode ?? 0;
-      resolve(status === expectedStatus ? healthy(`HTTP ${status}`) : unhealthy(`HTTP ${status} from GET ${path} (expected ${expectedStatus})`));
-    });
+    const req = request(
+      { host: PROBE_HOST, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'mammoth-health-check' } },
+      (res) => {
+        res.resume();
+        clearTimeout(timer);
+        const status = res.statusCode ?? 0;
+        resolve(
+          status === expectedStatus
+            ? healthy(`HTTP ${status}`)
+            : unhealthy(`HTTP ${status} from GET ${path} (expected ${expectedStatus})`),
+        );
+      },
+    );
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (err) => {
       clearTimeout(timer);
@@ -35,7 +42,10 @@ export function tcpProbe(port: number, timeoutMs: number): Promise<ProbeResult> 
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => done(unhealthy(`connect to port ${port}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(unhealthy(`connect to port ${port}: no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('connect', () => done(healthy(`connected to port ${port}`)));
     socket.once('error', (err) => done(unhealthy(`connect to port ${port}: ${describeError(err)}`)));
   });

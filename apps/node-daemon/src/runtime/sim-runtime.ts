@@ -32,7 +32,8 @@ export class SimRuntime implements ContainerRuntime {
 
   async list(filter: { instanceId?: string } = {}): Promise<ActualContainer[]> {
     const out: ActualContainer[] = [];
-    for (const { exitCode: _, ...c } of this.containers.values()) if (!filter.instanceId || c.instanceId === filter.instanceId) out.push(c);
+    for (const { exitCode: _, ...c } of this.containers.values())
+      if (!filter.instanceId || c.instanceId === filter.instanceId) out.push(c);
     return out;
   }
 
@@ -42,7 +43,14 @@ export class SimRuntime implements ContainerRuntime {
 
   async start(a: Assignment): Promise<string> {
     const containerId = simContainerId();
-    this.containers.set(containerId, { containerId, instanceId: a.instanceId, app: a.app, status: 'running', createdAt: this.clock(), exitCode: null });
+    this.containers.set(containerId, {
+      containerId,
+      instanceId: a.instanceId,
+      app: a.app,
+      status: 'running',
+      createdAt: this.clock(),
+      exitCode: null,
+    });
     return containerId;
   }
 
@@ -61,7 +69,9 @@ export class SimRuntime implements ContainerRuntime {
 
   /** probe answers healthy for a running container: a hollow node's instances serve nothing to check. */
   async probe(containerId: string): Promise<ProbeResult> {
-    return this.containers.get(containerId)?.status === 'running' ? { healthy: true, message: 'simulated' } : { healthy: false, message: 'container not running' };
+    return this.containers.get(containerId)?.status === 'running'
+      ? { healthy: true, message: 'simulated' }
+      : { healthy: false, message: 'container not running' };
   }
 
   /** crash makes an instance's running container exit with the code, as a real process dying would; false when none runs. */

@@ -20,7 +20,14 @@ describe('FleetHeartbeater', () => {
   it("beats for every node once per interval in the daemon's format, in a few produce calls spread over the interval", async () => {
     const { b, published } = bus();
     const nodeIds = Array.from({ length: 2500 }, (_, i) => `h-${i}`);
-    const hb = new FleetHeartbeater({ bus: b, topic: 'p.heartbeats', nodeIds, intervalMs: 1000, log: () => undefined, now: () => new Date(0) });
+    const hb = new FleetHeartbeater({
+      bus: b,
+      topic: 'p.heartbeats',
+      nodeIds,
+      intervalMs: 1000,
+      log: () => undefined,
+      now: () => new Date(0),
+    });
     hb.start();
     await jest.advanceTimersByTimeAsync(700);
     hb.stop();
@@ -36,7 +43,13 @@ describe('FleetHeartbeater', () => {
   it('counts seq per node across intervals and keeps trying while the broker is down', async () => {
     const { b, published } = bus();
     const logs: string[] = [];
-    const hb = new FleetHeartbeater({ bus: b, topic: 't', nodeIds: ['a', 'b'], intervalMs: 100, log: (l) => logs.push(l) });
+    const hb = new FleetHeartbeater({
+      bus: b,
+      topic: 't',
+      nodeIds: ['a', 'b'],
+      intervalMs: 100,
+      log: (l) => logs.push(l),
+    });
     b.fail = true;
     hb.start();
     await jest.advanceTimersByTimeAsync(250);
@@ -45,7 +58,10 @@ describe('FleetHeartbeater', () => {
     hb.stop();
     expect(logs[0]).toMatch(/heartbeats failed/);
     expect(logs.at(-1)).toMatch(/flow again/);
-    const seqs = published.flatMap((p) => p.messages).filter((m) => m.key === 'b').map((m) => JSON.parse(m.value).seq);
+    const seqs = published
+      .flatMap((p) => p.messages)
+      .filter((m) => m.key === 'b')
+      .map((m) => JSON.parse(m.value).seq);
     expect(seqs).toEqual([4]);
     expect(hb.sent).toBe(2);
   });

@@ -38,7 +38,10 @@ export class FleetHeartbeater {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.beat(this.turn++ % this.slices), Math.max(1, Math.floor(this.opts.intervalMs / this.slices)));
+    this.timer = setInterval(
+      () => void this.beat(this.turn++ % this.slices),
+      Math.max(1, Math.floor(this.opts.intervalMs / this.slices)),
+    );
     void this.beat(this.turn++ % this.slices);
   }
 
@@ -53,7 +56,8 @@ export class FleetHeartbeater {
     const { bus, topic, nodeIds, log } = this.opts;
     const at = this.opts.now?.() ?? new Date();
     const messages = [];
-    for (let i = slice; i < nodeIds.length; i += this.slices) messages.push(heartbeatMessage(nodeIds[i], at, ++this.seqs[i]));
+    for (let i = slice; i < nodeIds.length; i += this.slices)
+      messages.push(heartbeatMessage(nodeIds[i], at, ++this.seqs[i]));
     try {
       await bus.publish(topic, messages);
       this.sent += messages.length;

@@ -1,13 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { Assignment, NodeInfo } from '@mammoth/domain';
-import { BusBatch, EventBus, makeEvent, NodeEvent, SubscribeOptions, Topics, toWire, WireMessage } from '@mammoth/events';
+import {
+  BusBatch,
+  EventBus,
+  makeEvent,
+  NodeEvent,
+  SubscribeOptions,
+  Topics,
+  toWire,
+  WireMessage,
+} from '@mammoth/events';
 import { loadConfig, Machine } from '../config';
 import { InstanceReport } from '../control-plane/control-plane.client';
 import { NodeSnapshot } from '../desired-state';
 import { HollowFleet } from './hollow-fleet';
 
 const machine: Machine = { hostname: 'box', cpus: 2, memoryMiB: 4000, diskMiB: () => 1000 };
-const pkg = { name: 'web', version: '1', digest: `sha256:${'a'.repeat(64)}`, format: 'image' as const, imageRef: 'web:1' };
+const pkg = {
+  name: 'web',
+  version: '1',
+  digest: `sha256:${'a'.repeat(64)}`,
+  format: 'image' as const,
+  imageRef: 'web:1',
+};
 
 async function eventually(fn: () => void, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -40,7 +55,9 @@ function world() {
     },
     async fetchSnapshotsOf(nodeIds: readonly string[]): Promise<Map<string, NodeSnapshot>> {
       fetches.push(...nodeIds);
-      return new Map(nodeIds.map((id) => [id, { version: versions.get(id) ?? 0, assignments: snapshots.get(id) ?? [] }]));
+      return new Map(
+        nodeIds.map((id) => [id, { version: versions.get(id) ?? 0, assignments: snapshots.get(id) ?? [] }]),
+      );
     },
     async reportInstances(reports: readonly InstanceReport[]) {
       reportCalls.push([...reports]);
@@ -66,30 +83,57 @@ function world() {
       streamVersion: version,
       position: String(++offset),
       event,
-      metadata: { eventId: randomUUID(), correlationId: 'c', causationId: null, actor: 'test', timestamp: new Date().toISOString() },
+      metadata: {
+        eventId: randomUUID(),
+        correlationId: 'c',
+        causationId: null,
+        actor: 'test',
+        timestamp: new Date().toISOString(),
+      },
     });
   };
   /** assign appends InstanceAssigned to a node's stream (the snapshot knows it too) and returns its message. */
   const assign = (nodeId: string, port: number): { message: WireMessage; assignment: Assignment } => {
-    const assignment: Assignment = { instanceId: randomUUID(), app: 'web', package: pkg, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 }, port, env: {} };
+    const assignment: Assignment = {
+      instanceId: randomUUID(),
+      app: 'web',
+      package: pkg,
+      resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
+      port,
+      env: {},
+    };
     snapshots.set(nodeId, [...(snapshots.get(nodeId) ?? []), assignment]);
     return { message: emit(nodeId, makeEvent('InstanceAssigned', assignment)), assignment };
   };
   const deliver = (messages: WireMessage[]) => {
-    const batch: BusBatch = { topic: 'x.events.node', partition: 0, messages: messages.map((m, i) => ({ offset: String(i), key: m.key, value: m.value })) };
+    const batch: BusBatch = {
+      topic: 'x.events.node',
+      partition: 0,
+      messages: messages.map((m, i) => ({ offset: String(i), key: m.key, value: m.value })),
+    };
     return Promise.all(subscriptions.map((s) => s.eachBatch(batch)));
   };
   return { registered, reportCalls, fetches, heartbeats, subscriptions, controlPlane, bus, assign, emit, deliver };
 }
 
 describe('HollowFleet', () => {
-  const config = loadConfig({ SIM_RACKS: '2', SIM_ZONES: '3', HEARTBEAT_INTERVAL_MS: '50' }, ['--driver', 'sim', '--count', '4'], machine);
+  const config = loadConfig(
+    { SIM_RACKS: '2', SIM_ZONES: '3', HEARTBEAT_INTERVAL_MS: '50' },
+    ['--driver', 'sim', '--count', '4'],
+    machine,
+  );
   let fleet: HollowFleet;
   afterEach(() => fleet?.stop());
 
   it('registers every node with its labels, follows Kafka with ONE consumer, and merges the reports of many nodes', async () => {
     const w = world();
-    fleet = new HollowFleet({ config, controlPlane: w.controlPlane, bus: w.bus, topics: new Topics('x'), log: () => undefined });
+    fleet = new HollowFleet({
+      config,
+      controlPlane: w.controlPlane,
+      bus: w.bus,
+      topics: new Topics('x'),
+      log: () => undefined,
+    });
     fleet.start((err) => {
       throw err;
     });
@@ -101,7 +145,11 @@ describe('HollowFleet', () => {
       ['hollow-3', 'r1', 'z0', 'sim'],
     ]);
     expect(w.subscriptions).toHaveLength(1);
-    await eventually(() => expect(new Set(w.heartbeats.map((m) => m.key))).toEqual(new Set(['hollow-0', 'hollow-1', 'hollow-2', 'hollow-3'])));
+    await eventually(() =>
+      expect(new Set(w.heartbeats.map((m) => m.key))).toEqual(
+        new Set(['hollow-0', 'hollow-1', 'hollow-2', 'hollow-3']),
+      ),
+    );
 
     const a = w.assign('hollow-0', 31000);
     const b = w.assign('hollow-2', 31000);
@@ -109,7 +157,12 @@ describe('HollowFleet', () => {
     await w.deliver([a.message, b.message, c.message]);
     await eventually(() => expect(w.reportCalls.flat()).toHaveLength(3));
     expect(w.reportCalls.some((call) => new Set(call.map((r) => r.nodeId)).size > 1)).toBe(true);
-    expect(w.reportCalls.flat().map((r) => [r.nodeId, r.instanceId, r.state]).sort()).toEqual(
+    expect(
+      w.reportCalls
+        .flat()
+        .map((r) => [r.nodeId, r.instanceId, r.state])
+        .sort(),
+    ).toEqual(
       [
         ['hollow-0', a.assignment.instanceId, 'running'],
         ['hollow-2', b.assignment.instanceId, 'running'],
@@ -122,7 +175,13 @@ describe('HollowFleet', () => {
 
   it('fetches a snapshot only for the node whose stream shows a gap, and catches up from it', async () => {
     const w = world();
-    fleet = new HollowFleet({ config, controlPlane: w.controlPlane, bus: w.bus, topics: new Topics('x'), log: () => undefined });
+    fleet = new HollowFleet({
+      config,
+      controlPlane: w.controlPlane,
+      bus: w.bus,
+      topics: new Topics('x'),
+      log: () => undefined,
+    });
     fleet.start((err) => {
       throw err;
     });
@@ -136,7 +195,13 @@ describe('HollowFleet', () => {
 
   it('registers a node again when its stream says the control plane removed it, and stops what the node ran', async () => {
     const w = world();
-    fleet = new HollowFleet({ config, controlPlane: w.controlPlane, bus: w.bus, topics: new Topics('x'), log: () => undefined });
+    fleet = new HollowFleet({
+      config,
+      controlPlane: w.controlPlane,
+      bus: w.bus,
+      topics: new Topics('x'),
+      log: () => undefined,
+    });
     fleet.start((err) => {
       throw err;
     });
@@ -146,7 +211,9 @@ describe('HollowFleet', () => {
     await eventually(() => expect(fleet.nodes[3].runtime.size).toBe(1));
 
     const released = [{ instanceId: a.assignment.instanceId, app: 'web' }];
-    await w.deliver([w.emit('hollow-3', makeEvent('NodeRemoved', { nodeId: 'hollow-3', reason: 'lost for 600.0 s', released }))]);
+    await w.deliver([
+      w.emit('hollow-3', makeEvent('NodeRemoved', { nodeId: 'hollow-3', reason: 'lost for 600.0 s', released })),
+    ]);
     await eventually(() => expect(w.registered.filter((n) => n.nodeId === 'hollow-3')).toHaveLength(2));
     await eventually(() => expect(fleet.nodes[3].runtime.size).toBe(0));
     await eventually(() => expect(fleet.nodes[3].desired.registered()).toBe(true));

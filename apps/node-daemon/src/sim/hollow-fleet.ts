@@ -148,7 +148,9 @@ export class HollowFleet {
     this.heartbeats.start();
     await this.registerAll();
     if (signal.aborted) return;
-    log(`registered ${this.nodes.length} hollow node(s) ${this.nodes[0].nodeId}..${this.nodes.at(-1)!.nodeId} in ${Date.now() - started} ms`);
+    log(
+      `registered ${this.nodes.length} hollow node(s) ${this.nodes[0].nodeId}..${this.nodes.at(-1)!.nodeId} in ${Date.now() - started} ms`,
+    );
 
     const subscribed = this.subscribe();
     await Promise.race([subscribed, sleep(SUBSCRIBE_WAIT_MS, signal)]);
@@ -156,13 +158,16 @@ export class HollowFleet {
       this.nodes.map((n) =>
         retryUntilDone(() => n.resync(), {
           signal,
-          onError: (err, ms) => this.warn(`cannot fetch ${n.nodeId}'s assignments yet (${(err as Error).message}); retrying in ${ms} ms`),
+          onError: (err, ms) =>
+            this.warn(`cannot fetch ${n.nodeId}'s assignments yet (${(err as Error).message}); retrying in ${ms} ms`),
         }),
       ),
     );
     if (signal.aborted) return;
     const instances = this.nodes.reduce((sum, n) => sum + (n.desired.assignments()?.size ?? 0), 0);
-    log(`desired state of ${this.nodes.length} node(s) fetched: ${instances} instance(s); fleet ready in ${Date.now() - started} ms`);
+    log(
+      `desired state of ${this.nodes.length} node(s) fetched: ${instances} instance(s); fleet ready in ${Date.now() - started} ms`,
+    );
 
     this.nodes.forEach((n) => void n.tick());
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
@@ -177,7 +182,8 @@ export class HollowFleet {
     await Promise.all(
       this.nodes.map(async (n) => {
         await this.register(n);
-        if (++this.stats.registered % step === 0 && this.stats.registered < this.nodes.length) log(`registered ${this.stats.registered}/${this.nodes.length} hollow nodes`);
+        if (++this.stats.registered % step === 0 && this.stats.registered < this.nodes.length)
+          log(`registered ${this.stats.registered}/${this.nodes.length} hollow nodes`);
       }),
     );
   }
@@ -190,7 +196,10 @@ export class HollowFleet {
       await retryUntilDone(() => controlPlane.registerNode(n.info), {
         signal: this.abort.signal,
         fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
-        onError: (err, ms) => this.warn(`cannot register ${n.nodeId} with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
+        onError: (err, ms) =>
+          this.warn(
+            `cannot register ${n.nodeId} with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`,
+          ),
       });
     });
   }
@@ -220,13 +229,16 @@ export class HollowFleet {
         node.receive(e);
       };
     };
-    const sub = await retryUntilDone(() => subscribeNodeStreams(bus, topics, `sim.${config.sim.idPrefix}`, handlerOf, log), {
-      signal: this.abort.signal,
-      onError: (err, ms) => {
-        late = true;
-        log(`cannot follow ${topics.events('node')} yet (${(err as Error).message}); retrying in ${ms} ms`);
+    const sub = await retryUntilDone(
+      () => subscribeNodeStreams(bus, topics, `sim.${config.sim.idPrefix}`, handlerOf, log),
+      {
+        signal: this.abort.signal,
+        onError: (err, ms) => {
+          late = true;
+          log(`cannot follow ${topics.events('node')} yet (${(err as Error).message}); retrying in ${ms} ms`);
+        },
       },
-    });
+    );
     if (!sub) return;
     if (this.abort.signal.aborted) return void (await sub.stop().catch(() => undefined));
     this.subscription = sub;
@@ -254,7 +266,8 @@ export class HollowFleet {
     const s = this.stats;
     const work = `${containers} simulated container(s) on ${this.nodes.length} node(s); ${s.eventsRouted} event(s) routed, ${s.reportsSent} report(s) in ${s.reportCalls} call(s)`;
     // Snapshots and heartbeats tick on in a quiet fleet: print only when the fleet did work.
-    if (work !== this.lastStatus) this.deps.log(`${work}, ${s.snapshots} snapshot(s), ${this.heartbeats.sent} heartbeat(s)`);
+    if (work !== this.lastStatus)
+      this.deps.log(`${work}, ${s.snapshots} snapshot(s), ${this.heartbeats.sent} heartbeat(s)`);
     this.lastStatus = work;
   }
 }

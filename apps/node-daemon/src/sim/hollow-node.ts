@@ -41,9 +41,13 @@ export class HollowNode {
     this.info = nodeInfoOf(config);
     this.reports = new ReportQueue(
       deps.reports,
-      (err, pending) => log(`${this.nodeId}: reporting ${pending} instance state(s) failed, will retry: ${(err as Error).message}`),
+      (err, pending) =>
+        log(`${this.nodeId}: reporting ${pending} instance state(s) failed, will retry: ${(err as Error).message}`),
       isRefused,
-      (r, err) => log(`${this.nodeId}: control plane refused report ${r.state} of instance ${r.instanceId}, dropping it: ${(err as Error).message}`),
+      (r, err) =>
+        log(
+          `${this.nodeId}: control plane refused report ${r.state} of instance ${r.instanceId}, dropping it: ${(err as Error).message}`,
+        ),
     );
     this.desired = new DesiredState(
       this.info,

@@ -36,7 +36,10 @@ export class ReportBatcher {
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly sink: ReportSink, private readonly opts: ReportBatcherOptions) {}
+  constructor(
+    private readonly sink: ReportSink,
+    private readonly opts: ReportBatcherOptions,
+  ) {}
 
   /** sinkFor is the ReportSink one node's ReportQueue sends through. */
   sinkFor(): ReportSink {

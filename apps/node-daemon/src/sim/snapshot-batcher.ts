@@ -33,7 +33,10 @@ export class SnapshotBatcher {
   private timer: NodeJS.Timeout | null = null;
   private readonly limit: ReturnType<typeof pLimit>;
 
-  constructor(private readonly source: ManySnapshotSource, private readonly opts: SnapshotBatcherOptions) {
+  constructor(
+    private readonly source: ManySnapshotSource,
+    private readonly opts: SnapshotBatcherOptions,
+  ) {
     this.limit = pLimit(opts.concurrency);
   }
 
@@ -70,7 +73,10 @@ export class SnapshotBatcher {
       this.opts.onFetched?.(snapshots.size);
       for (const [id, waiters] of chunk) {
         const s = snapshots.get(id);
-        for (const w of waiters) s ? w.resolve(s) : w.reject(new Error(`no snapshot of node ${id} in the answer`));
+        for (const w of waiters) {
+          if (s) w.resolve(s);
+          else w.reject(new Error(`no snapshot of node ${id} in the answer`));
+        }
       }
     } catch (err) {
       for (const [, waiters] of chunk) waiters.forEach((w) => w.reject(err));

@@ -5,7 +5,10 @@
 export class Stagger {
   private readonly buckets: number[][];
 
-  constructor(n: number, readonly slots: number) {
+  constructor(
+    n: number,
+    readonly slots: number,
+  ) {
     this.buckets = Array.from({ length: Math.max(1, slots) }, () => []);
     for (let i = 0; i < n; i++) this.buckets[Math.floor((i * this.buckets.length) / n)].push(i);
   }

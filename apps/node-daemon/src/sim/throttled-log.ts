@@ -2,7 +2,11 @@
  * throttledLog prints at most one line per period and says how many it held back, so a failure shared by thousands of
  * hollow nodes reads as one line, not thousands.
  */
-export function throttledLog(log: (message: string) => void, periodMs: number, now: () => number = Date.now): (message: string) => void {
+export function throttledLog(
+  log: (message: string) => void,
+  periodMs: number,
+  now: () => number = Date.now,
+): (message: string) => void {
   let last = -Infinity;
   let held = 0;
   return (message) => {

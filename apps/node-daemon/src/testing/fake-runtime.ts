@@ -19,7 +19,12 @@ export class FakeRuntime implements ContainerRuntime {
 
   constructor(private readonly clock: () => number = () => 0) {}
 
-  add(instanceId: string, status: ActualContainer['status'], exitCode: number | null = null, createdAt = this.clock()): string {
+  add(
+    instanceId: string,
+    status: ActualContainer['status'],
+    exitCode: number | null = null,
+    createdAt = this.clock(),
+  ): string {
     const containerId = `c${++this.seq}`;
     this.containers.set(containerId, { containerId, instanceId, app: 'web', status, createdAt, exitCode });
     return containerId;
@@ -33,7 +38,9 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   running(instanceId?: string): ActualContainer[] {
-    return [...this.containers.values()].filter((c) => c.status === 'running' && (!instanceId || c.instanceId === instanceId));
+    return [...this.containers.values()].filter(
+      (c) => c.status === 'running' && (!instanceId || c.instanceId === instanceId),
+    );
   }
 
   async list(filter: { instanceId?: string } = {}): Promise<ActualContainer[]> {

@@ -26,7 +26,15 @@ export function nodeIdOf(e: RecordedEvent): string {
  */
 export const assignmentsTable: TableModel<AssignmentRow, (typeof HANDLES)[number]> = {
   table: 'rm_capacity_assignments',
-  columns: { instance_id: 'uuid', node_id: 'text', app: 'text', cpu_millis: 'int', memory_mib: 'int', disk_mib: 'int', port: 'int' },
+  columns: {
+    instance_id: 'uuid',
+    node_id: 'text',
+    app: 'text',
+    cpu_millis: 'int',
+    memory_mib: 'int',
+    disk_mib: 'int',
+    port: 'int',
+  },
   key: ['instance_id'],
   handles: HANDLES,
   keyOf: (e) => [e.event.data.instanceId],
@@ -37,8 +45,13 @@ export const assignmentsTable: TableModel<AssignmentRow, (typeof HANDLES)[number
         if (row) return row;
         const { instanceId, app, resources, port } = ev.data;
         return {
-          instance_id: instanceId, node_id: nodeIdOf(e), app, cpu_millis: resources.cpuMillis, memory_mib: resources.memoryMiB,
-          disk_mib: resources.diskMiB, port,
+          instance_id: instanceId,
+          node_id: nodeIdOf(e),
+          app,
+          cpu_millis: resources.cpuMillis,
+          memory_mib: resources.memoryMiB,
+          disk_mib: resources.diskMiB,
+          port,
         };
       }
       case 'InstanceUnassigned':

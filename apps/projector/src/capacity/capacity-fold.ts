@@ -50,7 +50,11 @@ export function foldCapacity(rows: CapacityRows, events: readonly RecordedEvent<
 export function mayRelease(rows: CapacityRows, events: readonly RecordedEvent<NodeEvent>[]): string[] {
   const out = new Set<string>();
   for (const e of events) {
-    if (e.event.type === 'NodeRemoved' || (e.event.type === 'NodeRegistered' && rows.nodes.get(nodeOf(e))?.status === 'removed')) out.add(nodeOf(e));
+    if (
+      e.event.type === 'NodeRemoved' ||
+      (e.event.type === 'NodeRegistered' && rows.nodes.get(nodeOf(e))?.status === 'removed')
+    )
+      out.add(nodeOf(e));
   }
   return [...out];
 }

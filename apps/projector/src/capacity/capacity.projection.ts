@@ -25,19 +25,44 @@ async function applyCapacity(tx: PoolClient, recorded: readonly RecordedEvent<Ma
   const events = recorded as readonly RecordedEvent<NodeEvent>[];
   const nodeIds = [...new Set(events.map(nodeOf))];
   const instanceIds = [...new Set(events.filter(isAssignment).map((e) => e.event.data.instanceId))];
-  const rows: CapacityRows = { nodes: new Map(nodeIds.map((id) => [id, null])), held: new Map(instanceIds.map((id) => [id, null])) };
-  for (const row of (await loadRows(tx, nodeCapacityStore, nodeIds.map((id) => [id]))).values()) {
+  const rows: CapacityRows = {
+    nodes: new Map(nodeIds.map((id) => [id, null])),
+    held: new Map(instanceIds.map((id) => [id, null])),
+  };
+  for (const row of (
+    await loadRows(
+      tx,
+      nodeCapacityStore,
+      nodeIds.map((id) => [id]),
+    )
+  ).values()) {
     rows.nodes.set((row as NodeCapacityRow).node_id, row as NodeCapacityRow);
   }
-  for (const row of (await loadRows(tx, assignmentsTable, instanceIds.map((id) => [id]))).values()) {
+  for (const row of (
+    await loadRows(
+      tx,
+      assignmentsTable,
+      instanceIds.map((id) => [id]),
+    )
+  ).values()) {
     rows.held.set((row as AssignmentRow).instance_id, row as AssignmentRow);
   }
   const removed = mayRelease(rows, events);
   if (removed.length) {
-    const r = await tx.query(`SELECT * FROM "${assignmentsTable.table}" WHERE node_id = ANY($1::text[]) FOR UPDATE`, [removed]);
+    const r = await tx.query(`SELECT * FROM "${assignmentsTable.table}" WHERE node_id = ANY($1::text[]) FOR UPDATE`, [
+      removed,
+    ]);
     for (const raw of r.rows) rows.held.set(raw.instance_id, fromDb(assignmentsTable, raw) as unknown as AssignmentRow);
   }
   foldCapacity(rows, events);
-  await saveRows(tx, nodeCapacityStore, [...rows.nodes].map(([id, row]) => ({ key: [id], row })));
-  await saveRows(tx, assignmentsTable, [...rows.held].map(([id, row]) => ({ key: [id], row })));
+  await saveRows(
+    tx,
+    nodeCapacityStore,
+    [...rows.nodes].map(([id, row]) => ({ key: [id], row })),
+  );
+  await saveRows(
+    tx,
+    assignmentsTable,
+    [...rows.held].map(([id, row]) => ({ key: [id], row })),
+  );
 }

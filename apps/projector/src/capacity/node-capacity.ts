@@ -31,14 +31,35 @@ export interface NodeCapacityRow {
 export const nodeCapacityStore: RowStore = {
   table: 'rm_node_capacity',
   columns: {
-    node_id: 'text', status: 'text', cpu_millis: 'int', memory_mib: 'int', disk_mib: 'int', port_from: 'int', port_to: 'int',
-    allocated_cpu_millis: 'int', allocated_memory_mib: 'int', allocated_disk_mib: 'int', free_cpu_millis: 'int', free_memory_mib: 'int',
-    free_disk_mib: 'int', ports_total: 'int', ports_used: 'int', held_ports: 'jsonb', instances: 'int', updated_at: 'timestamptz',
+    node_id: 'text',
+    status: 'text',
+    cpu_millis: 'int',
+    memory_mib: 'int',
+    disk_mib: 'int',
+    port_from: 'int',
+    port_to: 'int',
+    allocated_cpu_millis: 'int',
+    allocated_memory_mib: 'int',
+    allocated_disk_mib: 'int',
+    free_cpu_millis: 'int',
+    free_memory_mib: 'int',
+    free_disk_mib: 'int',
+    ports_total: 'int',
+    ports_used: 'int',
+    held_ports: 'jsonb',
+    instances: 'int',
+    updated_at: 'timestamptz',
   } satisfies Record<keyof NodeCapacityRow, ColumnType>,
   key: ['node_id'],
 };
 
-const NOTHING_HELD = { allocated_cpu_millis: 0, allocated_memory_mib: 0, allocated_disk_mib: 0, held_ports: [] as number[], instances: 0 };
+const NOTHING_HELD = {
+  allocated_cpu_millis: 0,
+  allocated_memory_mib: 0,
+  allocated_disk_mib: 0,
+  held_ports: [] as number[],
+  instances: 0,
+};
 
 /**
  * evolveNodeCapacity folds one node event into the node's row the way the node aggregate's evolveNode folds its state:
@@ -47,7 +68,11 @@ const NOTHING_HELD = { allocated_cpu_millis: 0, allocated_memory_mib: 0, allocat
  * NodeLost and NodeRecovered set the status, NodeRemoved releases everything. An assignment already held, an unassignment
  * of an instance not held, and any event for a node that never registered change nothing, so a redelivery is harmless.
  */
-export function evolveNodeCapacity(row: NodeCapacityRow | null, e: RecordedEvent<NodeEvent>, held: AssignmentRow | null): NodeCapacityRow | null {
+export function evolveNodeCapacity(
+  row: NodeCapacityRow | null,
+  e: RecordedEvent<NodeEvent>,
+  held: AssignmentRow | null,
+): NodeCapacityRow | null {
   const ev = e.event;
   const at = e.metadata.timestamp;
   if (ev.type === 'NodeRegistered') {
@@ -104,7 +129,10 @@ export function evolveNodeCapacity(row: NodeCapacityRow | null, e: RecordedEvent
   }
 }
 
-type Offer = Omit<NodeCapacityRow, 'free_cpu_millis' | 'free_memory_mib' | 'free_disk_mib' | 'ports_total' | 'ports_used'>;
+type Offer = Omit<
+  NodeCapacityRow,
+  'free_cpu_millis' | 'free_memory_mib' | 'free_disk_mib' | 'ports_total' | 'ports_used'
+>;
 
 /** derive computes the free amounts and the port counts from the offer and what is held. */
 function derive(r: Offer): NodeCapacityRow {

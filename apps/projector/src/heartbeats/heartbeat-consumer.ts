@@ -45,7 +45,8 @@ export class HeartbeatConsumer {
   private async onBatch(batch: BusBatch): Promise<void> {
     const { latest, invalid } = latestHeartbeats(batch.messages);
     if (latest.size > 0) await this.store(latest);
-    if (invalid) this.deps.log.warn(`heartbeats: skipped ${invalid} malformed message(s) on ${batch.topic}/${batch.partition}`);
+    if (invalid)
+      this.deps.log.warn(`heartbeats: skipped ${invalid} malformed message(s) on ${batch.topic}/${batch.partition}`);
     this.stats.invalid += invalid;
     this.stats.stored += latest.size;
   }

@@ -1,6 +1,10 @@
 import { latestHeartbeats } from './latest-heartbeats';
 
-const msg = (value: unknown, offset = 0) => ({ offset: String(offset), key: null, value: typeof value === 'string' ? value : JSON.stringify(value) });
+const msg = (value: unknown, offset = 0) => ({
+  offset: String(offset),
+  key: null,
+  value: typeof value === 'string' ? value : JSON.stringify(value),
+});
 
 describe('latestHeartbeats', () => {
   it('keeps the newest heartbeat per node whatever the message order', () => {
@@ -17,7 +21,11 @@ describe('latestHeartbeats', () => {
   });
 
   it('counts and leaves out malformed messages', () => {
-    const { latest, invalid } = latestHeartbeats([msg('not json'), msg({ nodeId: '', at: 'yesterday' }), msg({ at: '2024-01-01T00:00:00Z' })]);
+    const { latest, invalid } = latestHeartbeats([
+      msg('not json'),
+      msg({ nodeId: '', at: 'yesterday' }),
+      msg({ at: '2024-01-01T00:00:00Z' }),
+    ]);
     expect(latest.size).toBe(0);
     expect(invalid).toBe(3);
   });

@@ -41,11 +41,25 @@ export interface Upstream {
   servers: { host: string; port: number; weight: number }[];
 }
 
-export const APP_EVENTS = ['AppDeployed', 'AppRemoved', 'AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted', 'AppUpdateCompleted'] as const;
+export const APP_EVENTS = [
+  'AppDeployed',
+  'AppRemoved',
+  'AppUpdateStarted',
+  'AppRollbackStarted',
+  'AppCanaryPromoted',
+  'AppUpdateCompleted',
+] as const;
 export const NODE_EVENTS = ['NodeRegistered', 'NodeLost', 'NodeRecovered', 'NodeRemoved'] as const;
 export const ENDPOINT_EVENTS = [
-  'InstancePlaced', 'InstanceStopRequested', 'InstanceLost', 'InstanceRunning', 'InstanceExited', 'InstanceFailed', 'InstanceStopped',
-  'InstanceDraining', 'InstanceHealthChanged',
+  'InstancePlaced',
+  'InstanceStopRequested',
+  'InstanceLost',
+  'InstanceRunning',
+  'InstanceExited',
+  'InstanceFailed',
+  'InstanceStopped',
+  'InstanceDraining',
+  'InstanceHealthChanged',
 ] as const;
 /** LB_EVENT_TYPES are every event type the lb-config read model folds. */
 export const LB_EVENT_TYPES: readonly string[] = [...APP_EVENTS, ...NODE_EVENTS, ...ENDPOINT_EVENTS];
@@ -97,19 +111,41 @@ export function evolveLbNode(row: LbNode | null, e: NodeEv): LbNode | null {
  * evolveLbEndpoint follows one instance from placement to its end. A placement on a node that is not tracked (sim, unknown)
  * leaves nothing, so hollow nodes cost the read model nothing; an instance that is stopped for good is forgotten.
  */
-export function evolveLbEndpoint(row: LbEndpoint | null, e: EndpointEv, nodeTracked: boolean, appVersion = ''): LbEndpoint | null {
+export function evolveLbEndpoint(
+  row: LbEndpoint | null,
+  e: EndpointEv,
+  nodeTracked: boolean,
+  appVersion = '',
+): LbEndpoint | null {
   switch (e.type) {
     case 'InstancePlaced': {
       const d = e.data;
       if (!nodeTracked) return null;
       const health = d.healthCheckKind ? 'unknown' : 'none';
-      return { instanceId: d.instanceId, app: d.app, nodeId: d.nodeId, host: d.host, port: d.port, weight: 1, desired: 'run', state: 'placed', version: d.version ?? appVersion, health, containerId: null };
+      return {
+        instanceId: d.instanceId,
+        app: d.app,
+        nodeId: d.nodeId,
+        host: d.host,
+        port: d.port,
+        weight: 1,
+        desired: 'run',
+        state: 'placed',
+        version: d.version ?? appVersion,
+        health,
+        containerId: null,
+      };
     }
     case 'InstanceDraining':
       return row && (row.desired === 'run' ? { ...row, desired: 'drain' } : row);
     case 'InstanceHealthChanged':
       // A verdict on another container than the one running is stale.
-      if (!row || row.health === 'none' || (e.data.containerId && row.containerId && e.data.containerId !== row.containerId)) return row;
+      if (
+        !row ||
+        row.health === 'none' ||
+        (e.data.containerId && row.containerId && e.data.containerId !== row.containerId)
+      )
+        return row;
       return { ...row, health: e.data.healthy ? 'healthy' : 'unhealthy' };
     case 'InstanceStopRequested':
     case 'InstanceLost':
@@ -118,7 +154,12 @@ export function evolveLbEndpoint(row: LbEndpoint | null, e: EndpointEv, nodeTrac
       // A new container's health is unknown until its first check.
       if (!row) return row;
       const fresh = row.health !== 'none' && row.containerId !== e.data.containerId;
-      return { ...row, state: 'running', containerId: e.data.containerId, ...(fresh ? { health: 'unknown' as const } : {}) };
+      return {
+        ...row,
+        state: 'running',
+        containerId: e.data.containerId,
+        ...(fresh ? { health: 'unknown' as const } : {}),
+      };
     }
     case 'InstanceExited':
       return row && { ...row, state: 'exited' };
@@ -154,9 +195,15 @@ export class LbModel {
     }
     if (has(NODE_EVENTS, e.type)) {
       const ev = e as NodeEv;
-      let changed = this.put(this.nodes, this.touched.nodes, ev.data.nodeId, evolveLbNode(this.nodes.get(ev.data.nodeId) ?? null, ev));
+      let changed = this.put(
+        this.nodes,
+        this.touched.nodes,
+        ev.data.nodeId,
+        evolveLbNode(this.nodes.get(ev.data.nodeId) ?? null, ev),
+      );
       if (ev.type === 'NodeRemoved') {
-        for (const { instanceId } of ev.data.released) changed = this.put(this.endpoints, this.touched.endpoints, instanceId, null) || changed;
+        for (const { instanceId } of ev.data.released)
+          changed = this.put(this.endpoints, this.touched.endpoints, instanceId, null) || changed;
       }
       return changed;
     }
@@ -164,7 +211,12 @@ export class LbModel {
       const ev = e as EndpointEv;
       const id = ev.data.instanceId;
       const version = this.apps.get(ev.data.app)?.version;
-      return this.put(this.endpoints, this.touched.endpoints, id, evolveLbEndpoint(this.endpoints.get(id) ?? null, ev, this.nodes.has(ev.data.nodeId), version));
+      return this.put(
+        this.endpoints,
+        this.touched.endpoints,
+        id,
+        evolveLbEndpoint(this.endpoints.get(id) ?? null, ev, this.nodes.has(ev.data.nodeId), version),
+      );
     }
     return false;
   }
@@ -176,7 +228,14 @@ export class LbModel {
   routable(ep: LbEndpoint): boolean {
     const node = this.nodes.get(ep.nodeId);
     const healthy = ep.health === 'none' || ep.health === 'healthy';
-    return ep.desired === 'run' && ep.state === 'running' && healthy && this.apps.has(ep.app) && node !== undefined && !node.lost;
+    return (
+      ep.desired === 'run' &&
+      ep.state === 'running' &&
+      healthy &&
+      this.apps.has(ep.app) &&
+      node !== undefined &&
+      !node.lost
+    );
   }
 
   /** upstreams lists every known app, by name, with its routable endpoints sorted by host, port and instance id. */
@@ -184,7 +243,9 @@ export class LbModel {
     const byApp = new Map<string, LbEndpoint[]>([...this.apps.keys()].map((name) => [name, []]));
     for (const ep of this.endpoints.values()) if (this.routable(ep)) byApp.get(ep.app)!.push(ep);
     return [...byApp.keys()].sort(compare).map((app) => {
-      const eps = byApp.get(app)!.sort((a, b) => compare(a.host, b.host) || a.port - b.port || compare(a.instanceId, b.instanceId));
+      const eps = byApp
+        .get(app)!
+        .sort((a, b) => compare(a.host, b.host) || a.port - b.port || compare(a.instanceId, b.instanceId));
       const weightOf = canaryWeights(this.apps.get(app)!, eps);
       return { app, servers: eps.map((ep) => ({ host: ep.host, port: ep.port, weight: weightOf(ep) })) };
     });

@@ -4,7 +4,13 @@ describe('renderNginx', () => {
   it('renders an upstream per app with endpoints, path routes on the default server and a Host server per app', () => {
     const config = renderNginx([
       { app: 'idle', servers: [] },
-      { app: 'web', servers: [{ host: '127.0.0.1', port: 32200, weight: 1 }, { host: '10.0.0.2', port: 32201, weight: 3 }] },
+      {
+        app: 'web',
+        servers: [
+          { host: '127.0.0.1', port: 32200, weight: 1 },
+          { host: '10.0.0.2', port: 32201, weight: 3 },
+        ],
+      },
     ]);
     expect(config).toBe(
       [
@@ -48,21 +54,33 @@ describe('renderNginx', () => {
   });
 
   it.each([
-    ['an app name that is not a DNS label', [{ app: 'evil; include /etc/passwd', servers: [{ host: '127.0.0.1', port: 1, weight: 1 }] }], 'evil'],
-    ['a host with nginx syntax in it', [{ app: 'web', servers: [{ host: '127.0.0.1; return 200', port: 1, weight: 1 }] }], 'return 200'],
+    [
+      'an app name that is not a DNS label',
+      [{ app: 'evil; include /etc/passwd', servers: [{ host: '127.0.0.1', port: 1, weight: 1 }] }],
+      'evil',
+    ],
+    [
+      'a host with nginx syntax in it',
+      [{ app: 'web', servers: [{ host: '127.0.0.1; return 200', port: 1, weight: 1 }] }],
+      'return 200',
+    ],
     ['a weight below 1', [{ app: 'web', servers: [{ host: '127.0.0.1', port: 1, weight: 0 }] }], 'weight=0'],
   ])('leaves out %s instead of escaping it into a directive', (_what, upstreams, absent) => {
     expect(renderNginx(upstreams)).not.toContain(absent);
   });
 
   it('brackets IPv6 endpoints', () => {
-    expect(renderNginx([{ app: 'web', servers: [{ host: '::1', port: 8080, weight: 1 }] }])).toContain('server [::1]:8080 weight=1;');
+    expect(renderNginx([{ app: 'web', servers: [{ host: '::1', port: 8080, weight: 1 }] }])).toContain(
+      'server [::1]:8080 weight=1;',
+    );
   });
 });
 
 describe('contentHash', () => {
   it('is the sha256 of the configuration, and differs when one byte does', () => {
     expect(contentHash('')).toBe('sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(contentHash(renderNginx([{ app: 'a', servers: [] }]))).not.toBe(contentHash(renderNginx([{ app: 'b', servers: [] }])));
+    expect(contentHash(renderNginx([{ app: 'a', servers: [] }]))).not.toBe(
+      contentHash(renderNginx([{ app: 'b', servers: [] }])),
+    );
   });
 });

@@ -18,7 +18,9 @@ const IPV6 = /^[0-9A-Fa-f:.]+$/;
  * IP addresses (the catalogue's validation guarantees it; anything else is left out, never escaped into a directive).
  */
 export function renderNginx(upstreams: readonly Upstream[]): string {
-  const apps = upstreams.filter((u) => DNS_LABEL.test(u.app)).map((u) => ({ app: u.app, servers: u.servers.map(server).filter((s): s is string => s !== null) }));
+  const apps = upstreams
+    .filter((u) => DNS_LABEL.test(u.app))
+    .map((u) => ({ app: u.app, servers: u.servers.map(server).filter((s): s is string => s !== null) }));
   const out: string[] = [
     '# Mammoth lb-config, rendered from the event log; the nginx companion rewrites it. Include it inside `http { }`.',
     `# ${apps.length} app(s). Route by Host (<app> or <app>.mammoth) or by path prefix /apps/<app>/ (stripped).`,
@@ -31,12 +33,18 @@ export function renderNginx(upstreams: readonly Upstream[]): string {
   out.push('server {', `    include ${LISTEN_DEFAULT_INCLUDE};`, '    server_name _;');
   for (const { app, servers } of apps) {
     out.push(`    location = /apps/${app} { return 308 /apps/${app}/$is_args$args; }`);
-    out.push(`    location /apps/${app}/ { ${servers.length ? `proxy_pass http://${upstreamName(app)}/;` : 'return 503;'} }`);
+    out.push(
+      `    location /apps/${app}/ { ${servers.length ? `proxy_pass http://${upstreamName(app)}/;` : 'return 503;'} }`,
+    );
   }
   out.push('    location / { return 404; }', '}', '');
   for (const { app, servers } of apps) {
     out.push('server {', `    include ${LISTEN_INCLUDE};`, `    server_name ${app} ${app}.mammoth;`);
-    out.push(`    location / { ${servers.length ? `proxy_pass http://${upstreamName(app)};` : 'return 503;'} }`, '}', '');
+    out.push(
+      `    location / { ${servers.length ? `proxy_pass http://${upstreamName(app)};` : 'return 503;'} }`,
+      '}',
+      '',
+    );
   }
   return out.join('\n');
 }
@@ -52,7 +60,8 @@ export function upstreamName(app: string): string {
 }
 
 function server(s: { host: string; port: number; weight: number }): string | null {
-  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535 || !Number.isInteger(s.weight) || s.weight < 1) return null;
+  if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535 || !Number.isInteger(s.weight) || s.weight < 1)
+    return null;
   const host = HOSTNAME.test(s.host) ? s.host : s.host.includes(':') && IPV6.test(s.host) ? `[${s.host}]` : null;
   return host === null ? null : `server ${host}:${s.port} weight=${s.weight};`;
 }

@@ -5,7 +5,10 @@ import { ev, Ev, history, logged, uuid } from '../testing/lb-events';
 import { LbModel } from './lb-model';
 import { closeCommit, foldEvents, LbProgress, LbVersion } from './versions';
 
-const fresh = (): { model: LbModel; progress: LbProgress } => ({ model: new LbModel(), progress: { lastVersion: 0, lastHash: null, open: null, dirty: false } });
+const fresh = (): { model: LbModel; progress: LbProgress } => ({
+  model: new LbModel(),
+  progress: { lastVersion: 0, lastHash: null, open: null, dirty: false },
+});
 const I1 = uuid(1);
 const I2 = uuid(2);
 
@@ -82,13 +85,15 @@ describe('lb-config versions', () => {
       fc.constantFrom('n1', 'n2').map(ev.nodeLost),
       fc.constantFrom('n1', 'n2').map(ev.nodeRecovered),
       ...(['placed', 'running', 'exited', 'stopRequested', 'stopped'] as const).map((kind) =>
-        fc.constantFrom(...instances).map((i) => (kind === 'placed' ? ev.placed(i.app, i.id, i.node, i.port) : ev[kind](i.app, i.id, i.node))),
+        fc
+          .constantFrom(...instances)
+          .map((i) => (kind === 'placed' ? ev.placed(i.app, i.id, i.node, i.port) : ev[kind](i.app, i.id, i.node))),
       ),
     );
     // Commits interleave in the log (A, B, A) the way concurrent appends' positions can.
-    const logArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), evArb), { minLength: 1, maxLength: 40 }).map((xs) =>
-      xs.flatMap(([commit, e], i) => logged(`k${commit}`, commit, i + 1, [e])),
-    );
+    const logArb = fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 3 }), evArb), { minLength: 1, maxLength: 40 })
+      .map((xs) => xs.flatMap(([commit, e], i) => logged(`k${commit}`, commit, i + 1, [e])));
     fc.assert(
       fc.property(logArb, fc.array(fc.nat(), { maxLength: 8 }), (log, cuts) => {
         expect(live(log, cuts)).toEqual(replayAll(log));

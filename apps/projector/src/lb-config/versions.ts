@@ -61,5 +61,12 @@ export function closeCommit(model: LbModel, progress: LbProgress): LbVersion | n
   if (hash === progress.lastHash) return null;
   progress.lastVersion += 1;
   progress.lastHash = hash;
-  return { version: progress.lastVersion, hash, config, upstreams, renderedAt: open.timestamp, position: open.position };
+  return {
+    version: progress.lastVersion,
+    hash,
+    config,
+    upstreams,
+    renderedAt: open.timestamp,
+    position: open.position,
+  };
 }

@@ -3,37 +3,90 @@ import { at, DIGEST, fold, recorded } from '../testing/recorded';
 
 const evolve = appsTable.evolve;
 const pkg = { name: 'web', version: '1.0.0', digest: DIGEST, format: 'image' as const, imageRef: 'web:1.0.0' };
-const deployed = recorded('AppDeployed', { name: 'web', package: pkg, instances: 3, resources: { cpuMillis: 500, memoryMiB: 128, diskMiB: 0 }, env: {} }, at(1));
-const pending = recorded('InstancesPending', { app: 'web', count: 2, reasons: [{ reason: 'cpu exhausted', nodes: 2 }] }, at(2));
-const placed = recorded('InstancePlaced', { app: 'web', instanceId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', nodeId: 'n1', host: 'h', port: 20000 }, at(3));
+const deployed = recorded(
+  'AppDeployed',
+  { name: 'web', package: pkg, instances: 3, resources: { cpuMillis: 500, memoryMiB: 128, diskMiB: 0 }, env: {} },
+  at(1),
+);
+const pending = recorded(
+  'InstancesPending',
+  { app: 'web', count: 2, reasons: [{ reason: 'cpu exhausted', nodes: 2 }] },
+  at(2),
+);
+const placed = recorded(
+  'InstancePlaced',
+  { app: 'web', instanceId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', nodeId: 'n1', host: 'h', port: 20000 },
+  at(3),
+);
 const scaled = recorded('AppScaled', { name: 'web', from: 3, to: 5 }, at(4));
 const removed = recorded('AppRemoved', { name: 'web' }, at(5));
 
 describe('appsTable.evolve', () => {
   it('given nothing, when AppDeployed, then a deployed row with no pending instances', () => {
     expect(evolve(null, deployed)).toEqual<AppRow>({
-      name: 'web', package_name: 'web', package_version: '1.0.0', package_digest: DIGEST, instances: 3, cpu_millis: 500,
-      memory_mib: 128, disk_mib: 0, status: 'deployed', pending_count: 0, pending_reasons: [], created_at: at(1), updated_at: at(1),
-      health_check: null, max_restarts: null, restart_window_ms: null,
+      name: 'web',
+      package_name: 'web',
+      package_version: '1.0.0',
+      package_digest: DIGEST,
+      instances: 3,
+      cpu_millis: 500,
+      memory_mib: 128,
+      disk_mib: 0,
+      status: 'deployed',
+      pending_count: 0,
+      pending_reasons: [],
+      created_at: at(1),
+      updated_at: at(1),
+      health_check: null,
+      max_restarts: null,
+      restart_window_ms: null,
     });
   });
 
   it("records the app's health check and restart policy", () => {
-    const healthCheck = { kind: 'tcp' as const, intervalMs: 1000, timeoutMs: 500, gracePeriodMs: 0, unhealthyThreshold: 2, healthyThreshold: 1 };
-    const checked = recorded('AppDeployed', { ...deployed.event.data, healthCheck, maxRestarts: 2, restartWindowMs: 60000 }, at(1));
-    expect(evolve(null, checked)).toMatchObject({ health_check: healthCheck, max_restarts: 2, restart_window_ms: 60000 });
+    const healthCheck = {
+      kind: 'tcp' as const,
+      intervalMs: 1000,
+      timeoutMs: 500,
+      gracePeriodMs: 0,
+      unhealthyThreshold: 2,
+      healthyThreshold: 1,
+    };
+    const checked = recorded(
+      'AppDeployed',
+      { ...deployed.event.data, healthCheck, maxRestarts: 2, restartWindowMs: 60000 },
+      at(1),
+    );
+    expect(evolve(null, checked)).toMatchObject({
+      health_check: healthCheck,
+      max_restarts: 2,
+      restart_window_ms: 60000,
+    });
   });
 
   it('records why instances are pending, and a placement, scale or removal clears it', () => {
-    expect(fold(evolve, [deployed, pending])).toMatchObject({ pending_count: 2, pending_reasons: [{ reason: 'cpu exhausted', nodes: 2 }], updated_at: at(2) });
+    expect(fold(evolve, [deployed, pending])).toMatchObject({
+      pending_count: 2,
+      pending_reasons: [{ reason: 'cpu exhausted', nodes: 2 }],
+      updated_at: at(2),
+    });
     expect(fold(evolve, [deployed, pending, placed])).toMatchObject({ pending_count: 0, pending_reasons: [] });
     expect(fold(evolve, [deployed, pending, scaled])).toMatchObject({ pending_count: 0, instances: 5 });
-    expect(fold(evolve, [deployed, pending, removed])).toMatchObject({ pending_count: 0, status: 'removed', updated_at: at(5) });
+    expect(fold(evolve, [deployed, pending, removed])).toMatchObject({
+      pending_count: 0,
+      status: 'removed',
+      updated_at: at(5),
+    });
   });
 
   it('re-creates a removed app on a new deploy', () => {
     const again = recorded('AppDeployed', { ...deployed.event.data, instances: 1 }, at(9));
-    expect(fold(evolve, [deployed, removed, again])).toMatchObject({ status: 'deployed', instances: 1, created_at: at(9), updated_at: at(9) });
+    expect(fold(evolve, [deployed, removed, again])).toMatchObject({
+      status: 'deployed',
+      instances: 1,
+      created_at: at(9),
+      updated_at: at(9),
+    });
   });
 
   it('ignores events for an app it has no row for', () => {

@@ -35,13 +35,28 @@ const notPending = (): Pick<AppRow, 'pending_count' | 'pending_reasons'> => ({ p
 export const appsTable: TableModel<AppRow, Handled> = {
   table: 'rm_apps',
   columns: {
-    name: 'text', package_name: 'text', package_version: 'text', package_digest: 'text', instances: 'int', cpu_millis: 'int',
-    memory_mib: 'int', disk_mib: 'int', status: 'text', pending_count: 'int', pending_reasons: 'jsonb', created_at: 'timestamptz',
-    updated_at: 'timestamptz', health_check: 'jsonb', max_restarts: 'int', restart_window_ms: 'int',
+    name: 'text',
+    package_name: 'text',
+    package_version: 'text',
+    package_digest: 'text',
+    instances: 'int',
+    cpu_millis: 'int',
+    memory_mib: 'int',
+    disk_mib: 'int',
+    status: 'text',
+    pending_count: 'int',
+    pending_reasons: 'jsonb',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+    health_check: 'jsonb',
+    max_restarts: 'int',
+    restart_window_ms: 'int',
   },
   key: ['name'],
   handles: HANDLES,
-  keyOf: (e) => [e.event.type === 'InstancePlaced' || e.event.type === 'InstancesPending' ? e.event.data.app : e.event.data.name],
+  keyOf: (e) => [
+    e.event.type === 'InstancePlaced' || e.event.type === 'InstancesPending' ? e.event.data.app : e.event.data.name,
+  ],
   evolve: (row, e) => {
     const at = e.metadata.timestamp;
     const ev = e.event;

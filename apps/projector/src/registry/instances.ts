@@ -33,7 +33,13 @@ export interface InstanceRow {
 }
 
 const HANDLES = [
-  'InstancePlaced', 'InstanceStopRequested', 'InstanceLost', 'InstanceRunning', 'InstanceExited', 'InstanceFailed', 'InstanceStopped',
+  'InstancePlaced',
+  'InstanceStopRequested',
+  'InstanceLost',
+  'InstanceRunning',
+  'InstanceExited',
+  'InstanceFailed',
+  'InstanceStopped',
   'InstanceHealthChanged',
 ] as const;
 type Handled = (typeof HANDLES)[number];
@@ -48,9 +54,24 @@ type Handled = (typeof HANDLES)[number];
 export const instancesTable: TableModel<InstanceRow, Handled> = {
   table: 'rm_instances',
   columns: {
-    instance_id: 'uuid', app: 'text', node_id: 'text', host: 'text', port: 'int', desired: 'text', state: 'text',
-    container_id: 'text', exit_code: 'int', message: 'text', placed_at: 'timestamptz', updated_at: 'timestamptz',
-    health_check: 'text', health: 'text', health_message: 'text', health_at: 'timestamptz', restarts: 'int', last_exit_code: 'int',
+    instance_id: 'uuid',
+    app: 'text',
+    node_id: 'text',
+    host: 'text',
+    port: 'int',
+    desired: 'text',
+    state: 'text',
+    container_id: 'text',
+    exit_code: 'int',
+    message: 'text',
+    placed_at: 'timestamptz',
+    updated_at: 'timestamptz',
+    health_check: 'text',
+    health: 'text',
+    health_message: 'text',
+    health_at: 'timestamptz',
+    restarts: 'int',
+    last_exit_code: 'int',
     next_attempt_at: 'timestamptz',
   },
   key: ['instance_id'],
@@ -66,7 +87,15 @@ function fold(existing: InstanceRow | null, e: RecordedEvent<EventOfType<Handled
   switch (ev.type) {
     case 'InstancePlaced': {
       const { app, nodeId, host, port, healthCheckKind } = ev.data;
-      return { ...row, app, node_id: nodeId, host, port, placed_at: e.metadata.timestamp, health_check: healthCheckKind ?? null };
+      return {
+        ...row,
+        app,
+        node_id: nodeId,
+        host,
+        port,
+        placed_at: e.metadata.timestamp,
+        health_check: healthCheckKind ?? null,
+      };
     }
     case 'InstanceStopRequested':
       return { ...row, desired: 'stop', state: stateOf('stop', row.state === 'stopped' ? 'stopped' : 'running') };
@@ -77,11 +106,23 @@ function fold(existing: InstanceRow | null, e: RecordedEvent<EventOfType<Handled
       // A different container than the last one reported is a restart, and nothing is known yet of its health.
       const next = row.container_id !== null && row.container_id !== ev.data.containerId;
       const fresh = next ? { restarts: row.restarts + 1, health_at: null, health_message: null } : {};
-      return report(row, 'running', { container_id: ev.data.containerId, exit_code: null, message: null, next_attempt_at: null, ...fresh });
+      return report(row, 'running', {
+        container_id: ev.data.containerId,
+        exit_code: null,
+        message: null,
+        next_attempt_at: null,
+        ...fresh,
+      });
     }
     case 'InstanceExited': {
       const { containerId, exitCode, nextAttemptAt } = ev.data;
-      const exit = { exit_code: exitCode, last_exit_code: exitCode, next_attempt_at: nextAttemptAt ?? null, health_at: null, health_message: null };
+      const exit = {
+        exit_code: exitCode,
+        last_exit_code: exitCode,
+        next_attempt_at: nextAttemptAt ?? null,
+        health_at: null,
+        health_message: null,
+      };
       return report(row, 'exited', { container_id: containerId, message: null, ...exit });
     }
     case 'InstanceFailed':
@@ -89,7 +130,12 @@ function fold(existing: InstanceRow | null, e: RecordedEvent<EventOfType<Handled
     case 'InstanceStopped':
       return report(row, 'stopped', { next_attempt_at: null });
     case 'InstanceHealthChanged':
-      return { ...row, health: ev.data.healthy ? 'healthy' : 'unhealthy', health_message: ev.data.message, health_at: e.metadata.timestamp };
+      return {
+        ...row,
+        health: ev.data.healthy ? 'healthy' : 'unhealthy',
+        health_message: ev.data.message,
+        health_at: e.metadata.timestamp,
+      };
     default: {
       const _exhaustive: never = ev;
       return _exhaustive;

@@ -4,11 +4,20 @@ import { nodesTable } from './nodes';
 import { at, fold, recorded } from '../testing/recorded';
 
 const INFO = {
-  nodeId: 'n1', hostname: 'h1', address: '127.0.0.1', capacity: { cpuMillis: 2000, memoryMiB: 1024, diskMiB: 0 },
-  portRange: { from: 20000, to: 20010 }, labels: {}, driver: 'docker' as const,
+  nodeId: 'n1',
+  hostname: 'h1',
+  address: '127.0.0.1',
+  capacity: { cpuMillis: 2000, memoryMiB: 1024, diskMiB: 0 },
+  portRange: { from: 20000, to: 20010 },
+  labels: {},
+  driver: 'docker' as const,
 };
 const registered = recorded('NodeRegistered', INFO, at(1));
-const nodeLost = recorded('NodeLost', { nodeId: 'n1', at: at(10), lastSeen: at(4), reason: 'no heartbeat for 6.0 s (limit 5.0 s)' }, at(10));
+const nodeLost = recorded(
+  'NodeLost',
+  { nodeId: 'n1', at: at(10), lastSeen: at(4), reason: 'no heartbeat for 6.0 s (limit 5.0 s)' },
+  at(10),
+);
 const recovered = recorded('NodeRecovered', { nodeId: 'n1', at: at(20), reason: 'heartbeat received again' }, at(20));
 const removed = recorded('NodeRemoved', { nodeId: 'n1', reason: 'lost for 600.0 s', released: [] }, at(30));
 
@@ -21,9 +30,15 @@ describe('nodesTable.evolve: the failure detector verdicts', () => {
   });
 
   it('keeps a lost node lost when it registers again, and drops a removed node until it registers afresh', () => {
-    expect(fold(evolve, [registered, nodeLost, recorded('NodeRegistered', INFO, at(12))])).toMatchObject({ status: 'lost', registered_at: at(1) });
+    expect(fold(evolve, [registered, nodeLost, recorded('NodeRegistered', INFO, at(12))])).toMatchObject({
+      status: 'lost',
+      registered_at: at(1),
+    });
     expect(fold(evolve, [registered, nodeLost, removed])).toBeNull();
-    expect(fold(evolve, [registered, nodeLost, removed, recorded('NodeRegistered', INFO, at(40))])).toMatchObject({ status: 'ready', registered_at: at(40) });
+    expect(fold(evolve, [registered, nodeLost, removed, recorded('NodeRegistered', INFO, at(40))])).toMatchObject({
+      status: 'ready',
+      registered_at: at(40),
+    });
   });
 
   it('ignores a verdict for a node it has no row for', () => {
@@ -50,20 +65,31 @@ describe('instancesTable.evolve: lost instances', () => {
 
   it('shows it stopping once its stop is decided, and stopped once its node reports so', () => {
     expect(fold(evolve, [placed, running, lost, stopRequested])).toMatchObject({ state: 'stopping' });
-    expect(fold(evolve, [placed, running, lost, stopRequested, stopped])).toMatchObject({ desired: 'stop', state: 'stopped' });
+    expect(fold(evolve, [placed, running, lost, stopRequested, stopped])).toMatchObject({
+      desired: 'stop',
+      state: 'stopped',
+    });
   });
 
   it('ends with the same row whatever the interleaving of the app stream and the instance stream', () => {
     const appStream = fc.boolean().map((stop): Ev[] => (stop ? [placed, lost, stopRequested] : [placed, lost]));
-    const instanceStream = fc.tuple(fc.array(fc.constantFrom<Ev>(running, exited), { maxLength: 3 }), fc.boolean()).map(([r, s]) => (s ? [...r, stopped] : r));
+    const instanceStream = fc
+      .tuple(fc.array(fc.constantFrom<Ev>(running, exited), { maxLength: 3 }), fc.boolean())
+      .map(([r, s]) => (s ? [...r, stopped] : r));
     fc.assert(
-      fc.property(appStream, instanceStream, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (app, inst, picks) => {
-        const mixed: Ev[] = [];
-        let i = 0;
-        let j = 0;
-        for (let k = 0; i < app.length || j < inst.length; k++) mixed.push(j >= inst.length || (i < app.length && picks[k % 8]) ? app[i++] : inst[j++]);
-        expect(fold(evolve, mixed)).toEqual(fold(evolve, [...app, ...inst]));
-      }),
+      fc.property(
+        appStream,
+        instanceStream,
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        (app, inst, picks) => {
+          const mixed: Ev[] = [];
+          let i = 0;
+          let j = 0;
+          for (let k = 0; i < app.length || j < inst.length; k++)
+            mixed.push(j >= inst.length || (i < app.length && picks[k % 8]) ? app[i++] : inst[j++]);
+          expect(fold(evolve, mixed)).toEqual(fold(evolve, [...app, ...inst]));
+        },
+      ),
     );
   });
 });

@@ -3,16 +3,36 @@ import { packagesTable } from './packages';
 import { at, DIGEST, fold, recorded } from '../testing/recorded';
 
 const node = (hostname: string, t: number) =>
-  recorded('NodeRegistered', {
-    nodeId: 'n1', hostname, address: '127.0.0.1', capacity: { cpuMillis: 4000, memoryMiB: 8192, diskMiB: 10000 },
-    portRange: { from: 20000, to: 20100 }, labels: { zone: 'a' }, driver: 'docker',
-  }, at(t));
+  recorded(
+    'NodeRegistered',
+    {
+      nodeId: 'n1',
+      hostname,
+      address: '127.0.0.1',
+      capacity: { cpuMillis: 4000, memoryMiB: 8192, diskMiB: 10000 },
+      portRange: { from: 20000, to: 20100 },
+      labels: { zone: 'a' },
+      driver: 'docker',
+    },
+    at(t),
+  );
 
 describe('nodesTable.evolve', () => {
   it('keeps the first registration time and the latest facts', () => {
     expect(fold(nodesTable.evolve, [node('old', 1), node('new', 7)])).toEqual({
-      node_id: 'n1', hostname: 'new', address: '127.0.0.1', cpu_millis: 4000, memory_mib: 8192, disk_mib: 10000, port_from: 20000,
-      port_to: 20100, labels: { zone: 'a' }, driver: 'docker', status: 'ready', registered_at: at(1), updated_at: at(7),
+      node_id: 'n1',
+      hostname: 'new',
+      address: '127.0.0.1',
+      cpu_millis: 4000,
+      memory_mib: 8192,
+      disk_mib: 10000,
+      port_from: 20000,
+      port_to: 20100,
+      labels: { zone: 'a' },
+      driver: 'docker',
+      status: 'ready',
+      registered_at: at(1),
+      updated_at: at(7),
     });
   });
 
@@ -24,10 +44,22 @@ describe('nodesTable.evolve', () => {
 
 describe('packagesTable.evolve', () => {
   it('stores an uploaded version keyed by name and version', () => {
-    const e = recorded('PackageUploaded', { name: 'web', version: '1.0.0', digest: DIGEST, format: 'image', sizeBytes: 4096, imageRef: 'web:1.0.0' }, at(3));
+    const e = recorded(
+      'PackageUploaded',
+      { name: 'web', version: '1.0.0', digest: DIGEST, format: 'image', sizeBytes: 4096, imageRef: 'web:1.0.0' },
+      at(3),
+    );
     expect(packagesTable.keyOf(e)).toEqual(['web', '1.0.0']);
     const row = packagesTable.evolve(null, e);
-    expect(row).toEqual({ name: 'web', version: '1.0.0', digest: DIGEST, format: 'image', size_bytes: 4096, image_ref: 'web:1.0.0', uploaded_at: at(3) });
+    expect(row).toEqual({
+      name: 'web',
+      version: '1.0.0',
+      digest: DIGEST,
+      format: 'image',
+      size_bytes: 4096,
+      image_ref: 'web:1.0.0',
+      uploaded_at: at(3),
+    });
     expect(packagesTable.evolve(row, e)).toEqual(row);
   });
 });

@@ -17,7 +17,13 @@ const HANDLES = ['PackageUploaded'] as const;
 export const packagesTable: TableModel<PackageRow, (typeof HANDLES)[number]> = {
   table: 'rm_packages',
   columns: {
-    name: 'text', version: 'text', digest: 'text', format: 'text', size_bytes: 'bigint', image_ref: 'text', uploaded_at: 'timestamptz',
+    name: 'text',
+    version: 'text',
+    digest: 'text',
+    format: 'text',
+    size_bytes: 'bigint',
+    image_ref: 'text',
+    uploaded_at: 'timestamptz',
   },
   key: ['name', 'version'],
   handles: HANDLES,

@@ -1,7 +1,13 @@
 import { Pool } from 'pg';
 import { BusBatch, KafkaEventBus, makeEvent, Topics } from '@mammoth/events';
 import { OutboxRelay, PgEventStore } from '@mammoth/event-store';
-import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import {
+  createTestBus,
+  createTestDatabase,
+  dropTestTopics,
+  eventually,
+  TestDatabase,
+} from '@mammoth/event-store/testing/test-infra';
 import { HeartbeatConsumer } from '../heartbeats/heartbeat-consumer';
 import { applyBatch } from '../runner/apply-batch';
 import { streamsBehind } from '../runner/catch-up';
@@ -34,7 +40,12 @@ describe('registry projection against PostgreSQL and Kafka', () => {
     relay = new OutboxRelay({ connectionString: db.url }, bus, topics, { idlePollMs: 50 });
     relay.start();
     runner = newRunner();
-    listener = new RebuildListener(db.url, (name) => (name === runner.name ? runner.rebuild() : Promise.reject(new Error(name))), log, 500);
+    listener = new RebuildListener(
+      db.url,
+      (name) => (name === runner.name ? runner.rebuild() : Promise.reject(new Error(name))),
+      log,
+      500,
+    );
     await Promise.all([runner.start(), listener.start()]);
   });
 
@@ -50,7 +61,18 @@ describe('registry projection against PostgreSQL and Kafka', () => {
   it('fills the registry from events that travel the relay and Kafka, skipping invalid messages', async () => {
     await bus.publish(topics.events('app'), [
       { key: 'app-web', value: 'not json', headers: {} },
-      { key: 'app-web', value: JSON.stringify({ type: 'NoSuchEvent', version: 1, data: {}, streamId: 'app-web', streamVersion: 99, position: '1' }), headers: {} },
+      {
+        key: 'app-web',
+        value: JSON.stringify({
+          type: 'NoSuchEvent',
+          version: 1,
+          data: {},
+          streamId: 'app-web',
+          streamVersion: 99,
+          position: '1',
+        }),
+        headers: {},
+      },
     ]);
     await writeScenario(store);
     await eventually(caughtUp);
@@ -59,30 +81,86 @@ describe('registry projection against PostgreSQL and Kafka', () => {
 
     const rows = await snapshot(db.pool);
     expect(rows.rm_packages).toEqual([
-      expect.objectContaining({ name: 'web', version: '1.0.0', size_bytes: '1000', image_ref: 'web:1.0.0', uploaded_at: new Date(at(1)) }),
+      expect.objectContaining({
+        name: 'web',
+        version: '1.0.0',
+        size_bytes: '1000',
+        image_ref: 'web:1.0.0',
+        uploaded_at: new Date(at(1)),
+      }),
       expect.objectContaining({ name: 'web', version: '1.1.0', size_bytes: '2000', uploaded_at: new Date(at(2)) }),
     ]);
     expect(rows.rm_nodes).toEqual([
-      expect.objectContaining({ node_id: 'n1', hostname: 'n1-new', status: 'ready', labels: { zone: 'a' }, registered_at: new Date(at(3)), updated_at: new Date(at(10)) }),
+      expect.objectContaining({
+        node_id: 'n1',
+        hostname: 'n1-new',
+        status: 'ready',
+        labels: { zone: 'a' },
+        registered_at: new Date(at(3)),
+        updated_at: new Date(at(10)),
+      }),
       expect.objectContaining({ node_id: 'n2', hostname: 'n2', cpu_millis: 4000, port_from: 20000, port_to: 20100 }),
     ]);
     expect(rows.rm_apps).toEqual([
-      expect.objectContaining({ name: 'old', status: 'removed', created_at: new Date(at(13)), updated_at: new Date(at(14)) }),
       expect.objectContaining({
-        name: 'web', status: 'deployed', package_version: '1.1.0', instances: 1, pending_count: 0, pending_reasons: [],
-        created_at: new Date(at(5)), updated_at: new Date(at(11)),
+        name: 'old',
+        status: 'removed',
+        created_at: new Date(at(13)),
+        updated_at: new Date(at(14)),
+      }),
+      expect.objectContaining({
+        name: 'web',
+        status: 'deployed',
+        package_version: '1.1.0',
+        instances: 1,
+        pending_count: 0,
+        pending_reasons: [],
+        created_at: new Date(at(5)),
+        updated_at: new Date(at(11)),
       }),
     ]);
     expect(rows.rm_instances).toEqual([
       {
-        instance_id: I1, app: 'web', node_id: 'n1', host: '127.0.0.1', port: 20001, desired: 'run', state: 'running',
-        container_id: 'c1', exit_code: null, message: null, placed_at: new Date(at(7)), updated_at: new Date(at(8)),
-        health_check: null, health: 'healthy', health_message: null, health_at: null, restarts: 0, last_exit_code: null, next_attempt_at: null,
+        instance_id: I1,
+        app: 'web',
+        node_id: 'n1',
+        host: '127.0.0.1',
+        port: 20001,
+        desired: 'run',
+        state: 'running',
+        container_id: 'c1',
+        exit_code: null,
+        message: null,
+        placed_at: new Date(at(7)),
+        updated_at: new Date(at(8)),
+        health_check: null,
+        health: 'healthy',
+        health_message: null,
+        health_at: null,
+        restarts: 0,
+        last_exit_code: null,
+        next_attempt_at: null,
       },
       {
-        instance_id: I2, app: 'web', node_id: 'n1', host: '127.0.0.1', port: 20002, desired: 'stop', state: 'stopped',
-        container_id: 'c2', exit_code: 1, message: null, placed_at: new Date(at(7)), updated_at: new Date(at(12)),
-        health_check: null, health: 'unknown', health_message: null, health_at: null, restarts: 0, last_exit_code: 1, next_attempt_at: null,
+        instance_id: I2,
+        app: 'web',
+        node_id: 'n1',
+        host: '127.0.0.1',
+        port: 20002,
+        desired: 'stop',
+        state: 'stopped',
+        container_id: 'c2',
+        exit_code: 1,
+        message: null,
+        placed_at: new Date(at(7)),
+        updated_at: new Date(at(12)),
+        health_check: null,
+        health: 'unknown',
+        health_message: null,
+        health_at: null,
+        restarts: 0,
+        last_exit_code: 1,
+        next_attempt_at: null,
       },
     ]);
   });
@@ -139,14 +217,23 @@ describe('registry projection against PostgreSQL and Kafka', () => {
     const heartbeats = new HeartbeatConsumer({ pool: db.pool, bus, topics, log });
     await heartbeats.start();
     try {
-      const beat = (nodeId: string, t: number) => ({ key: 'n1', value: JSON.stringify({ nodeId, at: at(t), seq: t }), headers: {} });
+      const beat = (nodeId: string, t: number) => ({
+        key: 'n1',
+        value: JSON.stringify({ nodeId, at: at(t), seq: t }),
+        headers: {},
+      });
       const lastBeat = async (nodeId: string) =>
-        (await db.pool.query('SELECT last_heartbeat_at FROM rm_node_heartbeats WHERE node_id = $1', [nodeId])).rows[0]?.last_heartbeat_at;
+        (await db.pool.query('SELECT last_heartbeat_at FROM rm_node_heartbeats WHERE node_id = $1', [nodeId])).rows[0]
+          ?.last_heartbeat_at;
       // The consumer starts at the end of the topic: publish until it is reading.
-      await eventually(async () => {
-        await bus.publish(topics.heartbeats(), [beat('n1', 100), beat('n1', 90)]);
-        expect(await lastBeat('n1')).toEqual(new Date(at(100)));
-      }, 60_000, 1000);
+      await eventually(
+        async () => {
+          await bus.publish(topics.heartbeats(), [beat('n1', 100), beat('n1', 90)]);
+          expect(await lastBeat('n1')).toEqual(new Date(at(100)));
+        },
+        60_000,
+        1000,
+      );
       // Same key, so the same partition: once the marker is stored, the older beat before it has been read too.
       await bus.publish(topics.heartbeats(), [beat('n1', 50), beat('marker', 1)]);
       await eventually(async () => expect(await lastBeat('marker')).toEqual(new Date(at(1))));
@@ -182,6 +269,8 @@ describe('registry projection against PostgreSQL and Kafka', () => {
 
 /** endOffsets are the projection's stored next offsets, which equal the ends of the partitions once it has caught up. */
 async function endOffsets(pool: Pool): Promise<Map<string, bigint>> {
-  const r = await pool.query(`SELECT topic, partition, next_offset FROM projection_offsets WHERE projection = 'registry'`);
+  const r = await pool.query(
+    `SELECT topic, partition, next_offset FROM projection_offsets WHERE projection = 'registry'`,
+  );
   return new Map(r.rows.map((x) => [`${x.topic}/${x.partition}`, BigInt(x.next_offset)]));
 }

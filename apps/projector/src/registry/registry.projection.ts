@@ -40,7 +40,7 @@ export const registryProjection: Projection = {
       for (const e of mine) {
         const key = model.keyOf(e);
         const k = keyString(key);
-        const row = changes.has(k) ? changes.get(k)!.row : stored.get(k) ?? null;
+        const row = changes.has(k) ? changes.get(k)!.row : (stored.get(k) ?? null);
         changes.set(k, { key, row: model.evolve(row, e) });
       }
       await saveRows(tx, model, changes.values());

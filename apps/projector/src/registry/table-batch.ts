@@ -15,14 +15,25 @@ export interface RowChange {
 const typeOf = (model: RowStore, column: string) => (model.columns as Record<string, ColumnType>)[column];
 
 /** keyColumns matches rows against a list of keys given as one array per key column. */
-function keyColumns(model: RowStore, keys: readonly (readonly unknown[])[], firstParam = 1): { sql: string; params: unknown[][] } {
+function keyColumns(
+  model: RowStore,
+  keys: readonly (readonly unknown[])[],
+  firstParam = 1,
+): { sql: string; params: unknown[][] } {
   const cols = model.key.map((k) => `"${k}"`).join(', ');
   const arrays = model.key.map((k, i) => `$${firstParam + i}::${typeOf(model, k)}[]`).join(', ');
-  return { sql: `(${cols}) IN (SELECT * FROM unnest(${arrays}))`, params: model.key.map((k, i) => keys.map((key) => toDb(typeOf(model, k), key[i]))) };
+  return {
+    sql: `(${cols}) IN (SELECT * FROM unnest(${arrays}))`,
+    params: model.key.map((k, i) => keys.map((key) => toDb(typeOf(model, k), key[i]))),
+  };
 }
 
 /** loadRows reads the rows of many keys in one statement, locked until the transaction ends; keys without a row are absent. */
-export async function loadRows(tx: PoolClient, model: RowStore, keys: readonly (readonly unknown[])[]): Promise<Map<string, object>> {
+export async function loadRows(
+  tx: PoolClient,
+  model: RowStore,
+  keys: readonly (readonly unknown[])[],
+): Promise<Map<string, object>> {
   const out = new Map<string, object>();
   if (keys.length === 0) return out;
   // One index lookup per key, locking as it goes: `IN (unnest)` of many keys makes the planner scan the whole table.

@@ -15,6 +15,7 @@ export interface TableModel<Row extends object, T extends EventType> {
 }
 
 /** AnyTableModel erases a model's row and event types so models can sit in one list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a list of models of different rows and event types
 export type AnyTableModel = TableModel<any, any>;
 
 /** RowStore is what loadRow and saveRow need of a table: its name, columns and key (a TableModel is one). */
@@ -26,7 +27,11 @@ export function laterOf(a: string | null | undefined, b: string): string {
 }
 
 /** loadRow reads the row an event touches, locked until the transaction ends. */
-export async function loadRow<Row extends object>(tx: PoolClient, model: RowStore, key: unknown[]): Promise<Row | null> {
+export async function loadRow<Row extends object>(
+  tx: PoolClient,
+  model: RowStore,
+  key: unknown[],
+): Promise<Row | null> {
   const where = model.key.map((k, i) => `"${k}" = $${i + 1}`).join(' AND ');
   const r = await tx.query(`SELECT * FROM "${model.table}" WHERE ${where} FOR UPDATE`, key);
   return r.rows.length ? (fromDb(model, r.rows[0]) as Row) : null;

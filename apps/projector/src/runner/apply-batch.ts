@@ -18,7 +18,12 @@ export interface BatchOutcome {
  * A batch that begins after the stored offset (the consumer's position is ahead of PostgreSQL, e.g. after another process rebuilt)
  * is refused with `gap` so the caller can re-seek instead of skipping events.
  */
-export function applyBatch(pool: Pool, projection: Projection, batch: BusBatch, log: ProjectorLog): Promise<BatchOutcome> {
+export function applyBatch(
+  pool: Pool,
+  projection: Projection,
+  batch: BusBatch,
+  log: ProjectorLog,
+): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { applied: 0, duplicates: 0, invalid: 0, alreadySeen: 0, gap: false };
   if (batch.messages.length === 0) return Promise.resolve(outcome);
   return withTransaction(pool, async (tx) => {
@@ -35,7 +40,9 @@ export function applyBatch(pool: Pool, projection: Projection, batch: BusBatch, 
         events.push(fromWire(m.value) as RecordedEvent<MammothEvent>);
       } catch (err) {
         outcome.invalid++;
-        log.warn(`projection ${projection.name}: skipping invalid message ${batch.topic}/${batch.partition}@${m.offset}: ${(err as Error).message}`);
+        log.warn(
+          `projection ${projection.name}: skipping invalid message ${batch.topic}/${batch.partition}@${m.offset}: ${(err as Error).message}`,
+        );
       }
     }
     const versions = await streamVersions(tx, projection.name, [...new Set(events.map((e) => e.streamId))]);
@@ -60,7 +67,12 @@ export function applyBatch(pool: Pool, projection: Projection, batch: BusBatch, 
 }
 
 /** storedOffset is the next offset the projection expects on a partition (0 when it has seen nothing). */
-export async function storedOffset(db: Pool | PoolClient, projection: string, topic: string, partition: number): Promise<bigint> {
+export async function storedOffset(
+  db: Pool | PoolClient,
+  projection: string,
+  topic: string,
+  partition: number,
+): Promise<bigint> {
   const r = await db.query<{ next_offset: string }>(
     'SELECT next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2 AND partition = $3',
     [projection, topic, partition],
@@ -89,7 +101,13 @@ async function saveStreamVersions(tx: PoolClient, projection: string, versions: 
   );
 }
 
-async function saveOffset(tx: PoolClient, projection: string, topic: string, partition: number, next: bigint): Promise<void> {
+async function saveOffset(
+  tx: PoolClient,
+  projection: string,
+  topic: string,
+  partition: number,
+  next: bigint,
+): Promise<void> {
   await tx.query(
     `INSERT INTO projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
      ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset`,

@@ -42,7 +42,11 @@ export class LogProjections {
  * requestLogRebuild is the `rebuild <name>` CLI for a log projection: it asks the running projectors to rebuild it, waits until
  * one has cleared it, then until its position has reached the end of the log as it was when the request was made.
  */
-export async function requestLogRebuild(projection: LogProjection, databaseUrl: string, print = (line: string) => console.log(line)): Promise<void> {
+export async function requestLogRebuild(
+  projection: LogProjection,
+  databaseUrl: string,
+  print = (line: string) => process.stdout.write(`${line}\n`),
+): Promise<void> {
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   await client.connect();
@@ -53,13 +57,24 @@ export async function requestLogRebuild(projection: LogProjection, databaseUrl: 
       });
     });
     await client.query(`LISTEN ${REBUILT_CHANNEL}`);
-    const end = BigInt((await client.query<{ m: string }>('SELECT COALESCE(max(position), 0)::text AS m FROM events')).rows[0].m);
+    const end = BigInt(
+      (await client.query<{ m: string }>('SELECT COALESCE(max(position), 0)::text AS m FROM events')).rows[0].m,
+    );
     await client.query('SELECT pg_notify($1, $2)', [REBUILD_CHANNEL, projection.name]);
     print(`rebuild ${projection.name}: requested`);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       cleared.finally(() => clearTimeout(timer)),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no running projector cleared ${projection.name} within 30 s; is the projector running?`)), 30_000))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () =>
+              reject(
+                new Error(`no running projector cleared ${projection.name} within 30 s; is the projector running?`),
+              ),
+            30_000,
+          )),
+      ),
     ]);
     print(`rebuild ${projection.name}: cleared, replaying the log from position 0`);
     while ((await storedPosition(client, projection.name)) < end) await new Promise((r) => setTimeout(r, 200));

@@ -9,14 +9,19 @@ describe('commitContinues on the real event log', () => {
   const types = ['AppDeployed', 'AppScaled'];
   const deploy = (name: string) =>
     makeEvent('AppDeployed', {
-      name, instances: 1, env: {}, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
+      name,
+      instances: 1,
+      env: {},
+      resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
       package: { name: 'web', version: '1', digest: `sha256:${'0'.repeat(64)}`, format: 'image', imageRef: 'web:1' },
     });
   /** commits reads each event's position and commit key the way the log runner's pages compute it. */
   const commits = async () =>
-    (await db.pool.query<{ position: string; commit: string }>(
-      `SELECT position::text, ${COMMIT_KEY} AS commit FROM events ORDER BY position`,
-    )).rows;
+    (
+      await db.pool.query<{ position: string; commit: string }>(
+        `SELECT position::text, ${COMMIT_KEY} AS commit FROM events ORDER BY position`,
+      )
+    ).rows;
   const continues = async (safe: string, key: string, ofTypes = types) => {
     const tx = await db.pool.connect();
     try {
@@ -29,7 +34,10 @@ describe('commitContinues on the real event log', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     const store = new PgEventStore(db.pool);
-    await append(store, 1, { 'app-a': [deploy('a'), makeEvent('AppScaled', { name: 'a', from: 1, to: 2 })], 'app-b': [deploy('b')] });
+    await append(store, 1, {
+      'app-a': [deploy('a'), makeEvent('AppScaled', { name: 'a', from: 1, to: 2 })],
+      'app-b': [deploy('b')],
+    });
     await append(store, 2, { 'app-c': [deploy('c')] });
   });
 

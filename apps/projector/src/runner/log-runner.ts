@@ -31,7 +31,10 @@ export class LogProjectionRunner {
   private lifecycle: Promise<void> = Promise.resolve();
   private readonly pageSize: number;
 
-  constructor(readonly projection: LogProjection, private readonly deps: LogRunnerDeps) {
+  constructor(
+    readonly projection: LogProjection,
+    private readonly deps: LogRunnerDeps,
+  ) {
     this.pageSize = deps.pageSize ?? 1000;
   }
 
@@ -85,7 +88,7 @@ export class LogProjectionRunner {
   }
 
   private async run(): Promise<void> {
-    for (let delay = 200; this.wanted; ) {
+    for (let delay = 200; this.wanted;) {
       try {
         const progressed = await this.step();
         delay = 200;
@@ -111,7 +114,11 @@ export class LogProjectionRunner {
       const events = await this.page(tx, position, safe);
       const atSafe = events.rows < this.pageSize;
       const next = atSafe ? safe : BigInt(events.last);
-      const page: LogPage = { events: events.events, atSafe, commitContinues: (key) => commitContinues(tx, safe, this.projection.types, key) };
+      const page: LogPage = {
+        events: events.events,
+        atSafe,
+        commitContinues: (key) => commitContinues(tx, safe, this.projection.types, key),
+      };
       this.cache = null; // apply may change the state in place: it is only trusted once the transaction commits
       await this.projection.apply(tx, state, page);
       await tx.query(
@@ -128,7 +135,11 @@ export class LogProjectionRunner {
     return true;
   }
 
-  private async page(tx: PoolClient, after: bigint, safe: bigint): Promise<{ events: LoggedEvent[]; rows: number; last: string }> {
+  private async page(
+    tx: PoolClient,
+    after: bigint,
+    safe: bigint,
+  ): Promise<{ events: LoggedEvent[]; rows: number; last: string }> {
     const r = await tx.query(
       `SELECT position, stream_id, stream_version, type, schema_version, data, metadata, ${COMMIT_KEY} AS commit
          FROM events WHERE position > $1 AND position <= $2 AND type = ANY($3::text[]) ORDER BY position LIMIT $4`,
@@ -140,16 +151,25 @@ export class LogProjectionRunner {
         events.push({ recorded: toRecorded(row), commit: row.commit });
       } catch (err) {
         // Skipped on every replay alike, so the read model stays deterministic.
-        this.deps.log.warn(`projection ${this.name}: skipping invalid event at ${row.position}: ${(err as Error).message}`);
+        this.deps.log.warn(
+          `projection ${this.name}: skipping invalid event at ${row.position}: ${(err as Error).message}`,
+        );
       }
     }
-    return { events, rows: r.rows.length, last: r.rows.length ? String(r.rows[r.rows.length - 1].position) : after.toString() };
+    return {
+      events,
+      rows: r.rows.length,
+      last: r.rows.length ? String(r.rows[r.rows.length - 1].position) : after.toString(),
+    };
   }
 }
 
 /** storedPosition is the log position a log projection has applied up to (0 when it has applied nothing). */
 export async function storedPosition(db: Pool | PoolClient | Client, name: string): Promise<bigint> {
-  const r = await db.query<{ position: string }>('SELECT position::text AS position FROM projection_positions WHERE projection = $1', [name]);
+  const r = await db.query<{ position: string }>(
+    'SELECT position::text AS position FROM projection_positions WHERE projection = $1',
+    [name],
+  );
   return r.rows.length ? BigInt(r.rows[0].position) : 0n;
 }
 
@@ -158,7 +178,12 @@ export async function storedPosition(db: Pool | PoolClient | Client, name: strin
  * every row past the watermark is then a timestamp comparison, and only a row of the same transaction start has its
  * metadata read (building COMMIT_KEY for each of them made this a tenth of the database's time under a deploy burst).
  */
-export async function commitContinues(tx: PoolClient, safe: bigint, types: readonly string[], key: string): Promise<boolean> {
+export async function commitContinues(
+  tx: PoolClient,
+  safe: bigint,
+  types: readonly string[],
+  key: string,
+): Promise<boolean> {
   const slash = key.indexOf('/');
   const r = await tx.query(
     `SELECT 1 FROM events WHERE position > $1 AND type = ANY($2::text[]) AND recorded_at = $3::timestamptz AND metadata->>'correlationId' = $4 LIMIT 1`,

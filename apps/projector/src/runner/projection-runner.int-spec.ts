@@ -1,6 +1,12 @@
 import { KafkaEventBus, makeEvent, Topics } from '@mammoth/events';
 import { createPool, OutboxRelay, PgEventStore } from '@mammoth/event-store';
-import { createTestBus, createTestDatabase, dropTestTopics, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import {
+  createTestBus,
+  createTestDatabase,
+  dropTestTopics,
+  eventually,
+  TestDatabase,
+} from '@mammoth/event-store/testing/test-infra';
 import { registryProjection } from '../registry/registry.projection';
 import { TcpProxy } from '../testing/tcp-proxy';
 import { append, quietLog, snapshot } from '../testing/scenario';
@@ -19,7 +25,10 @@ describe('ProjectionRunner faults', () => {
   const log = quietLog();
   const deploy = (name: string) =>
     makeEvent('AppDeployed', {
-      name, instances: 1, env: {}, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
+      name,
+      instances: 1,
+      env: {},
+      resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
       package: { name: 'web', version: '1', digest: `sha256:${'0'.repeat(64)}`, format: 'image', imageRef: 'web:1' },
     });
   const apps = async () => (await db.pool.query('SELECT name FROM rm_apps ORDER BY name')).rows.map((r) => r.name);

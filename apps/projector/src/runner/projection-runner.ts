@@ -28,13 +28,23 @@ export interface RunnerStats {
  * PostgreSQL answers again. start, stop, rebuild and re-seeks run one at a time.
  */
 export class ProjectionRunner {
-  readonly stats: RunnerStats = { applied: 0, duplicates: 0, invalid: 0, alreadySeen: 0, rebuilds: 0, failedBatches: 0 };
+  readonly stats: RunnerStats = {
+    applied: 0,
+    duplicates: 0,
+    invalid: 0,
+    alreadySeen: 0,
+    rebuilds: 0,
+    failedBatches: 0,
+  };
   private subscription: Subscription | null = null;
   private wanted = false;
   private reseeking = false;
   private lifecycle: Promise<void> = Promise.resolve();
 
-  constructor(readonly projection: Projection, private readonly deps: RunnerDeps) {}
+  constructor(
+    readonly projection: Projection,
+    private readonly deps: RunnerDeps,
+  ) {}
 
   get name(): string {
     return this.projection.name;
@@ -91,7 +101,9 @@ export class ProjectionRunner {
           eachBatch: (batch) => this.onBatch(batch),
         });
       } catch (err) {
-        this.deps.log.warn(`projection ${this.name}: cannot subscribe (${(err as Error).message}); retrying in ${delay} ms`);
+        this.deps.log.warn(
+          `projection ${this.name}: cannot subscribe (${(err as Error).message}); retrying in ${delay} ms`,
+        );
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -100,7 +112,9 @@ export class ProjectionRunner {
   private async unsubscribe(): Promise<void> {
     const sub = this.subscription;
     this.subscription = null;
-    await sub?.stop().catch((err: Error) => this.deps.log.warn(`projection ${this.name}: consumer stop failed: ${err.message}`));
+    await sub
+      ?.stop()
+      .catch((err: Error) => this.deps.log.warn(`projection ${this.name}: consumer stop failed: ${err.message}`));
   }
 
   /** startOffset never throws: it runs in a kafkajs event listener. Without PostgreSQL the consumer starts early and applyBatch skips what is stored. */
@@ -108,7 +122,9 @@ export class ProjectionRunner {
     try {
       return (await storedOffset(this.deps.pool, this.name, topic, partition)).toString();
     } catch (err) {
-      this.deps.log.warn(`projection ${this.name}: cannot read offset of ${topic}/${partition}: ${(err as Error).message}`);
+      this.deps.log.warn(
+        `projection ${this.name}: cannot read offset of ${topic}/${partition}: ${(err as Error).message}`,
+      );
       return null;
     }
   }
@@ -130,7 +146,9 @@ export class ProjectionRunner {
     this.stats.invalid += outcome.invalid;
     this.stats.alreadySeen += outcome.alreadySeen;
     if (outcome.gap) {
-      this.deps.log.warn(`projection ${this.name}: ${batch.topic}/${batch.partition} is ahead of PostgreSQL; re-seeking`);
+      this.deps.log.warn(
+        `projection ${this.name}: ${batch.topic}/${batch.partition} is ahead of PostgreSQL; re-seeking`,
+      );
       this.reseeking = true;
       void this.serially(async () => {
         await this.unsubscribe();

@@ -16,7 +16,7 @@ export interface RebuildCliOptions {
  * it (its REBUILT_CHANNEL notification), then polls until every stream the projection reads is applied up to the event store's version.
  */
 export async function requestRebuild(projection: Projection, opts: RebuildCliOptions): Promise<void> {
-  const print = opts.print ?? ((line: string) => console.log(line));
+  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const client = new Client({ connectionString: opts.databaseUrl, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   await client.connect();
@@ -30,13 +30,18 @@ export async function requestRebuild(projection: Projection, opts: RebuildCliOpt
     await client.query('SELECT pg_notify($1, $2)', [REBUILD_CHANNEL, projection.name]);
     print(`rebuild ${projection.name}: requested`);
     const answerMs = opts.answerTimeoutMs ?? 30_000;
-    await withTimeout(cleared, answerMs, `no running projector cleared ${projection.name} within ${answerMs} ms; is the projector running?`);
+    await withTimeout(
+      cleared,
+      answerMs,
+      `no running projector cleared ${projection.name} within ${answerMs} ms; is the projector running?`,
+    );
     print(`rebuild ${projection.name}: cleared, replaying from offset zero`);
     const deadline = Date.now() + (opts.catchUpTimeoutMs ?? 30 * 60_000);
     for (;;) {
       const behind = await streamsBehind(client, projection);
       if (behind === 0) break;
-      if (Date.now() > deadline) throw new Error(`rebuild ${projection.name}: still ${behind} stream(s) behind at the deadline`);
+      if (Date.now() > deadline)
+        throw new Error(`rebuild ${projection.name}: still ${behind} stream(s) behind at the deadline`);
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
     }
     print('done');

@@ -9,7 +9,12 @@ import { ProjectorLog, REBUILD_CHANNEL } from './projection';
 export class RebuildListener {
   private readonly listener: PgChannelListener;
 
-  constructor(connectionString: string, onRebuild: (name: string) => Promise<void>, log: ProjectorLog, checkEveryMs = 5000) {
+  constructor(
+    connectionString: string,
+    onRebuild: (name: string) => Promise<void>,
+    log: ProjectorLog,
+    checkEveryMs = 5000,
+  ) {
     this.listener = new PgChannelListener(
       { connectionString },
       [REBUILD_CHANNEL],

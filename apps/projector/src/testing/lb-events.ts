@@ -9,7 +9,10 @@ export type Ev = { [T in EventType]: [T, EventOfType<T>['data']] }[EventType];
 export function logged(key: string, t: number, first: number, evs: readonly Ev[]): LoggedEvent[] {
   return evs.map(([type, data], i) => {
     const r = recorded(type, data as never, at(t));
-    return { recorded: { ...r, position: String(first + i), metadata: { ...r.metadata, correlationId: key } }, commit: key };
+    return {
+      recorded: { ...r, position: String(first + i), metadata: { ...r.metadata, correlationId: key } },
+      commit: key,
+    };
   });
 }
 
@@ -24,18 +27,41 @@ const pkg = { name: 'hello', version: '1', digest: DIGEST, format: 'image' as co
 
 /** ev builds the events the lb-config tests use, with everything they do not care about filled in. */
 export const ev = {
-  deployed: (name: string): Ev => ['AppDeployed', { name, package: pkg, instances: 1, resources: { cpuMillis: 100, memoryMiB: 32, diskMiB: 0 }, env: {} }],
+  deployed: (name: string): Ev => [
+    'AppDeployed',
+    { name, package: pkg, instances: 1, resources: { cpuMillis: 100, memoryMiB: 32, diskMiB: 0 }, env: {} },
+  ],
   removed: (name: string): Ev => ['AppRemoved', { name }],
   node: (nodeId: string, driver: 'docker' | 'sim' = 'docker'): Ev => [
     'NodeRegistered',
-    { nodeId, hostname: nodeId, address: '127.0.0.1', capacity: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 }, portRange: { from: 20000, to: 20100 }, labels: {}, driver },
+    {
+      nodeId,
+      hostname: nodeId,
+      address: '127.0.0.1',
+      capacity: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 },
+      portRange: { from: 20000, to: 20100 },
+      labels: {},
+      driver,
+    },
   ],
   nodeLost: (nodeId: string): Ev => ['NodeLost', { nodeId, at: at(0), lastSeen: null, reason: 'silent' }],
   nodeRecovered: (nodeId: string): Ev => ['NodeRecovered', { nodeId, at: at(0), reason: 'heartbeat' }],
-  placed: (app: string, instanceId: string, nodeId: string, port: number, host = '127.0.0.1'): Ev => ['InstancePlaced', { app, instanceId, nodeId, host, port }],
-  running: (app: string, instanceId: string, nodeId: string): Ev => ['InstanceRunning', { app, instanceId, nodeId, containerId: 'c' }],
-  exited: (app: string, instanceId: string, nodeId: string): Ev => ['InstanceExited', { app, instanceId, nodeId, containerId: 'c', exitCode: 1 }],
-  stopRequested: (app: string, instanceId: string, nodeId: string): Ev => ['InstanceStopRequested', { app, instanceId, nodeId, reason: 'scaled down' }],
+  placed: (app: string, instanceId: string, nodeId: string, port: number, host = '127.0.0.1'): Ev => [
+    'InstancePlaced',
+    { app, instanceId, nodeId, host, port },
+  ],
+  running: (app: string, instanceId: string, nodeId: string): Ev => [
+    'InstanceRunning',
+    { app, instanceId, nodeId, containerId: 'c' },
+  ],
+  exited: (app: string, instanceId: string, nodeId: string): Ev => [
+    'InstanceExited',
+    { app, instanceId, nodeId, containerId: 'c', exitCode: 1 },
+  ],
+  stopRequested: (app: string, instanceId: string, nodeId: string): Ev => [
+    'InstanceStopRequested',
+    { app, instanceId, nodeId, reason: 'scaled down' },
+  ],
   stopped: (app: string, instanceId: string, nodeId: string): Ev => ['InstanceStopped', { app, instanceId, nodeId }],
 };
 

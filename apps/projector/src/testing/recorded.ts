@@ -18,7 +18,11 @@ export function recorded<T extends EventType>(
 }
 
 /** fold applies events in order to a table model's evolve, starting from no row. */
-export function fold<Row, E>(evolve: (row: Row | null, e: E) => Row | null, events: readonly E[], from: Row | null = null): Row | null {
+export function fold<Row, E>(
+  evolve: (row: Row | null, e: E) => Row | null,
+  events: readonly E[],
+  from: Row | null = null,
+): Row | null {
   return events.reduce<Row | null>((row, e) => evolve(row, e), from);
 }
 

@@ -6,13 +6,19 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   /** open listens (again, on the same port after a cut). */
   async open(): Promise<void> {
     const server = createServer((client) => {
       const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
-      for (const [a, b] of [[client, upstream], [upstream, client]]) {
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
         this.sockets.add(a);
         a.on('error', () => b.destroy());
         a.on('close', () => {

@@ -4,11 +4,26 @@ import { AppCommand, AppSpec, decideApp, evolveApp, initialAppState, MAX_INSTANC
 import { MAX_CONSTRAINTS } from './constraints';
 
 const decider = { initialState: initialAppState, evolve: evolveApp, decide: decideApp };
-const PKG = { name: 'web', version: '1.0.0', digest: `sha256:${'a'.repeat(64)}`, format: 'image' as const, imageRef: 'mammoth/web:1.0.0' };
+const PKG = {
+  name: 'web',
+  version: '1.0.0',
+  digest: `sha256:${'a'.repeat(64)}`,
+  format: 'image' as const,
+  imageRef: 'mammoth/web:1.0.0',
+};
 const ID1 = '00000000-0000-4000-8000-000000000001';
 
 function appSpec(over: Partial<AppSpec> = {}): AppSpec {
-  return { name: 'web', package: PKG, instances: 2, resources: { cpuMillis: 500, memoryMiB: 256, diskMiB: 0 }, env: { MODE: 'prod' }, constraints: [], strategy: 'spread', ...over };
+  return {
+    name: 'web',
+    package: PKG,
+    instances: 2,
+    resources: { cpuMillis: 500, memoryMiB: 256, diskMiB: 0 },
+    env: { MODE: 'prod' },
+    constraints: [],
+    strategy: 'spread',
+    ...over,
+  };
 }
 const deploy = (over: Partial<AppSpec> = {}): AppCommand => ({ type: 'DeployApp', spec: appSpec(over) });
 const deployed = (over: Partial<AppSpec> = {}) => makeEvent('AppDeployed', appSpec(over));
@@ -20,11 +35,17 @@ describe('app decider: DeployApp', () => {
   });
 
   it('allows zero instances', () => {
-    spec(decider).given([]).when(deploy({ instances: 0 })).then([deployed({ instances: 0 })]);
+    spec(decider)
+      .given([])
+      .when(deploy({ instances: 0 }))
+      .then([deployed({ instances: 0 })]);
   });
 
   it('re-deploys a removed app', () => {
-    spec(decider).given([deployed(), removed]).when(deploy({ instances: 5 })).then([deployed({ instances: 5 })]);
+    spec(decider)
+      .given([deployed(), removed])
+      .when(deploy({ instances: 5 }))
+      .then([deployed({ instances: 5 })]);
   });
 
   it('refuses to deploy over an active app', () => {
@@ -44,7 +65,7 @@ describe('app decider: DeployApp', () => {
     ['a bad env name', { env: { '1BAD': 'x' } }, 'env.1BAD'],
     ['a reserved env name', { env: { PORT: '80' } }, 'env.PORT'],
   ] as const)('refuses %s, naming the field and writing nothing', (_label, over, field) => {
-    const err = spec(decider).given([]).when(deploy(over as Partial<AppSpec>)).thenError('INVALID_ARGUMENT', field);
+    const err = spec(decider).given([]).when(deploy(over)).thenError('INVALID_ARGUMENT', field);
     expect(err.message.startsWith(`${field}:`)).toBe(true);
   });
 
@@ -59,10 +80,14 @@ describe('app decider: DeployApp', () => {
       { kind: 'unique' },
       { kind: 'max-per', key: 'topology.mammoth.io/rack' },
     ];
-    spec(decider).given([]).when(deploy({ constraints, strategy: 'binpack' })).then([deployed({ constraints: clean, strategy: 'binpack' })]);
+    spec(decider)
+      .given([])
+      .when(deploy({ constraints, strategy: 'binpack' }))
+      .then([deployed({ constraints: clean, strategy: 'binpack' })]);
   });
 
-  const label = (over: object) => [{ kind: 'label', key: 'rack', op: 'equals', values: ['a'], ...over }] as unknown as Constraint[];
+  const label = (over: object) =>
+    [{ kind: 'label', key: 'rack', op: 'equals', values: ['a'], ...over }] as unknown as Constraint[];
   it.each([
     ['an unknown strategy', { strategy: 'random' }, 'strategy'],
     ['an unknown kind', { constraints: [{ kind: 'near' }] }, 'constraints[0].kind'],
@@ -81,23 +106,44 @@ describe('app decider: DeployApp', () => {
     ['unique with a key', { constraints: [{ kind: 'unique', key: 'rack' }] }, 'constraints[0].key'],
     ['max-per without a key', { constraints: [{ kind: 'max-per' }] }, 'constraints[0].key'],
     ['max-per with max 0', { constraints: [{ kind: 'max-per', key: 'rack', max: 0 }] }, 'constraints[0].max'],
-    ['max-per with a fractional max', { constraints: [{ kind: 'max-per', key: 'rack', max: 1.5 }] }, 'constraints[0].max'],
+    [
+      'max-per with a fractional max',
+      { constraints: [{ kind: 'max-per', key: 'rack', max: 1.5 }] },
+      'constraints[0].max',
+    ],
     ['max-per with an op', { constraints: [{ kind: 'max-per', key: 'rack', op: 'in' }] }, 'constraints[0].op'],
-    ['the second constraint at fault', { constraints: [{ kind: 'unique' }, { kind: 'max-per', key: '-rack' }] }, 'constraints[1].key'],
-    ['too many constraints', { constraints: Array.from({ length: MAX_CONSTRAINTS + 1 }, () => ({ kind: 'unique' })) }, 'constraints'],
+    [
+      'the second constraint at fault',
+      { constraints: [{ kind: 'unique' }, { kind: 'max-per', key: '-rack' }] },
+      'constraints[1].key',
+    ],
+    [
+      'too many constraints',
+      { constraints: Array.from({ length: MAX_CONSTRAINTS + 1 }, () => ({ kind: 'unique' })) },
+      'constraints',
+    ],
   ])('refuses %s, naming %s', (_label, over, field) => {
-    const err = spec(decider).given([]).when(deploy(over as Partial<AppSpec>)).thenError('INVALID_ARGUMENT', field);
+    const err = spec(decider)
+      .given([])
+      .when(deploy(over as Partial<AppSpec>))
+      .thenError('INVALID_ARGUMENT', field);
     expect(err.message.startsWith(`${field}: `)).toBe(true);
   });
 
   it('validates before checking existence', () => {
-    spec(decider).given([deployed()]).when(deploy({ instances: -3 })).thenError('INVALID_ARGUMENT', 'instances');
+    spec(decider)
+      .given([deployed()])
+      .when(deploy({ instances: -3 }))
+      .thenError('INVALID_ARGUMENT', 'instances');
   });
 });
 
 describe('app decider: ScaleApp', () => {
   it('records the change of the desired count', () => {
-    spec(decider).given([deployed()]).when({ type: 'ScaleApp', name: 'web', instances: 7 }).then([makeEvent('AppScaled', { name: 'web', from: 2, to: 7 })]);
+    spec(decider)
+      .given([deployed()])
+      .when({ type: 'ScaleApp', name: 'web', instances: 7 })
+      .then([makeEvent('AppScaled', { name: 'web', from: 2, to: 7 })]);
   });
 
   it('scales from the last scaled count', () => {
@@ -112,7 +158,10 @@ describe('app decider: ScaleApp', () => {
   });
 
   it('refuses a negative count', () => {
-    spec(decider).given([deployed()]).when({ type: 'ScaleApp', name: 'web', instances: -1 }).thenError('INVALID_ARGUMENT', 'instances');
+    spec(decider)
+      .given([deployed()])
+      .when({ type: 'ScaleApp', name: 'web', instances: -1 })
+      .thenError('INVALID_ARGUMENT', 'instances');
   });
 
   it('refuses a missing app', () => {
@@ -120,7 +169,10 @@ describe('app decider: ScaleApp', () => {
   });
 
   it('refuses a removed app', () => {
-    spec(decider).given([deployed(), removed]).when({ type: 'ScaleApp', name: 'web', instances: 3 }).thenError('NOT_FOUND', 'name');
+    spec(decider)
+      .given([deployed(), removed])
+      .when({ type: 'ScaleApp', name: 'web', instances: 3 })
+      .thenError('NOT_FOUND', 'name');
   });
 });
 
@@ -139,15 +191,31 @@ describe('app decider: RemoveApp', () => {
 });
 
 describe('evolveApp', () => {
-  const placed = makeEvent('InstancePlaced', { app: 'web', instanceId: ID1, nodeId: 'n1', host: '127.0.0.1', port: 20000 });
-  const pending = makeEvent('InstancesPending', { app: 'web', count: 2, reasons: [{ reason: 'memory exhausted', nodes: 3 }] });
+  const placed = makeEvent('InstancePlaced', {
+    app: 'web',
+    instanceId: ID1,
+    nodeId: 'n1',
+    host: '127.0.0.1',
+    port: 20000,
+  });
+  const pending = makeEvent('InstancesPending', {
+    app: 'web',
+    count: 2,
+    reasons: [{ reason: 'memory exhausted', nodes: 3 }],
+  });
   const fold = (events: AppEvent[]) => events.reduce(evolveApp, initialAppState());
 
   it('tracks live instances and forgets stopped ones', () => {
     const s = fold([deployed(), placed]);
     if (s.status === 'none') throw new Error('app missing');
-    expect([...s.live.values()]).toEqual([{ instanceId: ID1, nodeId: 'n1', host: '127.0.0.1', port: 20000, version: '1.0.0', drainingSince: null }]);
-    const s2 = fold([deployed(), placed, makeEvent('InstanceStopRequested', { app: 'web', instanceId: ID1, nodeId: 'n1', reason: 'scaled down' })]);
+    expect([...s.live.values()]).toEqual([
+      { instanceId: ID1, nodeId: 'n1', host: '127.0.0.1', port: 20000, version: '1.0.0', drainingSince: null },
+    ]);
+    const s2 = fold([
+      deployed(),
+      placed,
+      makeEvent('InstanceStopRequested', { app: 'web', instanceId: ID1, nodeId: 'n1', reason: 'scaled down' }),
+    ]);
     if (s2.status === 'none') throw new Error('app missing');
     expect(s2.live.size).toBe(0);
   });
@@ -177,8 +245,20 @@ describe('evolveApp', () => {
   });
 
   it('reads a v1 AppDeployed (no constraints, no strategy) as unconstrained spread', () => {
-    const v1 = parseEvent('AppDeployed', 1, { name: 'web', package: PKG, instances: 1, resources: { cpuMillis: 1, memoryMiB: 4, diskMiB: 0 }, env: {} }) as AppEvent;
-    const bare = makeEvent('AppDeployed', { name: 'web', package: PKG, instances: 1, resources: { cpuMillis: 1, memoryMiB: 4, diskMiB: 0 }, env: {} });
+    const v1 = parseEvent('AppDeployed', 1, {
+      name: 'web',
+      package: PKG,
+      instances: 1,
+      resources: { cpuMillis: 1, memoryMiB: 4, diskMiB: 0 },
+      env: {},
+    }) as AppEvent;
+    const bare = makeEvent('AppDeployed', {
+      name: 'web',
+      package: PKG,
+      instances: 1,
+      resources: { cpuMillis: 1, memoryMiB: 4, diskMiB: 0 },
+      env: {},
+    });
     for (const e of [v1, bare]) {
       const s = fold([e]);
       if (s.status === 'none') throw new Error('app missing');

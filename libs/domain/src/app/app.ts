@@ -103,7 +103,10 @@ export const MAX_INSTANCES = 100_000;
 export const initialAppState = (): AppState => ({ status: 'none' });
 
 type ActiveApp = Exclude<AppState, { status: 'none' }>;
-type LiveEvent = Extract<AppEvent, { type: 'InstanceDraining' | 'InstancePlaced' | 'InstanceStopRequested' | 'InstanceLost' }>;
+type LiveEvent = Extract<
+  AppEvent,
+  { type: 'InstanceDraining' | 'InstancePlaced' | 'InstanceStopRequested' | 'InstanceLost' }
+>;
 
 /**
  * changeLive applies an event that changes the live set to `live`, a map the caller owns (a copy of the state's, or one
@@ -133,7 +136,12 @@ function changeLive(state: ActiveApp, event: LiveEvent, live: Map<string, LiveIn
   }
 }
 
-const LIVE_EVENTS: ReadonlySet<string> = new Set(['InstanceDraining', 'InstancePlaced', 'InstanceStopRequested', 'InstanceLost']);
+const LIVE_EVENTS: ReadonlySet<string> = new Set([
+  'InstanceDraining',
+  'InstancePlaced',
+  'InstanceStopRequested',
+  'InstanceLost',
+]);
 
 /**
  * foldApp folds many events at once; it equals `events.reduce(evolveApp, state)` but copies the live set once per fold
@@ -159,7 +167,11 @@ export function evolveApp(state: AppState, event: AppEvent): AppState {
     case 'AppDeployed':
       return {
         status: 'active',
-        spec: { ...event.data, constraints: event.data.constraints ?? [], strategy: event.data.strategy ?? DEFAULT_STRATEGY },
+        spec: {
+          ...event.data,
+          constraints: event.data.constraints ?? [],
+          strategy: event.data.strategy ?? DEFAULT_STRATEGY,
+        },
         live: new Map(),
         pending: null,
         rollout: null,
@@ -167,18 +179,30 @@ export function evolveApp(state: AppState, event: AppEvent): AppState {
       };
     case 'AppScaled':
       // A new count makes the last pending figure stale; the next scheduling pass records a fresh one if still needed.
-      return state.status === 'none' ? state : { ...state, spec: { ...state.spec, instances: event.data.to }, pending: null };
+      return state.status === 'none'
+        ? state
+        : { ...state, spec: { ...state.spec, instances: event.data.to }, pending: null };
     case 'AppRemoved':
       return state.status === 'none' ? state : { ...state, status: 'removed', pending: null, rollout: null };
     case 'AppUpdateStarted': {
       if (state.status === 'none') return state;
       const { from, to, maxSurge, maxUnavailable, canary } = event.data;
-      return { ...state, spec: { ...state.spec, package: to }, previous: from, rollout: { kind: 'update', from, to, maxSurge, maxUnavailable, canary } };
+      return {
+        ...state,
+        spec: { ...state.spec, package: to },
+        previous: from,
+        rollout: { kind: 'update', from, to, maxSurge, maxUnavailable, canary },
+      };
     }
     case 'AppRollbackStarted': {
       if (state.status === 'none') return state;
       const { from, to, maxSurge, maxUnavailable } = event.data;
-      return { ...state, spec: { ...state.spec, package: to }, previous: from, rollout: { kind: 'rollback', from, to, maxSurge, maxUnavailable, canary: null } };
+      return {
+        ...state,
+        spec: { ...state.spec, package: to },
+        previous: from,
+        rollout: { kind: 'rollback', from, to, maxSurge, maxUnavailable, canary: null },
+      };
     }
     case 'AppCanaryPromoted':
       if (state.status === 'none' || !state.rollout) return state;
@@ -217,7 +241,11 @@ export function decideApp(cmd: AppCommand, state: AppState): Decision<AppEvent> 
       );
       if (invalid) return invalid;
       if (state.status === 'active') {
-        return new DomainError('ALREADY_EXISTS', `name: app ${spec.name} already exists; scale it with scaleApp or remove it first`, 'name');
+        return new DomainError(
+          'ALREADY_EXISTS',
+          `name: app ${spec.name} already exists; scale it with scaleApp or remove it first`,
+          'name',
+        );
       }
       const { healthCheck, maxRestarts, restartWindowMs, ...rest } = spec;
       return [
@@ -249,26 +277,60 @@ export function decideApp(cmd: AppCommand, state: AppState): Decision<AppEvent> 
       const invalid = firstError(
         checkInt('maxSurge', maxSurge, 0, MAX_INSTANCES),
         checkInt('maxUnavailable', maxUnavailable, 0, MAX_INSTANCES),
-        maxSurge + maxUnavailable === 0 ? DomainError.invalid('maxSurge', 'maxSurge and maxUnavailable cannot both be 0: nothing could move') : null,
+        maxSurge + maxUnavailable === 0
+          ? DomainError.invalid('maxSurge', 'maxSurge and maxUnavailable cannot both be 0: nothing could move')
+          : null,
         canary ? checkInt('canary.instances', canary.instances, 1, Math.max(1, state.spec.instances)) : null,
         canary ? checkInt('canary.weight', canary.weight, 1, 99) : null,
       );
       if (invalid) return invalid;
-      if (cmd.package.name !== state.spec.package.name) return DomainError.invalid('package', `app ${cmd.name} runs package ${state.spec.package.name}, not ${cmd.package.name}`);
-      if (state.rollout) return new DomainError('CONFLICT', `name: app ${cmd.name} is already rolling out to version ${state.rollout.to.version}; promote or roll back first`, 'name');
+      if (cmd.package.name !== state.spec.package.name)
+        return DomainError.invalid(
+          'package',
+          `app ${cmd.name} runs package ${state.spec.package.name}, not ${cmd.package.name}`,
+        );
+      if (state.rollout)
+        return new DomainError(
+          'CONFLICT',
+          `name: app ${cmd.name} is already rolling out to version ${state.rollout.to.version}; promote or roll back first`,
+          'name',
+        );
       if (cmd.package.version === state.spec.package.version) return [];
-      return [makeEvent('AppUpdateStarted', { name: cmd.name, from: state.spec.package, to: cmd.package, maxSurge, maxUnavailable, canary })];
+      return [
+        makeEvent('AppUpdateStarted', {
+          name: cmd.name,
+          from: state.spec.package,
+          to: cmd.package,
+          maxSurge,
+          maxUnavailable,
+          canary,
+        }),
+      ];
     }
     case 'PromoteApp':
       if (state.status !== 'active') return notFound(cmd.name);
-      if (!state.rollout?.canary) return new DomainError('FAILED_PRECONDITION', `name: app ${cmd.name} has no canary to promote`, 'name');
+      if (!state.rollout?.canary)
+        return new DomainError('FAILED_PRECONDITION', `name: app ${cmd.name} has no canary to promote`, 'name');
       return [makeEvent('AppCanaryPromoted', { name: cmd.name, version: state.rollout.to.version })];
     case 'RollbackApp': {
       if (state.status !== 'active') return notFound(cmd.name);
       const target = state.rollout ? state.rollout.from : state.previous;
-      if (!target) return new DomainError('FAILED_PRECONDITION', `name: app ${cmd.name} has no previous version to roll back to`, 'name');
+      if (!target)
+        return new DomainError(
+          'FAILED_PRECONDITION',
+          `name: app ${cmd.name} has no previous version to roll back to`,
+          'name',
+        );
       const r = state.rollout ?? { maxSurge: 1, maxUnavailable: 0 };
-      return [makeEvent('AppRollbackStarted', { name: cmd.name, from: state.spec.package, to: target, maxSurge: r.maxSurge, maxUnavailable: r.maxUnavailable })];
+      return [
+        makeEvent('AppRollbackStarted', {
+          name: cmd.name,
+          from: state.spec.package,
+          to: target,
+          maxSurge: r.maxSurge,
+          maxUnavailable: r.maxUnavailable,
+        }),
+      ];
     }
     default:
       return exhaustive(cmd);

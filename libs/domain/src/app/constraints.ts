@@ -24,7 +24,9 @@ export const MAX_CONSTRAINTS = 32;
 
 /** checkStrategy refuses a strategy other than spread or binpack. */
 export function checkStrategy(strategy: unknown): DomainError | null {
-  return (STRATEGIES as readonly unknown[]).includes(strategy) ? null : DomainError.invalid('strategy', `must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
+  return (STRATEGIES as readonly unknown[]).includes(strategy)
+    ? null
+    : DomainError.invalid('strategy', `must be one of ${STRATEGIES.join(', ')}, got ${String(strategy)}`);
 }
 
 /**
@@ -32,9 +34,10 @@ export function checkStrategy(strategy: unknown): DomainError | null {
  * field at fault, e.g. `constraints[0].values`. A field that a kind does not take is refused rather than ignored.
  */
 export function checkConstraints(constraints: readonly Constraint[]): DomainError | null {
-  if (constraints.length > MAX_CONSTRAINTS) return DomainError.invalid('constraints', `at most ${MAX_CONSTRAINTS} constraints, got ${constraints.length}`);
+  if (constraints.length > MAX_CONSTRAINTS)
+    return DomainError.invalid('constraints', `at most ${MAX_CONSTRAINTS} constraints, got ${constraints.length}`);
   for (let i = 0; i < constraints.length; i++) {
-    const err = checkOne(constraints[i] as unknown as Record<string, unknown>, `constraints[${i}]`);
+    const err = checkOne(constraints[i], `constraints[${i}]`);
     if (err) return err;
   }
   return null;
@@ -48,24 +51,35 @@ function checkOne(c: Record<string, unknown>, at: string): DomainError | null {
     case 'unique':
       return notTaken(c, at, kind, ['key', 'op', 'values', 'max']);
     case 'max-per':
-      return notTaken(c, at, kind, ['op', 'values']) ?? checkKey(c.key, at) ?? (c.max == null ? null : checkInt(`${at}.max`, c.max as number, 1));
+      return (
+        notTaken(c, at, kind, ['op', 'values']) ??
+        checkKey(c.key, at) ??
+        (c.max == null ? null : checkInt(`${at}.max`, c.max as number, 1))
+      );
     default: {
       const _exhaustive: never = kind;
-      return DomainError.invalid(`${at}.kind`, `must be one of ${CONSTRAINT_KINDS.join(', ')}, got ${String(_exhaustive)}`);
+      return DomainError.invalid(
+        `${at}.kind`,
+        `must be one of ${CONSTRAINT_KINDS.join(', ')}, got ${String(_exhaustive)}`,
+      );
     }
   }
 }
 
 function checkLabelValues(c: Record<string, unknown>, at: string): DomainError | null {
   const op = c.op as string;
-  if (!(LABEL_OPS as readonly string[]).includes(op)) return DomainError.invalid(`${at}.op`, `must be one of ${LABEL_OPS.join(', ')}, got ${String(op)}`);
+  if (!(LABEL_OPS as readonly string[]).includes(op))
+    return DomainError.invalid(`${at}.op`, `must be one of ${LABEL_OPS.join(', ')}, got ${String(op)}`);
   const values = c.values ?? [];
   if (!Array.isArray(values)) return DomainError.invalid(`${at}.values`, 'must be a list of label values');
   if (op === 'exists' && values.length > 0) return DomainError.invalid(`${at}.values`, 'exists takes no values');
-  if (op === 'equals' && values.length !== 1) return DomainError.invalid(`${at}.values`, `equals takes exactly one value, got ${values.length}`);
-  if ((op === 'in' || op === 'not-in') && values.length === 0) return DomainError.invalid(`${at}.values`, `${op} needs at least one value`);
+  if (op === 'equals' && values.length !== 1)
+    return DomainError.invalid(`${at}.values`, `equals takes exactly one value, got ${values.length}`);
+  if ((op === 'in' || op === 'not-in') && values.length === 0)
+    return DomainError.invalid(`${at}.values`, `${op} needs at least one value`);
   const bad = values.findIndex((v) => !isLabelValue(v));
-  if (bad >= 0) return DomainError.invalid(`${at}.values[${bad}]`, `"${String(values[bad])}" is not a valid label value`);
+  if (bad >= 0)
+    return DomainError.invalid(`${at}.values[${bad}]`, `"${String(values[bad])}" is not a valid label value`);
   if (new Set(values).size !== values.length) return DomainError.invalid(`${at}.values`, 'lists a value twice');
   return null;
 }

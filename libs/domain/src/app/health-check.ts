@@ -28,6 +28,7 @@ export const HEALTH_CHECK_DEFAULTS = {
 const HOUR_MS = 3_600_000;
 const MAX_ARGS = 64;
 const MAX_ARG_LENGTH = 4096;
+// eslint-disable-next-line no-control-regex -- a path must hold no control character
 const PATH = /^\/[^\s\u0000-\u001f\u007f]{0,2047}$/;
 
 /** checkHealthCheck validates a health check read loosely from outside, naming the field at fault (e.g. `healthCheck.path`). */
@@ -35,7 +36,8 @@ export function checkHealthCheck(hc: HealthCheckFields | null | undefined): Doma
   if (hc == null) return null;
   const at = (f: string) => `healthCheck.${f}`;
   const kind = hc.kind as HealthCheck['kind'];
-  const optional = (f: keyof HealthCheckFields, min: number, max: number) => (hc[f] == null ? null : checkInt(at(f), hc[f] as number, min, max));
+  const optional = (f: keyof HealthCheckFields, min: number, max: number) =>
+    hc[f] == null ? null : checkInt(at(f), hc[f] as number, min, max);
   const timing = () =>
     firstError(
       optional('intervalMs', 100, HOUR_MS),
@@ -53,7 +55,10 @@ export function checkHealthCheck(hc: HealthCheckFields | null | undefined): Doma
       return notTaken(hc, kind, ['path', 'expectedStatus']) ?? checkCommand(hc.command) ?? timing();
     default: {
       const _exhaustive: never = kind;
-      return DomainError.invalid(at('kind'), `must be one of ${HEALTH_CHECK_KINDS.join(', ')}, got ${String(_exhaustive)}`);
+      return DomainError.invalid(
+        at('kind'),
+        `must be one of ${HEALTH_CHECK_KINDS.join(', ')}, got ${String(_exhaustive)}`,
+      );
     }
   }
 }
@@ -100,20 +105,37 @@ export function describeHealthCheck(hc: HealthCheck): string {
 }
 
 function checkPath(path: unknown): DomainError | null {
-  if (typeof path !== 'string' || path === '') return DomainError.invalid('healthCheck.path', 'is required for an http check');
-  return PATH.test(path) ? null : DomainError.invalid('healthCheck.path', `"${path}" must start with / and hold no spaces or control characters (at most 2048 characters)`);
+  if (typeof path !== 'string' || path === '')
+    return DomainError.invalid('healthCheck.path', 'is required for an http check');
+  return PATH.test(path)
+    ? null
+    : DomainError.invalid(
+        'healthCheck.path',
+        `"${path}" must start with / and hold no spaces or control characters (at most 2048 characters)`,
+      );
 }
 
 function checkCommand(command: unknown): DomainError | null {
-  if (!Array.isArray(command) || command.length === 0) return DomainError.invalid('healthCheck.command', 'is required for a command check: the program and its arguments');
-  if (command.length > MAX_ARGS) return DomainError.invalid('healthCheck.command', `at most ${MAX_ARGS} arguments, got ${command.length}`);
+  if (!Array.isArray(command) || command.length === 0)
+    return DomainError.invalid('healthCheck.command', 'is required for a command check: the program and its arguments');
+  if (command.length > MAX_ARGS)
+    return DomainError.invalid('healthCheck.command', `at most ${MAX_ARGS} arguments, got ${command.length}`);
   const bad = command.findIndex((a) => typeof a !== 'string' || a.length > MAX_ARG_LENGTH || a.includes('\u0000'));
-  if (bad >= 0) return DomainError.invalid(`healthCheck.command[${bad}]`, `must be a string of at most ${MAX_ARG_LENGTH} characters without NUL`);
-  if (command[0] === '') return DomainError.invalid('healthCheck.command[0]', 'names the program to run and cannot be empty');
+  if (bad >= 0)
+    return DomainError.invalid(
+      `healthCheck.command[${bad}]`,
+      `must be a string of at most ${MAX_ARG_LENGTH} characters without NUL`,
+    );
+  if (command[0] === '')
+    return DomainError.invalid('healthCheck.command[0]', 'names the program to run and cannot be empty');
   return null;
 }
 
-function notTaken(hc: HealthCheckFields, kind: string, fields: readonly (keyof HealthCheckFields)[]): DomainError | null {
+function notTaken(
+  hc: HealthCheckFields,
+  kind: string,
+  fields: readonly (keyof HealthCheckFields)[],
+): DomainError | null {
   const extra = fields.find((f) => hc[f] != null);
   return extra ? DomainError.invalid(`healthCheck.${extra}`, `a ${kind} check takes no ${extra}`) : null;
 }

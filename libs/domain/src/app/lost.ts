@@ -23,12 +23,18 @@ export interface ReplaceLostInstances {
  * its unreachable node) and places replacements as scheduleApp would, in one result for one atomic append. Each InstanceLost
  * names its replacement when one could be placed; the rest are pending. An app with nothing on those nodes yields nothing.
  */
-export function replaceLostInstances(state: AppState, cmd: ReplaceLostInstances, nodes: readonly NodeCandidate[], opts: ScheduleOptions): ScheduleResult {
+export function replaceLostInstances(
+  state: AppState,
+  cmd: ReplaceLostInstances,
+  nodes: readonly NodeCandidate[],
+  opts: ScheduleOptions,
+): ScheduleResult {
   if (state.status === 'none') return { app: [], nodes: new Map() };
   const reasons = new Map(cmd.lost.map((n) => [n.nodeId, n.reason]));
   const lost = [...state.live.values()].filter((i) => reasons.has(i.nodeId));
   if (lost.length === 0) return { app: [], nodes: new Map() };
-  const marks = (replacements: readonly (string | null)[]) => lost.map((i, k) => lostEvent(state.spec.name, i, reasons.get(i.nodeId)!, replacements[k] ?? null));
+  const marks = (replacements: readonly (string | null)[]) =>
+    lost.map((i, k) => lostEvent(state.spec.name, i, reasons.get(i.nodeId)!, replacements[k] ?? null));
   const without = foldApp(state, marks([]));
   const plan = scheduleApp(without, nodes, opts);
   const placed = plan.app.flatMap((e) => (e.type === 'InstancePlaced' ? [e.data.instanceId] : []));
@@ -36,5 +42,11 @@ export function replaceLostInstances(state: AppState, cmd: ReplaceLostInstances,
 }
 
 function lostEvent(app: string, i: LiveInstance, reason: string, replacedBy: string | null): AppEvent {
-  return makeEvent('InstanceLost', { app, instanceId: i.instanceId, nodeId: i.nodeId, reason: `node ${i.nodeId} lost: ${reason}`, replacedBy });
+  return makeEvent('InstanceLost', {
+    app,
+    instanceId: i.instanceId,
+    nodeId: i.nodeId,
+    reason: `node ${i.nodeId} lost: ${reason}`,
+    replacedBy,
+  });
 }

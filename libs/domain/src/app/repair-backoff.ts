@@ -33,15 +33,25 @@ const MAX_LINEAGE = 64;
  * names its replacement) and applies the backoff: generation 0 (not itself a repair's replacement, or its lineage was
  * quiet for `resetAfterMs`) may be replaced now; generation g waits min(maxMs, baseMs × 2^(g−1)) after it was placed.
  */
-export function repairGate(history: readonly TimedAppEvent[], instanceId: string, now: number, backoff: RepairBackoff): RepairGate {
+export function repairGate(
+  history: readonly TimedAppEvent[],
+  instanceId: string,
+  now: number,
+  backoff: RepairBackoff,
+): RepairGate {
   const createdBy = new Map<string, { readonly parent: string; readonly at: number }>();
   for (const { event, at, byRepair } of history) {
-    if (byRepair && event.type === 'InstanceStopRequested' && event.data.replacedBy) createdBy.set(event.data.replacedBy, { parent: event.data.instanceId, at });
+    if (byRepair && event.type === 'InstanceStopRequested' && event.data.replacedBy)
+      createdBy.set(event.data.replacedBy, { parent: event.data.instanceId, at });
   }
   const own = createdBy.get(instanceId);
   if (!own || now - own.at >= backoff.resetAfterMs) return { generation: 0, notBefore: 0 };
   let generation = 1;
-  for (let link = own, parent = createdBy.get(own.parent); parent && generation < MAX_LINEAGE; link = parent, parent = createdBy.get(parent.parent)) {
+  for (
+    let link = own, parent = createdBy.get(own.parent);
+    parent && generation < MAX_LINEAGE;
+    link = parent, parent = createdBy.get(parent.parent)
+  ) {
     if (link.at - parent.at >= backoff.resetAfterMs) break;
     generation++;
   }

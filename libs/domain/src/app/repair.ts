@@ -11,8 +11,14 @@ import { ReplaceInstance } from './replace';
  */
 export function repairOf(app: AppState, instanceId: string, instance: InstanceState): ReplaceInstance | null {
   if (app.status !== 'active' || !app.live.has(instanceId)) return null;
-  const replace = (reason: string): ReplaceInstance => ({ type: 'ReplaceInstance', instanceId, reason, avoidNode: true });
-  if (app.spec.healthCheck && instance.health === 'unhealthy') return replace(`unhealthy: ${instance.healthMessage || 'health check failed'}`);
+  const replace = (reason: string): ReplaceInstance => ({
+    type: 'ReplaceInstance',
+    instanceId,
+    reason,
+    avoidNode: true,
+  });
+  if (app.spec.healthCheck && instance.health === 'unhealthy')
+    return replace(`unhealthy: ${instance.healthMessage || 'health check failed'}`);
   const loop = crashLoop(instance, restartPolicyOf(app.spec));
   return loop ? replace(loop) : null;
 }

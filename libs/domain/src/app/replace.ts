@@ -21,18 +21,33 @@ export interface ReplaceInstance {
  * `avoidNode` the replacement goes elsewhere when every missing instance fits elsewhere, else anywhere (a soft preference).
  * An instance that is not live (already stopped, lost or replaced, or the app removed) yields nothing: deciding twice is safe.
  */
-export function replaceInstance(state: AppState, cmd: ReplaceInstance, nodes: readonly NodeCandidate[], opts: ScheduleOptions): ScheduleResult {
+export function replaceInstance(
+  state: AppState,
+  cmd: ReplaceInstance,
+  nodes: readonly NodeCandidate[],
+  opts: ScheduleOptions,
+): ScheduleResult {
   if (state.status !== 'active') return { app: [], nodes: new Map() };
   const inst = state.live.get(cmd.instanceId);
   if (!inst) return { app: [], nodes: new Map() };
   const app = state.spec.name;
   const stop = (replacedBy: string | null): AppEvent =>
-    makeEvent('InstanceStopRequested', { app, instanceId: inst.instanceId, nodeId: inst.nodeId, reason: cmd.reason, replacedBy });
+    makeEvent('InstanceStopRequested', {
+      app,
+      instanceId: inst.instanceId,
+      nodeId: inst.nodeId,
+      reason: cmd.reason,
+      replacedBy,
+    });
   const without = evolveApp(state, stop(null));
   const released = nodes.map((n) => (n.id === inst.nodeId ? release(n, state.spec) : n));
   let plan: ScheduleResult | null = null;
   if (cmd.avoidNode) {
-    plan = scheduleApp(without, released.filter((n) => n.id !== inst.nodeId), opts);
+    plan = scheduleApp(
+      without,
+      released.filter((n) => n.id !== inst.nodeId),
+      opts,
+    );
     if (plan.app.some((e) => e.type === 'InstancesPending')) plan = null;
   }
   plan ??= scheduleApp(without, released, opts);

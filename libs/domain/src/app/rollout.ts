@@ -30,7 +30,12 @@ export const ROLLING_UPDATE = 'rolling update';
  *   scheduling (scheduleApp) in the same result, so a scale during the rollout converges.
  * With no rollout it is scheduleApp. It is idempotent on a state that already holds its own output.
  */
-export function planRollout(state: AppState, healthOf: (instanceId: string) => Health, nodes: readonly NodeCandidate[], opts: RolloutOptions): ScheduleResult {
+export function planRollout(
+  state: AppState,
+  healthOf: (instanceId: string) => Health,
+  nodes: readonly NodeCandidate[],
+  opts: RolloutOptions,
+): ScheduleResult {
   if (state.status !== 'active' || !state.rollout) return scheduleApp(state, nodes, opts);
   const { spec, rollout } = state;
   const result: ScheduleResult = { app: [], nodes: new Map() };
@@ -38,14 +43,27 @@ export function planRollout(state: AppState, healthOf: (instanceId: string) => H
   const N = spec.instances;
   const target = rollout.to.version;
   const stop = (inst: LiveInstance) => {
-    result.app.push(makeEvent('InstanceStopRequested', { app, instanceId: inst.instanceId, nodeId: inst.nodeId, reason: ROLLING_UPDATE }));
-    push(result.nodes, inst.nodeId, makeEvent('InstanceUnassigned', { instanceId: inst.instanceId, app, reason: ROLLING_UPDATE }));
+    result.app.push(
+      makeEvent('InstanceStopRequested', {
+        app,
+        instanceId: inst.instanceId,
+        nodeId: inst.nodeId,
+        reason: ROLLING_UPDATE,
+      }),
+    );
+    push(
+      result.nodes,
+      inst.nodeId,
+      makeEvent('InstanceUnassigned', { instanceId: inst.instanceId, app, reason: ROLLING_UPDATE }),
+    );
   };
 
   // 1. Stop old instances whose drain period has passed.
   let live = [...state.live.values()];
   for (const inst of live) if (inst.drainingSince !== null && opts.now - inst.drainingSince >= opts.drainMs) stop(inst);
-  live = live.filter((i) => !result.app.some((e) => e.type === 'InstanceStopRequested' && e.data.instanceId === i.instanceId));
+  live = live.filter(
+    (i) => !result.app.some((e) => e.type === 'InstanceStopRequested' && e.data.instanceId === i.instanceId),
+  );
 
   const isNew = (i: LiveInstance) => i.version === target;
   const fresh = live.filter(isNew);
@@ -69,16 +87,53 @@ export function planRollout(state: AppState, healthOf: (instanceId: string) => H
   // 4. Place new instances under the surge.
   const toPlace = Math.min(N + rollout.maxSurge - (keptNew.length + old.length), newTarget - keptNew.length);
   if (toPlace > 0) {
-    const request = { app, resources: spec.resources, count: toPlace, desired: N, strategy: spec.strategy, constraints: spec.constraints };
+    const request = {
+      app,
+      resources: spec.resources,
+      count: toPlace,
+      desired: N,
+      strategy: spec.strategy,
+      constraints: spec.constraints,
+    };
     const plan = place(request, nodes, opts);
     const checked = spec.healthCheck ? { healthCheckKind: spec.healthCheck.kind } : {};
     const check = spec.healthCheck ? { healthCheck: spec.healthCheck } : {};
     for (const p of plan.placements) {
       const instanceId = opts.newInstanceId();
-      result.app.push(makeEvent('InstancePlaced', { app, instanceId, nodeId: p.nodeId, host: p.host, port: p.port, ...checked, version: target }));
-      push(result.nodes, p.nodeId, makeEvent('InstanceAssigned', { instanceId, app, package: rollout.to, resources: spec.resources, port: p.port, env: { ...spec.env }, ...check }));
+      result.app.push(
+        makeEvent('InstancePlaced', {
+          app,
+          instanceId,
+          nodeId: p.nodeId,
+          host: p.host,
+          port: p.port,
+          ...checked,
+          version: target,
+        }),
+      );
+      push(
+        result.nodes,
+        p.nodeId,
+        makeEvent('InstanceAssigned', {
+          instanceId,
+          app,
+          package: rollout.to,
+          resources: spec.resources,
+          port: p.port,
+          env: { ...spec.env },
+          ...check,
+        }),
+      );
     }
-    if (plan.unplaced > 0 && plan.placements.length === 0 && !(state.pending && state.pending.count === plan.unplaced && state.pending.reasons === JSON.stringify(plan.reasons))) {
+    if (
+      plan.unplaced > 0 &&
+      plan.placements.length === 0 &&
+      !(
+        state.pending &&
+        state.pending.count === plan.unplaced &&
+        state.pending.reasons === JSON.stringify(plan.reasons)
+      )
+    ) {
       result.app.push(makeEvent('InstancesPending', { app, count: plan.unplaced, reasons: plan.reasons }));
     }
   }
@@ -87,7 +142,9 @@ export function planRollout(state: AppState, healthOf: (instanceId: string) => H
   const serving = (i: LiveInstance) => i.drainingSince === null && healthOf(i.instanceId) === 'healthy';
   let available = keptNew.filter(serving).length + old.filter(serving).length;
   const oldTarget = Math.max(0, N - newTarget);
-  const candidates = old.filter((i) => i.drainingSince === null).sort((a, b) => Number(serving(a)) - Number(serving(b)));
+  const candidates = old
+    .filter((i) => i.drainingSince === null)
+    .sort((a, b) => Number(serving(a)) - Number(serving(b)));
   let oldServing = candidates.length;
   const at = new Date(opts.now).toISOString();
   for (const inst of candidates) {
@@ -104,4 +161,10 @@ export function planRollout(state: AppState, healthOf: (instanceId: string) => H
 }
 
 /** rolloutEvents lists the app events a rollout is made of (the controller wakes on them). */
-export const ROLLOUT_EVENTS: readonly AppEvent['type'][] = ['AppUpdateStarted', 'AppCanaryPromoted', 'AppRollbackStarted', 'InstanceDraining', 'AppScaled'];
+export const ROLLOUT_EVENTS: readonly AppEvent['type'][] = [
+  'AppUpdateStarted',
+  'AppCanaryPromoted',
+  'AppRollbackStarted',
+  'InstanceDraining',
+  'AppScaled',
+];

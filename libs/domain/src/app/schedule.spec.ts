@@ -4,11 +4,26 @@ import { NodeCandidate } from '../scheduler/types';
 import { AppSpec, AppState, evolveApp, initialAppState } from './app';
 import { checkPlaceable, pendingSummary, scheduleApp, ScheduleOptions } from './schedule';
 
-const PKG = { name: 'web', version: '1.0.0', digest: `sha256:${'a'.repeat(64)}`, format: 'image' as const, imageRef: 'mammoth/web:1.0.0' };
+const PKG = {
+  name: 'web',
+  version: '1.0.0',
+  digest: `sha256:${'a'.repeat(64)}`,
+  format: 'image' as const,
+  imageRef: 'mammoth/web:1.0.0',
+};
 const SHAPE: Resources = { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 100 };
 
 function appSpec(over: Partial<AppSpec> = {}): AppSpec {
-  return { name: 'web', package: PKG, instances: 2, resources: SHAPE, env: { MODE: 'prod' }, constraints: [], strategy: 'spread', ...over };
+  return {
+    name: 'web',
+    package: PKG,
+    instances: 2,
+    resources: SHAPE,
+    env: { MODE: 'prod' },
+    constraints: [],
+    strategy: 'spread',
+    ...over,
+  };
 }
 
 function node(id: string, over: Partial<NodeCandidate> = {}): NodeCandidate {
@@ -68,7 +83,14 @@ describe('scheduleApp', () => {
       if (!p || p.type !== 'InstancePlaced') throw new Error('assignment without placement');
       expect(p.data.nodeId).toBe(nodeId);
       expect(p.data.host).toBe(nodeId === 'n1' ? '10.0.0.1' : '10.0.0.2');
-      expect(e.data).toEqual({ instanceId: p.data.instanceId, app: 'web', package: PKG, resources: SHAPE, port: p.data.port, env: { MODE: 'prod' } });
+      expect(e.data).toEqual({
+        instanceId: p.data.instanceId,
+        app: 'web',
+        package: PKG,
+        resources: SHAPE,
+        port: p.data.port,
+        env: { MODE: 'prod' },
+      });
     }
     // Spread: n2 is empty, so it gets an instance; ports are the lowest free on each node.
     const ports = Object.fromEntries(assigned.map(({ nodeId, e }) => [nodeId, (e.data as { port: number }).port]));
@@ -77,26 +99,45 @@ describe('scheduleApp', () => {
   });
 
   it('places each instance on a distinct, lowest free port of one node', () => {
-    const r = scheduleApp(fold([makeEvent('AppDeployed', appSpec({ instances: 3 }))]), [node('n1', { usedPorts: new Set([20001]) })], opts());
+    const r = scheduleApp(
+      fold([makeEvent('AppDeployed', appSpec({ instances: 3 }))]),
+      [node('n1', { usedPorts: new Set([20001]) })],
+      opts(),
+    );
     expect(r.nodes.get('n1')!.map((e) => (e.data as { port: number }).port)).toEqual([20000, 20002, 20003]);
   });
 
-  it('places under the app\'s constraints and strategy, and names an unmet constraint in InstancesPending', () => {
-    const nodes = [node('n1', { labels: { rack: 'a' } }), node('n2', { labels: { rack: 'b' } }), node('n3', { labels: { rack: 'b' } })];
+  it("places under the app's constraints and strategy, and names an unmet constraint in InstancesPending", () => {
+    const nodes = [
+      node('n1', { labels: { rack: 'a' } }),
+      node('n2', { labels: { rack: 'b' } }),
+      node('n3', { labels: { rack: 'b' } }),
+    ];
     const constraints: Constraint[] = [{ kind: 'label', key: 'rack', op: 'equals', values: ['b'] }, { kind: 'unique' }];
-    const r = scheduleApp(fold([makeEvent('AppDeployed', appSpec({ instances: 3, constraints, strategy: 'binpack' }))]), nodes, opts());
+    const r = scheduleApp(
+      fold([makeEvent('AppDeployed', appSpec({ instances: 3, constraints, strategy: 'binpack' }))]),
+      nodes,
+      opts(),
+    );
     const placedOn = r.app.flatMap((e) => (e.type === 'InstancePlaced' ? [e.data.nodeId] : [])).sort();
     expect(placedOn).toEqual(['n2', 'n3']);
     expect(r.app.find((e) => e.type === 'InstancesPending')?.data).toEqual({
       app: 'web',
       count: 1,
-      reasons: [{ reason: 'constraint unique not met', nodes: 2 }, { reason: 'constraint rack=b not met', nodes: 1 }],
+      reasons: [
+        { reason: 'constraint unique not met', nodes: 2 },
+        { reason: 'constraint rack=b not met', nodes: 1 },
+      ],
     });
   });
 
-  it('uses the app\'s strategy: bin-pack fills one node where spread would use both', () => {
+  it("uses the app's strategy: bin-pack fills one node where spread would use both", () => {
     const placedOn = (strategy: AppSpec['strategy']) => {
-      const r = scheduleApp(fold([makeEvent('AppDeployed', appSpec({ instances: 2, strategy }))]), [node('n1'), node('n2')], opts());
+      const r = scheduleApp(
+        fold([makeEvent('AppDeployed', appSpec({ instances: 2, strategy }))]),
+        [node('n1'), node('n2')],
+        opts(),
+      );
       return new Set(r.app.flatMap((e) => (e.type === 'InstancePlaced' ? [e.data.nodeId] : []))).size;
     };
     expect([placedOn('spread'), placedOn('binpack')]).toEqual([2, 1]);
@@ -122,14 +163,25 @@ describe('scheduleApp', () => {
       makeEvent('InstanceStopRequested', { app: 'web', instanceId: uuid(3), nodeId: 'n1', reason: 'scaled down' }),
       makeEvent('InstanceStopRequested', { app: 'web', instanceId: uuid(2), nodeId: 'n2', reason: 'scaled down' }),
     ]);
-    expect(r.nodes.get('n1')).toEqual([makeEvent('InstanceUnassigned', { instanceId: uuid(3), app: 'web', reason: 'scaled down' })]);
-    expect(r.nodes.get('n2')).toEqual([makeEvent('InstanceUnassigned', { instanceId: uuid(2), app: 'web', reason: 'scaled down' })]);
+    expect(r.nodes.get('n1')).toEqual([
+      makeEvent('InstanceUnassigned', { instanceId: uuid(3), app: 'web', reason: 'scaled down' }),
+    ]);
+    expect(r.nodes.get('n2')).toEqual([
+      makeEvent('InstanceUnassigned', { instanceId: uuid(2), app: 'web', reason: 'scaled down' }),
+    ]);
   });
 
   it('stops every instance of a removed app', () => {
-    const state = fold([makeEvent('AppDeployed', appSpec()), placed(1, 'n1'), placed(2, 'n2'), makeEvent('AppRemoved', { name: 'web' })]);
+    const state = fold([
+      makeEvent('AppDeployed', appSpec()),
+      placed(1, 'n1'),
+      placed(2, 'n2'),
+      makeEvent('AppRemoved', { name: 'web' }),
+    ]);
     const r = scheduleApp(state, [node('n1'), node('n2')], opts());
-    expect(r.app.map((e) => [e.type, (e.data as { instanceId: string }).instanceId, (e.data as { reason: string }).reason])).toEqual([
+    expect(
+      r.app.map((e) => [e.type, (e.data as { instanceId: string }).instanceId, (e.data as { reason: string }).reason]),
+    ).toEqual([
       ['InstanceStopRequested', uuid(2), 'app removed'],
       ['InstanceStopRequested', uuid(1), 'app removed'],
     ]);
@@ -142,7 +194,12 @@ describe('scheduleApp', () => {
   it('writes exactly one InstancesPending for 10,000 instances that cannot fit', () => {
     const state = fold([makeEvent('AppDeployed', appSpec({ instances: 10_000 }))]);
     const full = { cpuMillis: 4000, memoryMiB: 4096, diskMiB: 0 };
-    const nodes = [node('n1', { allocated: full }), node('n2', { allocated: full }), node('n3', { allocated: full }), node('n4', { status: 'lost' })];
+    const nodes = [
+      node('n1', { allocated: full }),
+      node('n2', { allocated: full }),
+      node('n3', { allocated: full }),
+      node('n4', { status: 'lost' }),
+    ];
     const o = opts();
     const r = scheduleApp(state, nodes, o);
     expect(r.app).toEqual([
@@ -157,13 +214,21 @@ describe('scheduleApp', () => {
     ]);
     expect(r.nodes.size).toBe(0);
     expect(o.ids).toEqual([]);
-    expect(pendingSummary((r.app[0].data as { reasons: { reason: string; nodes: number }[] }).reasons)).toBe('3 nodes: cpu exhausted; 1 node: node not ready');
+    expect(pendingSummary((r.app[0].data as { reasons: { reason: string; nodes: number }[] }).reasons)).toBe(
+      '3 nodes: cpu exhausted; 1 node: node not ready',
+    );
   });
 
   it('places what fits and writes one InstancesPending for the rest', () => {
     const state = fold([makeEvent('AppDeployed', appSpec({ instances: 6 }))]);
     const r = scheduleApp(state, [node('n1')], opts()); // room for 4 of SHAPE
-    expect(r.app.map((e) => e.type)).toEqual(['InstancePlaced', 'InstancePlaced', 'InstancePlaced', 'InstancePlaced', 'InstancesPending']);
+    expect(r.app.map((e) => e.type)).toEqual([
+      'InstancePlaced',
+      'InstancePlaced',
+      'InstancePlaced',
+      'InstancePlaced',
+      'InstancesPending',
+    ]);
     expect(r.app[4].data).toEqual({ app: 'web', count: 2, reasons: [{ reason: 'cpu exhausted', nodes: 1 }] });
     expect(r.nodes.get('n1')).toHaveLength(4);
   });
@@ -181,8 +246,14 @@ describe('scheduleApp', () => {
   it('writes a new InstancesPending when the reasons change', () => {
     const state = fold([makeEvent('AppDeployed', appSpec({ instances: 5 }))]);
     const first = scheduleApp(state, [node('n1', { status: 'draining' })], opts());
-    const again = scheduleApp(first.app.reduce(evolveApp, state), [node('n1', { status: 'draining' }), node('n2', { status: 'lost' })], opts());
-    expect(again.app).toEqual([makeEvent('InstancesPending', { app: 'web', count: 5, reasons: [{ reason: 'node not ready', nodes: 2 }] })]);
+    const again = scheduleApp(
+      first.app.reduce(evolveApp, state),
+      [node('n1', { status: 'draining' }), node('n2', { status: 'lost' })],
+      opts(),
+    );
+    expect(again.app).toEqual([
+      makeEvent('InstancesPending', { app: 'web', count: 5, reasons: [{ reason: 'node not ready', nodes: 2 }] }),
+    ]);
   });
 
   it('keeps the app pending when it is scaled up, some instances are placed and as many as before stay unplaced', () => {
@@ -206,9 +277,19 @@ describe('scheduleApp', () => {
       makeEvent('AppDeployed', appSpec({ instances: 3 })),
       placed(1),
       makeEvent('InstancesPending', { app: 'web', count: 2, reasons: [{ reason: 'cpu exhausted', nodes: 1 }] }),
-      makeEvent('InstanceLost', { app: 'web', instanceId: uuid(1), nodeId: 'n1', reason: 'node n1 lost', replacedBy: null }),
+      makeEvent('InstanceLost', {
+        app: 'web',
+        instanceId: uuid(1),
+        nodeId: 'n1',
+        reason: 'node n1 lost',
+        replacedBy: null,
+      }),
     ]);
-    const r = scheduleApp(state, [node('n2', { allocated: { cpuMillis: 4000 - SHAPE.cpuMillis, memoryMiB: 0, diskMiB: 0 } })], opts());
+    const r = scheduleApp(
+      state,
+      [node('n2', { allocated: { cpuMillis: 4000 - SHAPE.cpuMillis, memoryMiB: 0, diskMiB: 0 } })],
+      opts(),
+    );
     expect(r.app.map((e) => e.type)).toEqual(['InstancePlaced', 'InstancesPending']);
     expect((r.app.reduce(evolveApp, state) as Exclude<AppState, { status: 'none' }>).pending?.count).toBe(2);
   });
@@ -220,13 +301,17 @@ describe('scheduleApp', () => {
       makeEvent('InstancesPending', { app: 'web', count: 2, reasons: [{ reason: 'cpu exhausted', nodes: 1 }] }),
       makeEvent('AppScaled', { name: 'web', from: 3, to: 1 }),
     ]);
-    expect(scheduleApp(state, [node('n1', { allocated: { cpuMillis: 4000, memoryMiB: 0, diskMiB: 0 } })], opts()).app).toEqual([]);
+    expect(
+      scheduleApp(state, [node('n1', { allocated: { cpuMillis: 4000, memoryMiB: 0, diskMiB: 0 } })], opts()).app,
+    ).toEqual([]);
     expect((state as Exclude<AppState, { status: 'none' }>).pending).toBeNull();
   });
 
   it('reports no nodes at all as the pending reason', () => {
     const r = scheduleApp(fold([makeEvent('AppDeployed', appSpec({ instances: 1 }))]), [], opts());
-    expect(r.app).toEqual([makeEvent('InstancesPending', { app: 'web', count: 1, reasons: [{ reason: 'no nodes registered', nodes: 0 }] })]);
+    expect(r.app).toEqual([
+      makeEvent('InstancesPending', { app: 'web', count: 1, reasons: [{ reason: 'no nodes registered', nodes: 0 }] }),
+    ]);
   });
 });
 

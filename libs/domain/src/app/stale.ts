@@ -21,7 +21,12 @@ export const STALE_REASON = 'replaced while node was lost';
  * not stale and is kept. Stale ones are stopped only while the copies that stay (live instances reported running, in
  * `running`, plus the stale ones kept) still reach the desired count: never before replacements run, never below the count.
  */
-export function stopStaleInstances(state: AppState, app: string, candidates: readonly StaleCandidate[], running: ReadonlySet<string>): StaleStops {
+export function stopStaleInstances(
+  state: AppState,
+  app: string,
+  candidates: readonly StaleCandidate[],
+  running: ReadonlySet<string>,
+): StaleStops {
   const live: ReadonlyMap<string, unknown> = state.status === 'none' ? new Map() : state.live;
   const stale = candidates.filter((c) => !live.has(c.instanceId));
   const desired = state.status === 'active' ? state.spec.instances : 0;
@@ -31,7 +36,8 @@ export function stopStaleInstances(state: AppState, app: string, candidates: rea
   const reason = state.status === 'active' ? STALE_REASON : 'app removed while node was lost';
   const result: StaleStops = { app: [], nodes: new Map(), waiting: stale.length - stoppable };
   for (const s of stale.slice(0, stoppable)) {
-    if (state.status !== 'none') result.app.push(makeEvent('InstanceStopRequested', { app, instanceId: s.instanceId, nodeId: s.nodeId, reason }));
+    if (state.status !== 'none')
+      result.app.push(makeEvent('InstanceStopRequested', { app, instanceId: s.instanceId, nodeId: s.nodeId, reason }));
     const list = result.nodes.get(s.nodeId) ?? [];
     list.push(makeEvent('InstanceUnassigned', { instanceId: s.instanceId, app, reason }));
     result.nodes.set(s.nodeId, list);

@@ -33,7 +33,9 @@ describe('crashLoop', () => {
   });
 
   it('says why, with the count, the span, the limit and the last exit code', () => {
-    expect(crashLoop(history([0, 1, 2.5], 3), policy)).toBe('crash loop: exited 3 times within 2.5 s (at most 2 restarts per 10 s), last exit code 3');
+    expect(crashLoop(history([0, 1, 2.5], 3), policy)).toBe(
+      'crash loop: exited 3 times within 2.5 s (at most 2 restarts per 10 s), last exit code 3',
+    );
   });
 
   it('with maxRestarts 0, one exit is enough', () => {

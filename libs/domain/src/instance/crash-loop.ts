@@ -12,12 +12,21 @@ export interface RestartPolicy {
 export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 10 * 60_000 };
 
 /** restartPolicyOf reads an app's restart policy, defaults filled in for what it does not say. */
-export function restartPolicyOf(spec: { readonly maxRestarts?: number; readonly restartWindowMs?: number }): RestartPolicy {
-  return { maxRestarts: spec.maxRestarts ?? DEFAULT_RESTART_POLICY.maxRestarts, windowMs: spec.restartWindowMs ?? DEFAULT_RESTART_POLICY.windowMs };
+export function restartPolicyOf(spec: {
+  readonly maxRestarts?: number;
+  readonly restartWindowMs?: number;
+}): RestartPolicy {
+  return {
+    maxRestarts: spec.maxRestarts ?? DEFAULT_RESTART_POLICY.maxRestarts,
+    windowMs: spec.restartWindowMs ?? DEFAULT_RESTART_POLICY.windowMs,
+  };
 }
 
 /** checkRestartPolicy validates an app's optional maxRestarts (0-100) and restartWindowMs (1 s to 1 day). */
-export function checkRestartPolicy(maxRestarts: number | undefined, restartWindowMs: number | undefined): DomainError | null {
+export function checkRestartPolicy(
+  maxRestarts: number | undefined,
+  restartWindowMs: number | undefined,
+): DomainError | null {
   return firstError(
     maxRestarts === undefined ? null : checkInt('maxRestarts', maxRestarts, 0, MAX_TRACKED_EXITS - 1),
     restartWindowMs === undefined ? null : checkInt('restartWindowMs', restartWindowMs, 1000, 86_400_000),

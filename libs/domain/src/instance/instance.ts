@@ -63,12 +63,20 @@ export function evolveInstance(state: InstanceState, event: InstanceEvent): Inst
     case 'InstanceRunning': {
       const restarts = state.state === 'exited' ? state.restarts + 1 : state.restarts;
       // A new container's health is unknown until its first check; the same container keeps what was said of it.
-      const health = state.containerId === event.data.containerId ? {} : { health: 'unknown' as const, healthMessage: null };
+      const health =
+        state.containerId === event.data.containerId ? {} : { health: 'unknown' as const, healthMessage: null };
       return { ...state, state: 'running', containerId: event.data.containerId, restarts, ...health };
     }
     case 'InstanceExited': {
       const exits = event.data.at ? [...state.exits, event.data.at].slice(-MAX_TRACKED_EXITS) : state.exits;
-      return { ...state, state: 'exited', containerId: event.data.containerId, exitCode: event.data.exitCode, health: 'unknown', exits };
+      return {
+        ...state,
+        state: 'exited',
+        containerId: event.data.containerId,
+        exitCode: event.data.exitCode,
+        health: 'unknown',
+        exits,
+      };
     }
     case 'InstanceFailed':
       return { ...state, state: 'failed', health: 'unknown' };
@@ -94,20 +102,32 @@ export function decideInstance(cmd: ReportInstance, state: InstanceState): Decis
       if (!cmd.containerId) return DomainError.invalid('containerId', 'is required for a running instance');
       if (state.state === 'exited' && state.containerId === cmd.containerId) return [];
       const events: InstanceEvent[] = [];
-      if (!(state.state === 'running' && state.containerId === cmd.containerId)) events.push(makeEvent('InstanceRunning', { ...base, containerId: cmd.containerId }));
+      if (!(state.state === 'running' && state.containerId === cmd.containerId))
+        events.push(makeEvent('InstanceRunning', { ...base, containerId: cmd.containerId }));
       const health = cmd.health ? (cmd.health.healthy ? 'healthy' : 'unhealthy') : null;
       if (health && events.reduce(evolveInstance, state).health !== health) {
-        events.push(makeEvent('InstanceHealthChanged', { ...base, healthy: health === 'healthy', message: cmd.health!.message, containerId: cmd.containerId }));
+        events.push(
+          makeEvent('InstanceHealthChanged', {
+            ...base,
+            healthy: health === 'healthy',
+            message: cmd.health!.message,
+            containerId: cmd.containerId,
+          }),
+        );
       }
       return events;
     }
     case 'exited': {
       if (!cmd.containerId) return DomainError.invalid('containerId', 'is required for an exited instance');
-      if (cmd.exitCode === null || cmd.exitCode === undefined) return DomainError.invalid('exitCode', 'is required for an exited instance');
+      if (cmd.exitCode === null || cmd.exitCode === undefined)
+        return DomainError.invalid('exitCode', 'is required for an exited instance');
       const times = firstError(checkTime('at', cmd.at), checkTime('nextAttemptAt', cmd.nextAttemptAt));
       if (times) return times;
       if (state.state === 'exited' && state.containerId === cmd.containerId) return [];
-      const when = { ...(cmd.at ? { at: cmd.at } : {}), ...(cmd.nextAttemptAt ? { nextAttemptAt: cmd.nextAttemptAt } : {}) };
+      const when = {
+        ...(cmd.at ? { at: cmd.at } : {}),
+        ...(cmd.nextAttemptAt ? { nextAttemptAt: cmd.nextAttemptAt } : {}),
+      };
       return [makeEvent('InstanceExited', { ...base, containerId: cmd.containerId, exitCode: cmd.exitCode, ...when })];
     }
     case 'failed':

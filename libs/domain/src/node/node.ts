@@ -1,4 +1,4 @@
-import { HealthCheck, InstanceAssigned, makeEvent, NodeEvent, NodeRegistered, PackageRef, Resources } from '@mammoth/events';
+import { HealthCheck, makeEvent, NodeEvent, NodeRegistered, PackageRef, Resources } from '@mammoth/events';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { Decision, DomainError, exhaustive } from '../shared/errors';
@@ -57,9 +57,14 @@ export function evolveNode(state: NodeState, event: NodeEvent): NodeState {
       return { ...state, info: event.data };
     case 'InstanceAssigned': {
       if (state.status !== 'registered') return state;
-      const a = event.data as z.infer<typeof InstanceAssigned.schema>;
+      const a = event.data;
       const assignments = new Map(state.assignments).set(a.instanceId, a);
-      return { ...state, assignments, allocated: add(state.allocated, a.resources), usedPorts: new Set(state.usedPorts).add(a.port) };
+      return {
+        ...state,
+        assignments,
+        allocated: add(state.allocated, a.resources),
+        usedPorts: new Set(state.usedPorts).add(a.port),
+      };
     }
     case 'InstanceUnassigned': {
       if (state.status !== 'registered') return state;
@@ -87,7 +92,10 @@ export function evolveNode(state: NodeState, event: NodeEvent): NodeState {
 }
 
 /** registeredNode is a registered node as it stands right after registration: ready, holding `assignments` (none by default). */
-export function registeredNode(info: NodeInfo, assignments: readonly Assignment[] = []): Extract<NodeState, { status: 'registered' }> {
+export function registeredNode(
+  info: NodeInfo,
+  assignments: readonly Assignment[] = [],
+): Extract<NodeState, { status: 'registered' }> {
   return {
     status: 'registered',
     info,
@@ -104,7 +112,9 @@ export function registeredNode(info: NodeInfo, assignments: readonly Assignment[
 export function decideNode(cmd: NodeCommand, state: NodeState): Decision<NodeEvent> {
   const { info } = cmd;
   const invalid = firstError(
-    info.nodeId.length > 0 && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(info.nodeId) ? null : DomainError.invalid('nodeId', `"${info.nodeId}" is not a valid node id`),
+    info.nodeId.length > 0 && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(info.nodeId)
+      ? null
+      : DomainError.invalid('nodeId', `"${info.nodeId}" is not a valid node id`),
     checkInt('capacity.cpuMillis', info.capacity.cpuMillis, 1),
     checkInt('capacity.memoryMiB', info.capacity.memoryMiB, 1),
     checkInt('capacity.diskMiB', info.capacity.diskMiB, 0),

@@ -7,11 +7,20 @@ const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
 
 function upload(over: Partial<UploadPackage> = {}): PackageCommand {
-  return { type: 'UploadPackage', name: 'web', version: '1.0.0', digest: DIGEST_A, format: 'image', sizeBytes: 1024, imageRef: 'mammoth/web:1.0.0', ...over };
+  return {
+    type: 'UploadPackage',
+    name: 'web',
+    version: '1.0.0',
+    digest: DIGEST_A,
+    format: 'image',
+    sizeBytes: 1024,
+    imageRef: 'mammoth/web:1.0.0',
+    ...over,
+  };
 }
 
 function uploaded(over: Partial<UploadPackage> = {}) {
-  const { type: _type, ...data } = upload(over) as UploadPackage;
+  const { type: _type, ...data } = upload(over);
   return makeEvent('PackageUploaded', data);
 }
 
@@ -32,7 +41,10 @@ describe('package decider', () => {
   });
 
   it('refuses a recorded version with another digest: versions are immutable', () => {
-    const err = spec(decider).given([uploaded()]).when(upload({ digest: DIGEST_B })).thenError('ALREADY_EXISTS', 'version');
+    const err = spec(decider)
+      .given([uploaded()])
+      .when(upload({ digest: DIGEST_B }))
+      .thenError('ALREADY_EXISTS', 'version');
     expect(err.message).toContain(DIGEST_A);
   });
 
@@ -49,7 +61,10 @@ describe('package decider', () => {
   });
 
   it('evolves to the latest version and keeps every version', () => {
-    const state = [uploaded(), uploaded({ version: '2.0.0', digest: DIGEST_B })].reduce(evolvePackage, initialPackageState());
+    const state = [uploaded(), uploaded({ version: '2.0.0', digest: DIGEST_B })].reduce(
+      evolvePackage,
+      initialPackageState(),
+    );
     expect(state.name).toBe('web');
     expect(state.latest).toBe('2.0.0');
     expect([...state.versions.keys()]).toEqual(['1.0.0', '2.0.0']);

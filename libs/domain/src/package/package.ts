@@ -53,7 +53,9 @@ export function evolvePackage(state: PackageState, event: PackageEvent): Package
 export function decidePackage(cmd: PackageCommand, state: PackageState): Decision<PackageEvent> {
   const invalid = firstError(
     checkName('name', cmd.name),
-    VERSION.test(cmd.version) ? null : DomainError.invalid('version', `"${cmd.version}" must be 1-128 letters, digits, '.', '_', '+' or '-'`),
+    VERSION.test(cmd.version)
+      ? null
+      : DomainError.invalid('version', `"${cmd.version}" must be 1-128 letters, digits, '.', '_', '+' or '-'`),
   );
   if (invalid) return invalid;
   const existing = state.versions.get(cmd.version);

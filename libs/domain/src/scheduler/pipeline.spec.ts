@@ -8,7 +8,12 @@ describe('filtersFor', () => {
     ['one label constraint', [{ kind: 'label', key: 'rack', op: 'exists', values: [] }], ['label-constraint']],
     [
       'constraints given out of order run cheapest first, labels keeping their order',
-      [{ kind: 'max-per', key: 'rack' }, { kind: 'unique' }, { kind: 'label', key: 'a', op: 'exists', values: [] }, { kind: 'label', key: 'b', op: 'exists', values: [] }],
+      [
+        { kind: 'max-per', key: 'rack' },
+        { kind: 'unique' },
+        { kind: 'label', key: 'a', op: 'exists', values: [] },
+        { kind: 'label', key: 'b', op: 'exists', values: [] },
+      ],
       ['label-constraint', 'label-constraint', 'unique', 'max-per'],
     ],
   ] as [string, Constraint[], string[]][])('%s', (_label, constraints, names) => {
@@ -21,15 +26,35 @@ describe('filtersFor', () => {
   });
 
   it('gives each label constraint its own reason', () => {
-    const constraints: Constraint[] = [{ kind: 'label', key: 'a', op: 'exists', values: [] }, { kind: 'label', key: 'b', op: 'exists', values: [] }];
-    expect(filtersFor(request({ constraints }), [], []).map((f) => f.reason)).toEqual(['constraint a exists not met', 'constraint b exists not met']);
+    const constraints: Constraint[] = [
+      { kind: 'label', key: 'a', op: 'exists', values: [] },
+      { kind: 'label', key: 'b', op: 'exists', values: [] },
+    ];
+    expect(filtersFor(request({ constraints }), [], []).map((f) => f.reason)).toEqual([
+      'constraint a exists not met',
+      'constraint b exists not met',
+    ]);
   });
 });
 
 describe('scorersFor', () => {
   it.each([
-    ['spread', undefined, [['least-allocated', 1], ['app-anti-affinity', 0.5]]],
-    ['binpack', undefined, [['most-allocated', 1], ['app-anti-affinity', 0.05]]],
+    [
+      'spread',
+      undefined,
+      [
+        ['least-allocated', 1],
+        ['app-anti-affinity', 0.5],
+      ],
+    ],
+    [
+      'binpack',
+      undefined,
+      [
+        ['most-allocated', 1],
+        ['app-anti-affinity', 0.05],
+      ],
+    ],
     ['binpack', { allocation: 2, antiAffinity: 0 }, [['most-allocated', 2]]],
   ] as const)('%s with %j weighs %j', (strategy, weights, expected) => {
     expect(scorersFor(request({ strategy }), weights).map((s) => [s.plugin.name, s.weight])).toEqual(expected);

@@ -10,16 +10,32 @@ import { uniqueConstraintFilter } from './plugins/unique.filter';
 import { ConstraintFilterPlugin, FilterPlugin, PlacementRequest, ScorePlugin, WorkingNode } from './types';
 
 /** DEFAULT_FILTERS are the filters every request passes, cheapest first; the first one a node fails is the reason counted against it. */
-export const DEFAULT_FILTERS: readonly FilterPlugin[] = [statusFilter, cpuFilter, memoryFilter, diskFilter, portsFilter];
+export const DEFAULT_FILTERS: readonly FilterPlugin[] = [
+  statusFilter,
+  cpuFilter,
+  memoryFilter,
+  diskFilter,
+  portsFilter,
+];
 
-type ConstraintFilters = { readonly [K in Constraint['kind']]: ConstraintFilterPlugin<Extract<Constraint, { kind: K }>> };
+type ConstraintFilters = {
+  readonly [K in Constraint['kind']]: ConstraintFilterPlugin<Extract<Constraint, { kind: K }>>;
+};
 
 /** CONSTRAINT_FILTERS builds a request's constraint filters; they run after DEFAULT_FILTERS, in this order (cheapest first). */
-export const CONSTRAINT_FILTERS: ConstraintFilters = { label: labelConstraintFilter, unique: uniqueConstraintFilter, 'max-per': maxPerConstraintFilter };
+export const CONSTRAINT_FILTERS: ConstraintFilters = {
+  label: labelConstraintFilter,
+  unique: uniqueConstraintFilter,
+  'max-per': maxPerConstraintFilter,
+};
 const ORDER: readonly Constraint['kind'][] = ['label', 'unique', 'max-per'];
 
 /** filtersFor is one request's filter pipeline: the base filters, then one filter per constraint, labels before unique before max-per. */
-export function filtersFor(req: PlacementRequest, base: readonly FilterPlugin[], nodes: readonly WorkingNode[]): FilterPlugin[] {
+export function filtersFor(
+  req: PlacementRequest,
+  base: readonly FilterPlugin[],
+  nodes: readonly WorkingNode[],
+): FilterPlugin[] {
   const out = [...base];
   const constraints = req.constraints ?? [];
   for (const kind of ORDER) {
@@ -55,7 +71,10 @@ export interface WeightedScorer {
 }
 
 /** scorersFor is one request's scoring pipeline: its strategy's allocation scorer plus anti-affinity, summed with weights. */
-export function scorersFor(req: PlacementRequest, weights: ScoreWeights = DEFAULT_WEIGHTS[req.strategy]): WeightedScorer[] {
+export function scorersFor(
+  req: PlacementRequest,
+  weights: ScoreWeights = DEFAULT_WEIGHTS[req.strategy],
+): WeightedScorer[] {
   const allocation = req.strategy === 'binpack' ? mostAllocated : leastAllocated;
   return [
     { plugin: allocation, weight: weights.allocation },

@@ -23,7 +23,11 @@ function node(id: string, over: Partial<NodeCandidate> = {}): NodeCandidate {
     ...over,
   };
 }
-const request = (count: number, strategy: PlacementRequest['strategy'] = 'spread', resources = SHAPE): PlacementRequest => ({ app: 'web', resources, count, strategy });
+const request = (
+  count: number,
+  strategy: PlacementRequest['strategy'] = 'spread',
+  resources = SHAPE,
+): PlacementRequest => ({ app: 'web', resources, count, strategy });
 const rng = () => seedrandom('seed');
 const countBy = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map<string, number>());
 
@@ -40,15 +44,29 @@ describe('place', () => {
 
   it('visits nodes in a seeded random order', () => {
     const nodes = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => node(id));
-    const firstChoice = new Set(Array.from({ length: 20 }, (_, i) => place(request(1), nodes, { rng: seedrandom(`s${i}`) }).placements[0].nodeId));
+    const firstChoice = new Set(
+      Array.from({ length: 20 }, (_, i) => place(request(1), nodes, { rng: seedrandom(`s${i}`) }).placements[0].nodeId),
+    );
     expect(firstChoice.size).toBeGreaterThan(1);
   });
 
   it('spread picks the emptiest node, bin-pack the fullest', () => {
-    const nodes = [node('empty'), node('half', { allocated: { cpuMillis: 2000, memoryMiB: 2048, diskMiB: 0 } }), node('quarter', { allocated: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 } })];
+    const nodes = [
+      node('empty'),
+      node('half', { allocated: { cpuMillis: 2000, memoryMiB: 2048, diskMiB: 0 } }),
+      node('quarter', { allocated: { cpuMillis: 1000, memoryMiB: 1024, diskMiB: 0 } }),
+    ];
     for (let s = 0; s < 10; s++) {
-      expect(place(request(1, 'spread'), nodes, { rng: seedrandom(`s${s}`), candidateLimit: 0 }).placements.map((p) => p.nodeId)).toEqual(['empty']);
-      expect(place(request(1, 'binpack'), nodes, { rng: seedrandom(`s${s}`), candidateLimit: 0 }).placements.map((p) => p.nodeId)).toEqual(['half']);
+      expect(
+        place(request(1, 'spread'), nodes, { rng: seedrandom(`s${s}`), candidateLimit: 0 }).placements.map(
+          (p) => p.nodeId,
+        ),
+      ).toEqual(['empty']);
+      expect(
+        place(request(1, 'binpack'), nodes, { rng: seedrandom(`s${s}`), candidateLimit: 0 }).placements.map(
+          (p) => p.nodeId,
+        ),
+      ).toEqual(['half']);
     }
   });
 
@@ -74,9 +92,11 @@ describe('place', () => {
     ]);
   });
 
-  it('stops at a node\'s port range and explains it', () => {
+  it("stops at a node's port range and explains it", () => {
     const tiny = { cpuMillis: 1, memoryMiB: 1, diskMiB: 0 };
-    const plan = place(request(4, 'spread', tiny), [node('a', { portRange: { from: 30000, to: 30002 } })], { rng: rng() });
+    const plan = place(request(4, 'spread', tiny), [node('a', { portRange: { from: 30000, to: 30002 } })], {
+      rng: rng(),
+    });
     expect(plan.placements.map((p) => p.port)).toEqual([30000, 30001, 30002]);
     expect(plan.unplaced).toBe(1);
     expect(plan.reasons).toEqual([{ reason: 'ports exhausted', nodes: 1 }]);
@@ -117,12 +137,14 @@ describe('place', () => {
   it('uses the filters it is given', () => {
     const lost = [node('a', { status: 'lost' })];
     expect(place(request(1), lost, { rng: rng() }).unplaced).toBe(1);
-    expect(place(request(1), lost, { rng: rng(), filters: DEFAULT_FILTERS.filter((f) => f.name !== 'node-status') }).placements).toHaveLength(1);
+    expect(
+      place(request(1), lost, { rng: rng(), filters: DEFAULT_FILTERS.filter((f) => f.name !== 'node-status') })
+        .placements,
+    ).toHaveLength(1);
   });
 });
 
 describe('countRejections and formatReasons', () => {
-
   it('sorts by node count, then by reason', () => {
     const nodes = [
       node('d1', { status: 'draining' }),
@@ -153,8 +175,14 @@ describe('exceedsEveryNode', () => {
   const nodes = [node('a'), node('b', { capacity: { cpuMillis: 16000, memoryMiB: 2048, diskMiB: 500 } })];
   it.each([
     [{ cpuMillis: 16000, memoryMiB: 4096, diskMiB: 1000 }, []],
-    [{ cpuMillis: 16001, memoryMiB: 1, diskMiB: 0 }, ["cpu 16001 millicores exceeds the largest node's 16000 millicores"]],
-    [{ cpuMillis: 1, memoryMiB: 4097, diskMiB: 1001 }, ["memory 4097 MiB exceeds the largest node's 4096 MiB", "disk 1001 MiB exceeds the largest node's 1000 MiB"]],
+    [
+      { cpuMillis: 16001, memoryMiB: 1, diskMiB: 0 },
+      ["cpu 16001 millicores exceeds the largest node's 16000 millicores"],
+    ],
+    [
+      { cpuMillis: 1, memoryMiB: 4097, diskMiB: 1001 },
+      ["memory 4097 MiB exceeds the largest node's 4096 MiB", "disk 1001 MiB exceeds the largest node's 1000 MiB"],
+    ],
   ])('%j -> %j', (resources, expected) => {
     expect(exceedsEveryNode({ resources }, nodes)).toEqual(expected);
   });

@@ -59,12 +59,23 @@ export function place(req: PlacementRequest, snapshot: readonly NodeCandidate[],
 }
 
 /** planMany places many requests in order against one evolving working copy of the snapshot: one plan per request. */
-export function planMany(reqs: readonly PlacementRequest[], snapshot: readonly NodeCandidate[], opts: PlaceOptions): Plan[] {
+export function planMany(
+  reqs: readonly PlacementRequest[],
+  snapshot: readonly NodeCandidate[],
+  opts: PlaceOptions,
+): Plan[] {
   const p = planner(snapshot, opts);
   return reqs.map((r) => p.place(r));
 }
 
-function pick(ring: readonly WorkingNode[], cursor: number, limit: number, filters: readonly FilterPlugin[], scorers: readonly WeightedScorer[], req: PlacementRequest): number {
+function pick(
+  ring: readonly WorkingNode[],
+  cursor: number,
+  limit: number,
+  filters: readonly FilterPlugin[],
+  scorers: readonly WeightedScorer[],
+  req: PlacementRequest,
+): number {
   const size = ring.length;
   let best = -1;
   let bestScore = -Infinity;

@@ -8,7 +8,11 @@ export function workingNode(node: NodeCandidate): WorkingNode {
   for (const p of node.usedPorts) if (p >= from && p <= to) used++;
   return {
     node,
-    allocated: { cpuMillis: node.allocated.cpuMillis, memoryMiB: node.allocated.memoryMiB, diskMiB: node.allocated.diskMiB },
+    allocated: {
+      cpuMillis: node.allocated.cpuMillis,
+      memoryMiB: node.allocated.memoryMiB,
+      diskMiB: node.allocated.diskMiB,
+    },
     freePorts: Math.max(0, to - from + 1 - used),
     nextPort: from,
     apps: node.appCounts,

@@ -1,9 +1,21 @@
 /** ErrorCode classifies an expected command failure so the API can map it to a clear message. */
-export type ErrorCode = 'INVALID_ARGUMENT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'CANNOT_PLACE' | 'CONFLICT' | 'UNAVAILABLE' | 'FAILED_PRECONDITION';
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'CANNOT_PLACE'
+  | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'FAILED_PRECONDITION';
 
 /** DomainError is a typed, expected failure returned (never thrown) by decide functions; it names the field at fault. */
 export class DomainError {
-  constructor(readonly code: ErrorCode, readonly message: string, readonly field?: string, readonly details?: unknown) {}
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+    readonly field?: string,
+    readonly details?: unknown,
+  ) {}
 
   static invalid(field: string, reason: string): DomainError {
     return new DomainError('INVALID_ARGUMENT', `${field}: ${reason}`, field);

@@ -5,7 +5,10 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** checkName validates an app or package name as a DNS label, so it can appear in host names and stream ids. */
 export function checkName(field: string, value: string): DomainError | null {
   if (!DNS_LABEL.test(value)) {
-    return DomainError.invalid(field, `"${value}" must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit`);
+    return DomainError.invalid(
+      field,
+      `"${value}" must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit`,
+    );
   }
   return null;
 }

@@ -8,7 +8,13 @@ import { NodeCandidate } from '../scheduler/types';
 export type Registered = Extract<NodeState, { status: 'registered' }>;
 
 /** PKG is a well-formed package reference for scheduler property tests. */
-export const PKG = { name: 'web', version: '1.0.0', digest: `sha256:${'a'.repeat(64)}`, format: 'image' as const, imageRef: 'mammoth/web:1.0.0' };
+export const PKG = {
+  name: 'web',
+  version: '1.0.0',
+  digest: `sha256:${'a'.repeat(64)}`,
+  format: 'image' as const,
+  imageRef: 'mammoth/web:1.0.0',
+};
 
 /** uuidFrom returns a generator of distinct, valid, deterministic UUIDs. */
 export const uuidFrom = (prefix: number) => {
@@ -22,7 +28,11 @@ type LabelKey = keyof typeof LABEL_DOMAIN;
 const KEYS = Object.keys(LABEL_DOMAIN) as LabelKey[];
 
 const labelsArb = fc.record(
-  { rack: fc.constantFrom(...LABEL_DOMAIN.rack), zone: fc.constantFrom(...LABEL_DOMAIN.zone), disk: fc.constantFrom(...LABEL_DOMAIN.disk) },
+  {
+    rack: fc.constantFrom(...LABEL_DOMAIN.rack),
+    zone: fc.constantFrom(...LABEL_DOMAIN.zone),
+    disk: fc.constantFrom(...LABEL_DOMAIN.disk),
+  },
   { requiredKeys: [] },
 );
 
@@ -52,14 +62,22 @@ export type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
 export const clusterArb = fc.array(nodeArb, { maxLength: 10 });
 
 /** shapeArb generates an instance shape. */
-export const shapeArb = fc.record({ cpuMillis: fc.integer({ min: 1, max: 3000 }), memoryMiB: fc.integer({ min: 1, max: 3000 }), diskMiB: fc.integer({ min: 0, max: 300 }) });
+export const shapeArb = fc.record({
+  cpuMillis: fc.integer({ min: 1, max: 3000 }),
+  memoryMiB: fc.integer({ min: 1, max: 3000 }),
+  diskMiB: fc.integer({ min: 0, max: 300 }),
+});
 
 const valueOf = (key: LabelKey) => fc.constantFrom<string>(...LABEL_DOMAIN[key], 'x');
 const labelArb: fc.Arbitrary<LabelConstraint> = fc.constantFrom(...KEYS).chain((key) =>
   fc.oneof(
     valueOf(key).map((v) => ({ kind: 'label' as const, key, op: 'equals' as const, values: [v] })),
-    fc.uniqueArray(valueOf(key), { minLength: 1, maxLength: 3 }).map((values) => ({ kind: 'label' as const, key, op: 'in' as const, values })),
-    fc.uniqueArray(valueOf(key), { minLength: 1, maxLength: 2 }).map((values) => ({ kind: 'label' as const, key, op: 'not-in' as const, values })),
+    fc
+      .uniqueArray(valueOf(key), { minLength: 1, maxLength: 3 })
+      .map((values) => ({ kind: 'label' as const, key, op: 'in' as const, values })),
+    fc
+      .uniqueArray(valueOf(key), { minLength: 1, maxLength: 2 })
+      .map((values) => ({ kind: 'label' as const, key, op: 'not-in' as const, values })),
     fc.constant({ kind: 'label' as const, key, op: 'exists' as const, values: [] }),
   ),
 );
@@ -68,7 +86,11 @@ const labelArb: fc.Arbitrary<LabelConstraint> = fc.constantFrom(...KEYS).chain((
 export const constraintArb: fc.Arbitrary<Constraint> = fc.oneof(
   labelArb,
   fc.constant({ kind: 'unique' as const }),
-  fc.record({ kind: fc.constant('max-per' as const), key: fc.constantFrom<string>('rack', 'zone'), max: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('max-per' as const),
+    key: fc.constantFrom<string>('rack', 'zone'),
+    max: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  }),
 );
 
 /** constraintsArb generates zero to three constraints, half the time none. */
@@ -102,11 +124,17 @@ export function buildCluster(specs: NodeSpec[], opts: { onlyOthers?: boolean } =
     let state = evolveNode(initialNodeState(), registered) as Registered;
     for (const o of s.others) {
       const port = s.portFrom + o.port; // may fall outside the range: a port kept from an earlier registration
-      const fits = state.allocated.cpuMillis + o.cpu <= s.cpu && state.allocated.memoryMiB + o.mem <= s.mem && state.allocated.diskMiB + o.disk <= s.disk;
+      const fits =
+        state.allocated.cpuMillis + o.cpu <= s.cpu &&
+        state.allocated.memoryMiB + o.mem <= s.mem &&
+        state.allocated.diskMiB + o.disk <= s.disk;
       if (!fits || state.usedPorts.has(port)) continue;
       const app = opts.onlyOthers ? 'other' : o.app;
       const resources = { cpuMillis: o.cpu, memoryMiB: o.mem, diskMiB: o.disk };
-      state = evolveNode(state, makeEvent('InstanceAssigned', { instanceId: newId(), app, package: PKG, resources, port, env: {} })) as Registered;
+      state = evolveNode(
+        state,
+        makeEvent('InstanceAssigned', { instanceId: newId(), app, package: PKG, resources, port, env: {} }),
+      ) as Registered;
     }
     states.set(nodeId, state);
     status.set(nodeId, s.status);
@@ -115,7 +143,8 @@ export function buildCluster(specs: NodeSpec[], opts: { onlyOthers?: boolean } =
 }
 
 /** candidates is the scheduler's snapshot of a generated cluster. */
-export const candidates = (c: Cluster): NodeCandidate[] => [...c.states.values()].map((s) => toCandidate(s, c.status.get(s.info.nodeId)));
+export const candidates = (c: Cluster): NodeCandidate[] =>
+  [...c.states.values()].map((s) => toCandidate(s, c.status.get(s.info.nodeId)));
 
 /** labelHolds is an independent oracle for a label constraint, written from the operator's definition of each op. */
 export function labelHolds(c: LabelConstraint, labels: Readonly<Record<string, string>>): boolean {

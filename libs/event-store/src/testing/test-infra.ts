@@ -51,7 +51,9 @@ export async function createTestBus(clientId = 'test'): Promise<{ bus: KafkaEven
 
 /** dropTestTopics deletes a test's topics once it is done (the broker outlives the tests; its database is dropped too). */
 export async function dropTestTopics(bus: KafkaEventBus, topics: Topics): Promise<void> {
-  await bus.deleteTopicsOf(topics.prefix).catch((err: Error) => console.warn(`could not delete the topics of ${topics.prefix}: ${err.message}`));
+  await bus
+    .deleteTopicsOf(topics.prefix)
+    .catch((err: Error) => console.warn(`could not delete the topics of ${topics.prefix}: ${err.message}`));
 }
 
 /** eventually polls an assertion until it passes or the deadline is reached. */

@@ -25,15 +25,22 @@ export const AppDeployed = defineEvent(
     maxRestarts: z.number().int().nonnegative().optional(),
     restartWindowMs: z.number().int().positive().optional(),
   }),
-  { version: 2, upcasters: { 1: (data) => (isObject(data) ? { ...data, constraints: [], strategy: 'spread' } : data) } },
+  {
+    version: 2,
+    upcasters: { 1: (data) => (isObject(data) ? { ...data, constraints: [], strategy: 'spread' } : data) },
+  },
 );
 
 /** AppScaled records a change of the desired instance count. */
-export const AppScaled = defineEvent('app', 'AppScaled', z.object({
-  name: z.string().min(1),
-  from: z.number().int().nonnegative(),
-  to: z.number().int().nonnegative(),
-}));
+export const AppScaled = defineEvent(
+  'app',
+  'AppScaled',
+  z.object({
+    name: z.string().min(1),
+    from: z.number().int().nonnegative(),
+    to: z.number().int().nonnegative(),
+  }),
+);
 
 /** AppRemoved records that an app and all its instances are to go away. */
 export const AppRemoved = defineEvent('app', 'AppRemoved', z.object({ name: z.string().min(1) }));
@@ -42,35 +49,47 @@ export const AppRemoved = defineEvent('app', 'AppRemoved', z.object({ name: z.st
  * InstancePlaced records the scheduler's decision to run one instance of the app on a node and port; `healthCheckKind` names
  * the app's health check, if it has one, so readers know the instance's health is unknown until its node reports a result.
  */
-export const InstancePlaced = defineEvent('app', 'InstancePlaced', z.object({
-  app: z.string().min(1),
-  instanceId: z.string().uuid(),
-  nodeId: z.string().min(1),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
-  healthCheckKind: z.enum(HEALTH_CHECK_KINDS).optional(),
-  /** version is the package version the instance runs; absent (older events, steady-state placements): the app's package version then. */
-  version: z.string().min(1).optional(),
-}));
+export const InstancePlaced = defineEvent(
+  'app',
+  'InstancePlaced',
+  z.object({
+    app: z.string().min(1),
+    instanceId: z.string().uuid(),
+    nodeId: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    healthCheckKind: z.enum(HEALTH_CHECK_KINDS).optional(),
+    /** version is the package version the instance runs; absent (older events, steady-state placements): the app's package version then. */
+    version: z.string().min(1).optional(),
+  }),
+);
 
 /**
  * InstanceStopRequested records the decision to stop one instance (scale down, removal, unhealthy, crash loop); `replacedBy`
  * names the replacement placed in the same commit when the instance was replaced rather than retired (absent: none).
  */
-export const InstanceStopRequested = defineEvent('app', 'InstanceStopRequested', z.object({
-  app: z.string().min(1),
-  instanceId: z.string().uuid(),
-  nodeId: z.string().min(1),
-  reason: z.string().min(1),
-  replacedBy: z.string().uuid().nullable().optional(),
-}));
+export const InstanceStopRequested = defineEvent(
+  'app',
+  'InstanceStopRequested',
+  z.object({
+    app: z.string().min(1),
+    instanceId: z.string().uuid(),
+    nodeId: z.string().min(1),
+    reason: z.string().min(1),
+    replacedBy: z.string().uuid().nullable().optional(),
+  }),
+);
 
 /** InstancesPending records one scheduling attempt that left instances unplaced, with the reasons counted per filter. */
-export const InstancesPending = defineEvent('app', 'InstancesPending', z.object({
-  app: z.string().min(1),
-  count: z.number().int().positive(),
-  reasons: z.array(z.object({ reason: z.string(), nodes: z.number().int().nonnegative() })),
-}));
+export const InstancesPending = defineEvent(
+  'app',
+  'InstancesPending',
+  z.object({
+    app: z.string().min(1),
+    count: z.number().int().positive(),
+    reasons: z.array(z.object({ reason: z.string(), nodes: z.number().int().nonnegative() })),
+  }),
+);
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -80,13 +99,17 @@ function isObject(x: unknown): x is Record<string, unknown> {
  * InstanceLost records that an instance's node was lost: the instance leaves the app's live set (so it is replaced) but stays
  * assigned to its node until a replacement runs; `replacedBy` names the replacement placed in the same commit, if any.
  */
-export const InstanceLost = defineEvent('app', 'InstanceLost', z.object({
-  app: z.string().min(1),
-  instanceId: z.string().uuid(),
-  nodeId: z.string().min(1),
-  reason: z.string().min(1),
-  replacedBy: z.string().uuid().nullable(),
-}));
+export const InstanceLost = defineEvent(
+  'app',
+  'InstanceLost',
+  z.object({
+    app: z.string().min(1),
+    instanceId: z.string().uuid(),
+    nodeId: z.string().min(1),
+    reason: z.string().min(1),
+    replacedBy: z.string().uuid().nullable(),
+  }),
+);
 
 /** CanarySchema is a rollout's canary: `instances` of the new version take `weight` % of the app's traffic until promoted. */
 const CanarySchema = z.object({ instances: z.number().int().positive(), weight: z.number().int().min(1).max(99) });
@@ -104,24 +127,40 @@ const rolloutData = {
  * most `maxSurge` instances above the desired count, at most `maxUnavailable` below it; with `canary`, only that many new
  * instances are placed (taking `weight` % of traffic) until AppCanaryPromoted.
  */
-export const AppUpdateStarted = defineEvent('app', 'AppUpdateStarted', z.object({ ...rolloutData, canary: CanarySchema.nullable() }));
+export const AppUpdateStarted = defineEvent(
+  'app',
+  'AppUpdateStarted',
+  z.object({ ...rolloutData, canary: CanarySchema.nullable() }),
+);
 
 /** AppCanaryPromoted records that a canary rollout may now replace every remaining old-version instance. */
-export const AppCanaryPromoted = defineEvent('app', 'AppCanaryPromoted', z.object({ name: z.string().min(1), version: z.string().min(1) }));
+export const AppCanaryPromoted = defineEvent(
+  'app',
+  'AppCanaryPromoted',
+  z.object({ name: z.string().min(1), version: z.string().min(1) }),
+);
 
 /** AppRollbackStarted records a rollout back to the previous package version (`to`), along the same rolling path. */
 export const AppRollbackStarted = defineEvent('app', 'AppRollbackStarted', z.object(rolloutData));
 
 /** AppUpdateCompleted records that no instance of an older version remains: the app runs `version` only. */
-export const AppUpdateCompleted = defineEvent('app', 'AppUpdateCompleted', z.object({ name: z.string().min(1), version: z.string().min(1) }));
+export const AppUpdateCompleted = defineEvent(
+  'app',
+  'AppUpdateCompleted',
+  z.object({ name: z.string().min(1), version: z.string().min(1) }),
+);
 
 /**
  * InstanceDraining records that an old-version instance is taken out of the load balancer (`at`, ISO time) during a rollout;
  * it is stopped once the drain period has passed.
  */
-export const InstanceDraining = defineEvent('app', 'InstanceDraining', z.object({
-  app: z.string().min(1),
-  instanceId: z.string().uuid(),
-  nodeId: z.string().min(1),
-  at: z.string().datetime(),
-}));
+export const InstanceDraining = defineEvent(
+  'app',
+  'InstanceDraining',
+  z.object({
+    app: z.string().min(1),
+    instanceId: z.string().uuid(),
+    nodeId: z.string().min(1),
+    at: z.string().datetime(),
+  }),
+);

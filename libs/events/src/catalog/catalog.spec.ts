@@ -1,8 +1,30 @@
 import { z } from 'zod';
-import { categoryOfStream, CATALOG, defineEvent, definitionOf, InvalidEventError, makeEvent, parseEvent, streamIds, upcast } from './index';
+import {
+  categoryOfStream,
+  CATALOG,
+  defineEvent,
+  definitionOf,
+  InvalidEventError,
+  makeEvent,
+  parseEvent,
+  streamIds,
+  upcast,
+} from './index';
 
-const PKG = { name: 'web', version: '1.0.0', digest: `sha256:${'a'.repeat(64)}`, format: 'image' as const, imageRef: 'mammoth/web:1.0.0' };
-const deployed = { name: 'web', package: PKG, instances: 2, resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 }, env: { A: 'b' } };
+const PKG = {
+  name: 'web',
+  version: '1.0.0',
+  digest: `sha256:${'a'.repeat(64)}`,
+  format: 'image' as const,
+  imageRef: 'mammoth/web:1.0.0',
+};
+const deployed = {
+  name: 'web',
+  package: PKG,
+  instances: 2,
+  resources: { cpuMillis: 100, memoryMiB: 64, diskMiB: 0 },
+  env: { A: 'b' },
+};
 
 function thrown(fn: () => unknown): InvalidEventError {
   try {
@@ -21,15 +43,25 @@ describe('parseEvent', () => {
   });
 
   it('upcasts a v1 AppDeployed to v2 with no constraints and the spread strategy, so old logs still replay', () => {
-    expect(parseEvent('AppDeployed', 1, deployed)).toEqual({ type: 'AppDeployed', version: 2, data: { ...deployed, constraints: [], strategy: 'spread' } });
+    expect(parseEvent('AppDeployed', 1, deployed)).toEqual({
+      type: 'AppDeployed',
+      version: 2,
+      data: { ...deployed, constraints: [], strategy: 'spread' },
+    });
   });
 
   it('checks AppDeployed constraints and strategy, naming the path', () => {
-    const bad = { ...deployed, constraints: [{ kind: 'label', key: 'rack', op: 'near', values: [] }], strategy: 'random' };
+    const bad = {
+      ...deployed,
+      constraints: [{ kind: 'label', key: 'rack', op: 'near', values: [] }],
+      strategy: 'random',
+    };
     const err = thrown(() => parseEvent('AppDeployed', 2, bad));
     expect(err.message).toContain('constraints.0.op:');
     expect(err.message).toContain('strategy:');
-    expect(thrown(() => parseEvent('AppDeployed', 2, { ...deployed, constraints: [{ kind: 'nearby' }] })).message).toContain('constraints.0.kind:');
+    expect(
+      thrown(() => parseEvent('AppDeployed', 2, { ...deployed, constraints: [{ kind: 'nearby' }] })).message,
+    ).toContain('constraints.0.kind:');
   });
 
   it('strips fields the schema does not know', () => {
@@ -44,7 +76,11 @@ describe('parseEvent', () => {
   });
 
   it('rejects invalid data with a message naming the field path', () => {
-    const bad = { ...deployed, resources: { ...deployed.resources, memoryMiB: -1 }, package: { ...PKG, digest: 'md5:x' } };
+    const bad = {
+      ...deployed,
+      resources: { ...deployed.resources, memoryMiB: -1 },
+      package: { ...PKG, digest: 'md5:x' },
+    };
     const err = thrown(() => parseEvent('AppDeployed', 2, bad));
     expect(err.message).toContain('resources.memoryMiB:');
     expect(err.message).toContain('package.digest:');
@@ -120,13 +156,23 @@ describe('upcast', () => {
 
 describe('makeEvent', () => {
   it('round-trips through parseEvent', () => {
-    const e = makeEvent('AppDeployed', { ...deployed, constraints: [{ kind: 'max-per', key: 'rack', max: 2 }], strategy: 'spread' });
-    expect(e).toEqual({ type: 'AppDeployed', version: 2, data: { ...deployed, constraints: [{ kind: 'max-per', key: 'rack', max: 2 }], strategy: 'spread' } });
+    const e = makeEvent('AppDeployed', {
+      ...deployed,
+      constraints: [{ kind: 'max-per', key: 'rack', max: 2 }],
+      strategy: 'spread',
+    });
+    expect(e).toEqual({
+      type: 'AppDeployed',
+      version: 2,
+      data: { ...deployed, constraints: [{ kind: 'max-per', key: 'rack', max: 2 }], strategy: 'spread' },
+    });
     expect(parseEvent(e.type, e.version, JSON.parse(JSON.stringify(e.data)))).toEqual(e);
   });
 
   it('validates data on the way out', () => {
-    expect(() => makeEvent('InstancePlaced', { app: 'web', instanceId: 'not-a-uuid', nodeId: 'n1', host: 'h', port: 1 })).toThrow(/instanceId:/);
+    expect(() =>
+      makeEvent('InstancePlaced', { app: 'web', instanceId: 'not-a-uuid', nodeId: 'n1', host: 'h', port: 1 }),
+    ).toThrow(/instanceId:/);
   });
 });
 

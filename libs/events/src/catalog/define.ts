@@ -25,4 +25,7 @@ export function defineEvent<T extends string, S extends z.ZodTypeAny>(
 }
 
 /** EventOf is the DomainEvent shape of a definition. */
-export type EventOf<D> = D extends EventDefinition<infer T, infer S> ? { readonly type: T; readonly version: number; readonly data: z.infer<S> } : never;
+export type EventOf<D> =
+  D extends EventDefinition<infer T, infer S>
+    ? { readonly type: T; readonly version: number; readonly data: z.infer<S> }
+    : never;

@@ -22,7 +22,12 @@ const timing = {
  * instance's port answered with `expectedStatus`, a TCP connect to the port, or `command` run in the container exiting 0.
  */
 export const HealthCheckSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('http'), path: z.string().min(1), expectedStatus: z.number().int().min(100).max(599), ...timing }),
+  z.object({
+    kind: z.literal('http'),
+    path: z.string().min(1),
+    expectedStatus: z.number().int().min(100).max(599),
+    ...timing,
+  }),
   z.object({ kind: z.literal('tcp'), ...timing }),
   z.object({ kind: z.literal('command'), command: z.array(z.string()).min(1), ...timing }),
 ]);

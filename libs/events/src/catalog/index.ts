@@ -37,15 +37,20 @@ export function definitionOf(type: string): EventDefinition | undefined {
 
 /** UnknownEventError is thrown when an event's type is not in the catalogue or its data breaks its schema. */
 export class InvalidEventError extends Error {
-  constructor(readonly eventType: string, readonly issues: string) {
+  constructor(
+    readonly eventType: string,
+    readonly issues: string,
+  ) {
     super(`invalid event ${eventType}: ${issues}`);
   }
 }
 
 /** upcast turns data written at schema `version` into data of the definition's current version, one upcaster per step. */
 export function upcast(def: EventDefinition, version: number, data: unknown): unknown {
-  if (!Number.isInteger(version) || version < 1) throw new InvalidEventError(def.type, `schema version ${version} is not a positive whole number`);
-  if (version > def.version) throw new InvalidEventError(def.type, `schema version ${version} is newer than ${def.version}`);
+  if (!Number.isInteger(version) || version < 1)
+    throw new InvalidEventError(def.type, `schema version ${version} is not a positive whole number`);
+  if (version > def.version)
+    throw new InvalidEventError(def.type, `schema version ${version} is newer than ${def.version}`);
   let current = data;
   for (let v = version; v < def.version; v++) {
     const up = def.upcasters[v];
@@ -62,7 +67,10 @@ export function parseEvent(type: string, version: number, data: unknown): Mammot
   const current = upcast(def, version, data);
   const parsed = def.schema.safeParse(current);
   if (!parsed.success) {
-    throw new InvalidEventError(type, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+    throw new InvalidEventError(
+      type,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    );
   }
   return { type, version: def.version, data: parsed.data } as MammothEvent;
 }

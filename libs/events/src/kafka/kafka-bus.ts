@@ -148,9 +148,9 @@ export class KafkaEventBus implements EventBus {
     });
     if (opts.startOffsets) {
       const startOffsets = opts.startOffsets;
-      consumer.on(consumer.events.GROUP_JOIN, async (e) => {
+      const seekStored = async (assignment: Record<string, number[]>): Promise<void> => {
         try {
-          for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+          for (const [topic, partitions] of Object.entries(assignment)) {
             for (const partition of partitions) {
               const offset = await startOffsets(topic, partition);
               if (offset !== null) consumer.seek({ topic, partition, offset });
@@ -159,7 +159,8 @@ export class KafkaEventBus implements EventBus {
         } catch {
           // The consumer is stopping or the offset store is down; consumers check offsets per batch anyway.
         }
-      });
+      };
+      consumer.on(consumer.events.GROUP_JOIN, (e) => void seekStored(e.payload.memberAssignment));
     }
     await consumer.connect();
     await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });

@@ -36,7 +36,10 @@ export class PendingApps {
    */
   async capacityMark(): Promise<string> {
     const latest = CAPACITY_TRIGGERS.map((_, i) => `(SELECT max(position) FROM events WHERE type = $${i + 1})`);
-    const r = await this.pool.query<{ mark: string }>(`SELECT COALESCE(GREATEST(${latest.join(', ')}), 0)::text AS mark`, [...CAPACITY_TRIGGERS]);
+    const r = await this.pool.query<{ mark: string }>(
+      `SELECT COALESCE(GREATEST(${latest.join(', ')}), 0)::text AS mark`,
+      [...CAPACITY_TRIGGERS],
+    );
     return r.rows[0].mark;
   }
 }

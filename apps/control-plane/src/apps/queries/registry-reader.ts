@@ -36,7 +36,13 @@ export class RegistryReader {
         ${includeRemoved ? '' : `WHERE a.status <> 'removed'`} ORDER BY a.name`,
     );
     const instances = await this.instances(r.rows.map((a) => a.name));
-    return r.rows.map((row) => toApp(row, row.image_ref ?? '', instances.filter((i) => i.app === row.name)));
+    return r.rows.map((row) =>
+      toApp(
+        row,
+        row.image_ref ?? '',
+        instances.filter((i) => i.app === row.name),
+      ),
+    );
   }
 
   async app(name: string): Promise<AppModel | null> {
@@ -90,7 +96,11 @@ function toApp(row: AppRow, imageRef: string, instances: InstanceModel[]): AppMo
     constraints: row.constraints?.map(toConstraintModel),
     healthCheck: toHealthCheckModel(row.health_check),
     ...restartPolicyModel({ maxRestarts: row.max_restarts, restartWindowMs: row.restart_window_ms }),
-    pending: { count: row.pending_count, reasons: rejections.length ? formatReasons(rejections).split('; ') : [], rejections },
+    pending: {
+      count: row.pending_count,
+      reasons: rejections.length ? formatReasons(rejections).split('; ') : [],
+      rejections,
+    },
     instances,
   };
 }

@@ -4,7 +4,10 @@ import { AppendContext } from '@mammoth/event-store';
 
 /** RemoveAppCommand retires an app and stops all its instances. */
 export class RemoveAppCommand extends Command<AppState> {
-  constructor(readonly name: string, readonly ctx: AppendContext) {
+  constructor(
+    readonly name: string,
+    readonly ctx: AppendContext,
+  ) {
     super();
   }
 }

@@ -27,7 +27,9 @@ export class CapacityReader {
 
   /** capacity lists every node that is not removed, and sums the ready ones. */
   async capacity(): Promise<CapacityModel> {
-    const r = await this.pool.query<NodeCapacityRow>(`SELECT * FROM rm_node_capacity WHERE status <> 'removed' ORDER BY node_id`);
+    const r = await this.pool.query<NodeCapacityRow>(
+      `SELECT * FROM rm_node_capacity WHERE status <> 'removed' ORDER BY node_id`,
+    );
     const nodes = r.rows.map(toNode);
     const ready = nodes.filter((n) => n.status === 'ready');
     const sum = (pick: (n: NodeCapacityModel) => { cpus: number; memoryMiB: number; diskMiB: number }) => ({
@@ -42,7 +44,10 @@ export class CapacityReader {
         capacity: sum((n) => n),
         allocated: sum((n) => n.allocated),
         free: sum((n) => n.free),
-        ports: { total: ready.reduce((s, n) => s + n.ports.total, 0), used: ready.reduce((s, n) => s + n.ports.used, 0) },
+        ports: {
+          total: ready.reduce((s, n) => s + n.ports.total, 0),
+          used: ready.reduce((s, n) => s + n.ports.used, 0),
+        },
       },
     };
   }
@@ -67,7 +72,11 @@ function toNode(n: NodeCapacityRow): NodeCapacityModel {
     cpus: n.cpu_millis / 1000,
     memoryMiB: n.memory_mib,
     diskMiB: n.disk_mib,
-    allocated: { cpus: n.allocated_cpu_millis / 1000, memoryMiB: n.allocated_memory_mib, diskMiB: n.allocated_disk_mib },
+    allocated: {
+      cpus: n.allocated_cpu_millis / 1000,
+      memoryMiB: n.allocated_memory_mib,
+      diskMiB: n.allocated_disk_mib,
+    },
     free: { cpus: n.free_cpu_millis / 1000, memoryMiB: n.free_memory_mib, diskMiB: n.free_disk_mib },
     ports: { total: n.ports_total, used: n.ports_used },
     instances: n.instances,

@@ -6,7 +6,13 @@ const event = (position: number): RecordedEvent<MammothEvent> => ({
   streamVersion: position,
   position: String(position),
   event: makeEvent('AppScaled', { name: 'web', from: 0, to: position }),
-  metadata: { eventId: '00000000-0000-4000-8000-000000000000', correlationId: 'c', causationId: null, actor: 't', timestamp: '2024-01-01T00:00:00.000Z' },
+  metadata: {
+    eventId: '00000000-0000-4000-8000-000000000000',
+    correlationId: 'c',
+    causationId: null,
+    actor: 't',
+    timestamp: '2024-01-01T00:00:00.000Z',
+  },
 });
 
 /** fakeLog holds visible positions and a safe position that the test moves, as commits and the watermark would. */
@@ -14,19 +20,32 @@ function fakeLog(visible: number[], safe: number) {
   let wake: () => void = () => undefined;
   const state = { visible: [...visible], safe: BigInt(safe) };
   const log: FeedLog = {
-    read: async (after, limit) => state.visible.filter((p) => p > Number(after)).sort((a, b) => a - b).slice(0, limit).map(event),
+    read: async (after, limit) =>
+      state.visible
+        .filter((p) => p > Number(after))
+        .sort((a, b) => a - b)
+        .slice(0, limit)
+        .map(event),
     watermark: {
       get position() {
         return state.safe;
       },
-      changed: (ms, signal) => new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, ms);
-        signal?.addEventListener('abort', () => resolve());
-      }),
+      changed: (ms, signal) =>
+        new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, ms);
+          signal?.addEventListener('abort', () => resolve());
+        }),
     },
   };
-  return { log, commit: (ps: number[], newSafe: number) => { state.visible.push(...ps); state.safe = BigInt(newSafe); wake(); } };
+  return {
+    log,
+    commit: (ps: number[], newSafe: number) => {
+      state.visible.push(...ps);
+      state.safe = BigInt(newSafe);
+      wake();
+    },
+  };
 }
 
 async function take(it: AsyncGenerator<RecordedEvent<MammothEvent>>, n: number): Promise<number[]> {

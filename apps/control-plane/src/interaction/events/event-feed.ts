@@ -11,7 +11,12 @@ export interface FeedLog {
  * the log's safe position (every position up to it is final), so each event comes exactly once and a lower position that
  * commits late is waited for instead of skipped. The position of the last event a client saw is all it needs to resume.
  */
-export async function* eventFeed(log: FeedLog, after: bigint, signal: AbortSignal, pageSize = 500): AsyncGenerator<RecordedEvent<MammothEvent>> {
+export async function* eventFeed(
+  log: FeedLog,
+  after: bigint,
+  signal: AbortSignal,
+  pageSize = 500,
+): AsyncGenerator<RecordedEvent<MammothEvent>> {
   let cursor = after;
   while (!signal.aborted) {
     const safe = log.watermark.position;

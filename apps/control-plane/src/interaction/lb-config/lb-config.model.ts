@@ -13,11 +13,20 @@ export class LbUpstreamModel {
   @Field(() => [LbServerModel]) servers: LbServerModel[];
 }
 
-@ObjectType('LbConfig', { description: 'One version of the load-balancer configuration, rendered for nginx from the lb-config read model.' })
+@ObjectType('LbConfig', {
+  description: 'One version of the load-balancer configuration, rendered for nginx from the lb-config read model.',
+})
 export class LbConfigModel {
-  @Field(() => Int, { description: 'Grows by one with every change of the rendered configuration; the same after a rebuild.' }) version: number;
+  @Field(() => Int, {
+    description: 'Grows by one with every change of the rendered configuration; the same after a rebuild.',
+  })
+  version: number;
   @Field({ description: 'sha256 of `config`, as sha256:<hex>.' }) hash: string;
-  @Field({ description: "nginx configuration to include in its http block; each companion supplies the `listen` files it includes." }) config: string;
+  @Field({
+    description:
+      'nginx configuration to include in its http block; each companion supplies the `listen` files it includes.',
+  })
+  config: string;
   @Field(() => [LbUpstreamModel]) upstreams: LbUpstreamModel[];
   @Field({ description: 'Timestamp of the event that produced this version.' }) renderedAt: string;
   @Field({ description: 'Log position of that event.' }) position: string;

@@ -30,11 +30,21 @@ export class LbConfigReader {
 
   /** after lists up to `limit` versions after `version`, oldest first. */
   async after(version: number, limit: number): Promise<LbConfigModel[]> {
-    const r = await this.pool.query<VersionRow>('SELECT * FROM lb_config_versions WHERE version > $1 ORDER BY version LIMIT $2', [version, limit]);
+    const r = await this.pool.query<VersionRow>(
+      'SELECT * FROM lb_config_versions WHERE version > $1 ORDER BY version LIMIT $2',
+      [version, limit],
+    );
     return r.rows.map(toModel);
   }
 }
 
 function toModel(r: VersionRow): LbConfigModel {
-  return { version: r.version, hash: r.hash, config: r.config, upstreams: r.upstreams, renderedAt: new Date(r.rendered_at).toISOString(), position: String(r.position) };
+  return {
+    version: r.version,
+    hash: r.hash,
+    config: r.config,
+    upstreams: r.upstreams,
+    renderedAt: new Date(r.rendered_at).toISOString(),
+    position: String(r.position),
+  };
 }

@@ -9,9 +9,16 @@ import { LbConfigReader } from './lb-config.reader';
 /** LbConfigResolver serves the load-balancer configuration: the newest version, one version, and every version as it is rendered. */
 @Resolver(() => LbConfigModel)
 export class LbConfigResolver {
-  constructor(private readonly reader: LbConfigReader, private readonly live: LiveLog) {}
+  constructor(
+    private readonly reader: LbConfigReader,
+    private readonly live: LiveLog,
+  ) {}
 
-  @Query(() => LbConfigModel, { name: 'lbConfig', nullable: true, description: 'The newest load-balancer configuration (null before the first).' })
+  @Query(() => LbConfigModel, {
+    name: 'lbConfig',
+    nullable: true,
+    description: 'The newest load-balancer configuration (null before the first).',
+  })
   latest(): Promise<LbConfigModel | null> {
     return this.reader.latest();
   }
@@ -23,11 +30,15 @@ export class LbConfigResolver {
 
   @Subscription(() => LbConfigModel, {
     name: 'lbConfig',
-    description: 'Every version after `after`, in order, then each new one as it is rendered. A companion passes the last version it applied.',
+    description:
+      'Every version after `after`, in order, then each new one as it is rendered. A companion passes the last version it applied.',
     resolve: (v: LbConfigModel) => v,
   })
-  lbConfigFeed(@Args('after', { type: () => Int, defaultValue: 0 }) after: number): AsyncIterableIterator<LbConfigModel> {
-    if (!Number.isInteger(after) || after < 0) throw new DomainException(DomainError.invalid('after', 'must be a version number (0 or more)'));
+  lbConfigFeed(
+    @Args('after', { type: () => Int, defaultValue: 0 }) after: number,
+  ): AsyncIterableIterator<LbConfigModel> {
+    if (!Number.isInteger(after) || after < 0)
+      throw new DomainException(DomainError.invalid('after', 'must be a version number (0 or more)'));
     const { reader, live } = this;
     return abortable(async function* (signal) {
       let cursor = after;

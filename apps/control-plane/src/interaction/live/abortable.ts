@@ -10,7 +10,7 @@ export function abortable<T>(make: (signal: AbortSignal) => AsyncGenerator<T>): 
     next: () => inner.next(),
     return: async (value?: unknown) => {
       controller.abort();
-      return inner.return(value as T);
+      return inner.return(value);
     },
     throw: async (err?: unknown) => {
       controller.abort();

@@ -21,7 +21,12 @@ export class LiveLog implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(CONFIG) config: ControlPlaneConfig, watermark: LogWatermark) {
     const warn = (m: string) => this.logger.warn(m);
     this.watermark = watermark;
-    this.lbListener = new PgChannelListener({ connectionString: config.databaseUrl }, [LB_CONFIG_CHANNEL], () => this.lbConfigChanged.fire(), warn);
+    this.lbListener = new PgChannelListener(
+      { connectionString: config.databaseUrl },
+      [LB_CONFIG_CHANNEL],
+      () => this.lbConfigChanged.fire(),
+      warn,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -7,7 +7,11 @@ export class EndpointModel {
   @Field(() => ID) instanceId: string;
   @Field() nodeId: string;
   @Field({ description: 'The package version the instance runs.' }) version: string;
-  @Field({ description: 'Whether it passes its health checks; until apps declare health checks, every running instance is healthy.' }) healthy: boolean;
+  @Field({
+    description:
+      'Whether it passes its health checks; until apps declare health checks, every running instance is healthy.',
+  })
+  healthy: boolean;
 }
 
 @ObjectType('Service', { description: 'An app as other apps and installers see it: is it running, and where.' })
@@ -15,7 +19,10 @@ export class ServiceModel {
   @Field() name: string;
   @Field(() => Int, { description: 'Desired instance count.' }) desired: number;
   @Field({ description: 'Whether at least one instance is running and healthy.' }) running: boolean;
-  @Field(() => [String], { description: 'Package versions of its running instances (the deployed version when none runs).' }) versions: string[];
+  @Field(() => [String], {
+    description: 'Package versions of its running instances (the deployed version when none runs).',
+  })
+  versions: string[];
   /** all is every running endpoint; the `endpoints` field narrows it by health. */
   all: EndpointModel[];
 }

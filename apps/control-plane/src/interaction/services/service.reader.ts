@@ -18,7 +18,13 @@ export class ServiceReader {
       names ? [names] : [],
     );
     if (apps.rows.length === 0) return [];
-    const eps = await this.pool.query<{ app: string; instance_id: string; node_id: string; host: string; port: number }>(
+    const eps = await this.pool.query<{
+      app: string;
+      instance_id: string;
+      node_id: string;
+      host: string;
+      port: number;
+    }>(
       `SELECT i.app, i.instance_id, i.node_id, i.host, i.port FROM rm_instances i
         WHERE i.app = ANY($1::text[]) AND i.desired = 'run' AND i.state = 'running' AND i.host IS NOT NULL AND i.port IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM rm_nodes n WHERE n.node_id = i.node_id AND n.status = 'lost')`,
@@ -28,7 +34,14 @@ export class ServiceReader {
       // Instances carry no package version of their own yet: each runs its app's deployed version.
       const all: EndpointModel[] = eps.rows
         .filter((e) => e.app === a.name)
-        .map((e) => ({ host: e.host, port: e.port, instanceId: e.instance_id, nodeId: e.node_id, version: a.package_version, healthy: true }))
+        .map((e) => ({
+          host: e.host,
+          port: e.port,
+          instanceId: e.instance_id,
+          nodeId: e.node_id,
+          version: a.package_version,
+          healthy: true,
+        }))
         .sort(compareEndpoints);
       const healthy = all.filter((e) => e.healthy);
       return {

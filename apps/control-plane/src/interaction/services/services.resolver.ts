@@ -8,18 +8,30 @@ import { ServiceReader } from './service.reader';
 export class ServicesResolver {
   constructor(private readonly reader: ServiceReader) {}
 
-  @Query(() => ServiceModel, { nullable: true, description: 'An app by name with its running endpoints and versions; null if there is no such app (or it was removed).' })
+  @Query(() => ServiceModel, {
+    nullable: true,
+    description:
+      'An app by name with its running endpoints and versions; null if there is no such app (or it was removed).',
+  })
   async service(@Args('name') name: string): Promise<ServiceModel | null> {
     return (await this.reader.services([name]))[0] ?? null;
   }
 
-  @Query(() => [ServiceModel], { description: 'Every app that is not removed, by name, with its running endpoints and versions.' })
+  @Query(() => [ServiceModel], {
+    description: 'Every app that is not removed, by name, with its running endpoints and versions.',
+  })
   services(@Args('names', { type: () => [String], nullable: true }) names?: string[]): Promise<ServiceModel[]> {
     return this.reader.services(names);
   }
 
-  @ResolveField(() => [EndpointModel], { description: 'Running endpoints, by host and port; `healthy` narrows them (default true: only healthy ones; null: all).' })
-  endpoints(@Parent() service: ServiceModel, @Args('healthy', { type: () => Boolean, nullable: true, defaultValue: true }) healthy: boolean | null): EndpointModel[] {
+  @ResolveField(() => [EndpointModel], {
+    description:
+      'Running endpoints, by host and port; `healthy` narrows them (default true: only healthy ones; null: all).',
+  })
+  endpoints(
+    @Parent() service: ServiceModel,
+    @Args('healthy', { type: () => Boolean, nullable: true, defaultValue: true }) healthy: boolean | null,
+  ): EndpointModel[] {
     return selectEndpoints(service.all, healthy);
   }
 }

@@ -4,7 +4,10 @@ import { AppendContext } from '@mammoth/event-store';
 
 /** RegisterNodeCommand records a machine joining the cluster (or re-joining with new facts). */
 export class RegisterNodeCommand extends Command<{ nodeId: string; changed: boolean }> {
-  constructor(readonly info: NodeInfo, readonly ctx: AppendContext) {
+  constructor(
+    readonly info: NodeInfo,
+    readonly ctx: AppendContext,
+  ) {
     super();
   }
 }

@@ -4,7 +4,10 @@ import { AppendContext } from '@mammoth/event-store';
 
 /** ReportInstancesCommand carries a batch of a node daemon's instance reports. */
 export class ReportInstancesCommand extends Command<number> {
-  constructor(readonly reports: ReportInstance[], readonly ctx: AppendContext) {
+  constructor(
+    readonly reports: ReportInstance[],
+    readonly ctx: AppendContext,
+  ) {
     super();
   }
 }

@@ -12,7 +12,10 @@ import { ReportInstancesCommand } from './report-instances.command';
  */
 @CommandHandler(ReportInstancesCommand)
 export class ReportInstancesHandler implements ICommandHandler<ReportInstancesCommand> {
-  constructor(private readonly repo: AggregateRepository, private readonly store: PgEventStore) {}
+  constructor(
+    private readonly repo: AggregateRepository,
+    private readonly store: PgEventStore,
+  ) {}
 
   execute({ reports, ctx }: ReportInstancesCommand): Promise<number> {
     return this.repo.retrying(async () => {
@@ -22,10 +25,17 @@ export class ReportInstancesHandler implements ICommandHandler<ReportInstancesCo
       for (const report of reports) {
         const streamId = streamIds.instance(report.instanceId);
         const stream = loaded.get(streamId)!;
-        const state = states.get(streamId) ?? stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
+        const state =
+          states.get(streamId) ??
+          stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
         const events = orThrow(decideInstance(report, state)) as InstanceEvent[];
         states.set(streamId, events.reduce(evolveInstance, state));
-        const w = writes.get(streamId) ?? { streamId, expectedVersion: stream.version, events: [], actor: `node:${report.nodeId}` };
+        const w = writes.get(streamId) ?? {
+          streamId,
+          expectedVersion: stream.version,
+          events: [],
+          actor: `node:${report.nodeId}`,
+        };
         w.events.push(...events);
         writes.set(streamId, w);
       }

@@ -24,7 +24,8 @@ interface ManifestEntry {
 export async function inspectImageTarball(path: string): Promise<ImageTarballFacts> {
   const [digest, content] = await Promise.all([sha256File(path), readArchive(path)]);
   const manifestText = content.files.get('manifest.json');
-  if (!manifestText) throw new InvalidImageError('not a docker image tarball: manifest.json is missing (build it with `docker save`)');
+  if (!manifestText)
+    throw new InvalidImageError('not a docker image tarball: manifest.json is missing (build it with `docker save`)');
   let manifest: ManifestEntry[];
   try {
     manifest = JSON.parse(manifestText.toString('utf8'));
@@ -32,17 +33,28 @@ export async function inspectImageTarball(path: string): Promise<ImageTarballFac
     throw new InvalidImageError('not a docker image tarball: manifest.json is not valid JSON');
   }
   if (!Array.isArray(manifest) || manifest.length !== 1) {
-    throw new InvalidImageError(`a package holds exactly one image; manifest.json lists ${Array.isArray(manifest) ? manifest.length : 'no'} images`);
+    throw new InvalidImageError(
+      `a package holds exactly one image; manifest.json lists ${Array.isArray(manifest) ? manifest.length : 'no'} images`,
+    );
   }
   const entry = manifest[0];
-  if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) throw new InvalidImageError('manifest.json entry lacks Config or Layers');
+  if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
+    throw new InvalidImageError('manifest.json entry lacks Config or Layers');
   const config = content.files.get(entry.Config);
   if (!config) throw new InvalidImageError(`image config ${entry.Config} is missing from the archive`);
   for (const layer of entry.Layers) {
-    if (typeof layer !== 'string' || !content.names.has(layer)) throw new InvalidImageError(`layer ${String(layer)} is missing from the archive`);
+    if (typeof layer !== 'string' || !content.names.has(layer))
+      throw new InvalidImageError(`layer ${String(layer)} is missing from the archive`);
   }
-  const repoTags = Array.isArray(entry.RepoTags) ? entry.RepoTags.filter((t): t is string => typeof t === 'string') : [];
-  return { digest: `sha256:${digest}`, sizeBytes: content.size, imageId: `sha256:${createHash('sha256').update(config).digest('hex')}`, repoTags };
+  const repoTags = Array.isArray(entry.RepoTags)
+    ? entry.RepoTags.filter((t): t is string => typeof t === 'string')
+    : [];
+  return {
+    digest: `sha256:${digest}`,
+    sizeBytes: content.size,
+    imageId: `sha256:${createHash('sha256').update(config).digest('hex')}`,
+    repoTags,
+  };
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -61,9 +73,12 @@ function readArchive(path: string): Promise<{ names: Set<string>; files: Map<str
     ex.on('entry', (header, stream, next) => {
       const name = header.name.replace(/^\.\//, '');
       names.add(name);
-      const keep = name === 'manifest.json' || (name.endsWith('.json') && (header.size ?? 0) < 4 * 1024 * 1024) || name.startsWith('blobs/sha256/');
+      const keep =
+        name === 'manifest.json' ||
+        (name.endsWith('.json') && (header.size ?? 0) < 4 * 1024 * 1024) ||
+        name.startsWith('blobs/sha256/');
       const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => {
+      stream.on('data', (c: unknown) => {
         if (keep && (header.size ?? 0) < 4 * 1024 * 1024) chunks.push(c as Buffer);
       });
       stream.on('end', () => {
@@ -73,7 +88,8 @@ function readArchive(path: string): Promise<{ names: Set<string>; files: Map<str
       stream.resume();
     });
     ex.on('finish', () => {
-      if (names.size === 0) reject(new InvalidImageError('not a docker image tarball: the archive is empty or not a tar file'));
+      if (names.size === 0)
+        reject(new InvalidImageError('not a docker image tarball: the archive is empty or not a tar file'));
       else resolve({ names, files, size });
     });
     ex.on('error', (err: Error) => reject(new InvalidImageError(`not a tar archive: ${err.message}`)));

@@ -13,7 +13,12 @@ export interface UploadPackageResult {
 
 /** UploadPackageCommand stores an uploaded file content-addressed and records it as a package version. */
 export class UploadPackageCommand extends Command<UploadPackageResult> {
-  constructor(readonly tempPath: string, readonly name: string | null, readonly version: string | null, readonly ctx: AppendContext) {
+  constructor(
+    readonly tempPath: string,
+    readonly name: string | null,
+    readonly version: string | null,
+    readonly ctx: AppendContext,
+  ) {
     super();
   }
 }

@@ -12,7 +12,10 @@ import { UploadPackageCommand, UploadPackageResult } from './upload-package.comm
 /** UploadPackageHandler validates the tarball, moves it into the blob store under its digest, and appends PackageUploaded. */
 @CommandHandler(UploadPackageCommand)
 export class UploadPackageHandler implements ICommandHandler<UploadPackageCommand> {
-  constructor(private readonly repo: AggregateRepository, private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly repo: AggregateRepository,
+    private readonly blobs: BlobStore,
+  ) {}
 
   async execute({ tempPath, name, version, ctx }: UploadPackageCommand): Promise<UploadPackageResult> {
     try {
@@ -27,13 +30,22 @@ export class UploadPackageHandler implements ICommandHandler<UploadPackageComman
       const pkgName = name ?? tagName;
       const pkgVersion = version ?? tagVersion;
       if (!pkgName) throw new DomainException(DomainError.invalid('name', 'is required when the image has no tag'));
-      if (!pkgVersion) throw new DomainException(DomainError.invalid('version', 'is required when the image has no tag'));
+      if (!pkgVersion)
+        throw new DomainException(DomainError.invalid('version', 'is required when the image has no tag'));
       const streamId = streamIds.package(pkgName);
       const result = await this.repo.retrying(async () => {
         const { state, version: v } = await this.repo.load(streamId, initialPackageState, reducing(evolvePackage));
         const events = orThrow(
           decidePackage(
-            { type: 'UploadPackage', name: pkgName, version: pkgVersion, digest: facts.digest, format: 'image', sizeBytes: facts.sizeBytes, imageRef: facts.imageId },
+            {
+              type: 'UploadPackage',
+              name: pkgName,
+              version: pkgVersion,
+              digest: facts.digest,
+              format: 'image',
+              sizeBytes: facts.sizeBytes,
+              imageRef: facts.imageId,
+            },
             state,
           ),
         );
@@ -42,7 +54,14 @@ export class UploadPackageHandler implements ICommandHandler<UploadPackageComman
         await this.repo.append([{ streamId, expectedVersion: v, events: [...events] }], ctx);
         return events.length > 0;
       });
-      return { name: pkgName, version: pkgVersion, digest: facts.digest, sizeBytes: facts.sizeBytes, imageRef: facts.imageId, created: result };
+      return {
+        name: pkgName,
+        version: pkgVersion,
+        digest: facts.digest,
+        sizeBytes: facts.sizeBytes,
+        imageRef: facts.imageId,
+        created: result,
+      };
     } finally {
       await rm(tempPath, { force: true });
     }

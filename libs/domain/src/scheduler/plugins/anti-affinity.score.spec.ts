@@ -28,6 +28,9 @@ describe('antiAffinity', () => {
   });
 
   it('uses the request count when the desired total is not given', () => {
-    expect(antiAffinity.score(request({ count: 2 }), working({ appCounts: new Map([['web', 1]]) }))).toBeCloseTo(0.5, 10);
+    expect(antiAffinity.score(request({ count: 2 }), working({ appCounts: new Map([['web', 1]]) }))).toBeCloseTo(
+      0.5,
+      10,
+    );
   });
 });

@@ -2,7 +2,12 @@ import { LabelConstraint } from '@mammoth/events';
 import { request, working } from '../../testing/scheduler';
 import { labelConstraintFilter, labelReason, matchesLabel } from './label.filter';
 
-const c = (op: LabelConstraint['op'], values: string[] = [], key = 'rack'): LabelConstraint => ({ kind: 'label', key, op, values });
+const c = (op: LabelConstraint['op'], values: string[] = [], key = 'rack'): LabelConstraint => ({
+  kind: 'label',
+  key,
+  op,
+  values,
+});
 
 describe('matchesLabel', () => {
   it.each([

@@ -27,12 +27,21 @@ export function matchesLabel(c: LabelConstraint, labels: Readonly<Record<string,
 
 /** labelReason renders a label constraint for "why pending", e.g. `constraint rack in (a,b) not met`. */
 export function labelReason(c: LabelConstraint): string {
-  const test = c.op === 'exists' ? `${c.key} exists` : c.op === 'equals' ? `${c.key}=${c.values[0]}` : `${c.key} ${c.op.replace('-', ' ')} (${c.values.join(',')})`;
+  const test =
+    c.op === 'exists'
+      ? `${c.key} exists`
+      : c.op === 'equals'
+        ? `${c.key}=${c.values[0]}`
+        : `${c.key} ${c.op.replace('-', ' ')} (${c.values.join(',')})`;
   return `constraint ${test} not met`;
 }
 
 /** labelConstraintFilter rejects nodes whose labels fail one label constraint; each constraint reports under its own reason. */
 export const labelConstraintFilter = {
   kind: 'label',
-  build: (c, _req, _nodes) => ({ name: 'label-constraint', reason: labelReason(c), fits: (_req, n) => matchesLabel(c, n.node.labels) }),
+  build: (c, _req, _nodes) => ({
+    name: 'label-constraint',
+    reason: labelReason(c),
+    fits: (_req, n) => matchesLabel(c, n.node.labels),
+  }),
 } satisfies ConstraintFilterPlugin<LabelConstraint>;

@@ -5,8 +5,20 @@ import { reserve, workingNode } from '../working';
 import { countPer, defaultMaxPer, maxPerConstraintFilter } from './max-per.filter';
 
 const SHAPE = { cpuMillis: 1, memoryMiB: 1, diskMiB: 0 };
-const node = (id: string, rack: string | undefined, web = 0, extra: Record<string, string> = {}, status: 'ready' | 'lost' = 'ready'): WorkingNode =>
-  workingNode(candidate(id, { status, labels: rack === undefined ? extra : { rack, ...extra }, appCounts: new Map(web ? [['web', web]] : []) }));
+const node = (
+  id: string,
+  rack: string | undefined,
+  web = 0,
+  extra: Record<string, string> = {},
+  status: 'ready' | 'lost' = 'ready',
+): WorkingNode =>
+  workingNode(
+    candidate(id, {
+      status,
+      labels: rack === undefined ? extra : { rack, ...extra },
+      appCounts: new Map(web ? [['web', web]] : []),
+    }),
+  );
 
 describe('defaultMaxPer', () => {
   it.each([
@@ -14,11 +26,25 @@ describe('defaultMaxPer', () => {
     ['5 over 2 racks rounds up', 5, [], [['a'], ['b'], ['b']], 3],
     ['unlabelled nodes do not count as a value', 4, [], [['a'], [undefined]], 4],
     ['not-ready nodes do not count', 4, [], [['a'], ['b', 'lost']], 4],
-    ['nodes failing a label constraint do not count', 6, [{ kind: 'label', key: 'zone', op: 'equals', values: ['z1'] }], [['a', 'ready', 'z1'], ['b', 'ready', 'z2'], ['c', 'ready', 'z1']], 3],
+    [
+      'nodes failing a label constraint do not count',
+      6,
+      [{ kind: 'label', key: 'zone', op: 'equals', values: ['z1'] }],
+      [
+        ['a', 'ready', 'z1'],
+        ['b', 'ready', 'z2'],
+        ['c', 'ready', 'z1'],
+      ],
+      3,
+    ],
     ['no labelled node leaves the desired count', 3, [], [[undefined]], 3],
   ] as const)('%s', (_label, desired, constraints, specs, expected) => {
-    const nodes = specs.map(([rack, status, zone], i) => node(`n${i}`, rack, 0, zone ? { zone } : {}, (status ?? 'ready') as 'ready' | 'lost'));
-    expect(defaultMaxPer('rack', request({ desired, constraints: constraints as readonly Constraint[] }), nodes)).toBe(expected);
+    const nodes = specs.map(([rack, status, zone], i) =>
+      node(`n${i}`, rack, 0, zone ? { zone } : {}, status ?? 'ready'),
+    );
+    expect(defaultMaxPer('rack', request({ desired, constraints: constraints as readonly Constraint[] }), nodes)).toBe(
+      expected,
+    );
   });
 
   it('defaults the desired count to the request count', () => {
@@ -31,7 +57,10 @@ describe('countPer', () => {
     const nodes = [node('1', 'a', 2), node('2', 'a', 1), node('3', 'b'), node('4', undefined, 5)];
     reserve(nodes[2], 'web', SHAPE);
     reserve(nodes[2], 'api', SHAPE);
-    expect([...countPer('rack', 'web', nodes)].sort()).toEqual([['a', 3], ['b', 1]]);
+    expect([...countPer('rack', 'web', nodes)].sort()).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
   });
 });
 
@@ -51,9 +80,9 @@ describe('maxPerConstraintFilter', () => {
     const req = request({ desired: 4 });
     const f = maxPerConstraintFilter.build({ kind: 'max-per', key: 'rack' }, req, nodes);
     expect(f.reason).toBe('constraint at most 2 per rack not met');
-    f.placed!(req, nodes[0]);
+    f.placed(req, nodes[0]);
     expect(f.fits(req, nodes[1])).toBe(true);
-    f.placed!(req, nodes[1]);
+    f.placed(req, nodes[1]);
     expect([f.fits(req, nodes[0]), f.fits(req, nodes[1]), f.fits(req, nodes[2])]).toEqual([false, false, true]);
   });
 });

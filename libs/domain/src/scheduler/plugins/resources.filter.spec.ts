@@ -27,7 +27,12 @@ describe('cpu, memory and disk filters', () => {
     ['too much memory', { cpuMillis: 1, memoryMiB: 1025, diskMiB: 1 }, none, [true, false, true]],
     ['too much disk', { cpuMillis: 1, memoryMiB: 1, diskMiB: 101 }, none, [true, true, false]],
     ['a full node', { cpuMillis: 1, memoryMiB: 1, diskMiB: 1 }, CAPACITY, [false, false, false]],
-    ['a half-full node', { cpuMillis: 500, memoryMiB: 600, diskMiB: 50 }, { cpuMillis: 500, memoryMiB: 500, diskMiB: 50 }, [true, false, true]],
+    [
+      'a half-full node',
+      { cpuMillis: 500, memoryMiB: 600, diskMiB: 50 },
+      { cpuMillis: 500, memoryMiB: 500, diskMiB: 50 },
+      [true, false, true],
+    ],
   ] as const)('%s', (_label, resources, allocated, [cpu, mem, disk]) => {
     const n = working({ capacity: CAPACITY, allocated });
     const req = request({ resources });
@@ -42,7 +47,11 @@ describe('cpu, memory and disk filters', () => {
   });
 
   it('names each dimension in its reason', () => {
-    expect([cpuFilter.reason, memoryFilter.reason, diskFilter.reason]).toEqual(['cpu exhausted', 'memory exhausted', 'disk exhausted']);
+    expect([cpuFilter.reason, memoryFilter.reason, diskFilter.reason]).toEqual([
+      'cpu exhausted',
+      'memory exhausted',
+      'disk exhausted',
+    ]);
     expect(new Set([cpuFilter.name, memoryFilter.name, diskFilter.name]).size).toBe(3);
   });
 });
