@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DeployAppInput } from '../apps/app.inputs';
+import { DeployAppInput } from '../modules/apps/app.inputs';
 import { DomainException } from './domain.exception';
 import { inputValidationPipe } from './validation.pipe';
 

@@ -1,0 +1,66 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import {
+  AppState,
+  decideApp,
+  DEFAULT_STRATEGY,
+  DomainError,
+  evolvePackage,
+  initialPackageState,
+} from '@mammoth/domain';
+import { Constraint, HealthCheck, PackageRef, Strategy, streamIds } from '@mammoth/events';
+import { AggregateRepository, reducing } from '../../../../scheduling/aggregate-repository';
+import { DomainException } from '../../../../common/domain.exception';
+import { AppScheduler } from '../../../../scheduling/app-scheduler.service';
+import { DeployAppCommand } from './deploy-app.command';
+
+/** DeployAppHandler resolves the package version, records the app and places its instances in one commit. */
+@CommandHandler(DeployAppCommand)
+export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
+  constructor(
+    private readonly repo: AggregateRepository,
+    private readonly scheduler: AppScheduler,
+  ) {}
+
+  async execute({ input, ctx }: DeployAppCommand): Promise<AppState> {
+    const pkg = await resolvePackage(this.repo, input.package, input.version ?? null);
+    const spec = {
+      name: input.name,
+      package: pkg,
+      instances: input.instances,
+      resources: { cpuMillis: input.cpuMillis, memoryMiB: input.memoryMiB, diskMiB: input.diskMiB },
+      env: input.env,
+      strategy: (input.strategy ?? DEFAULT_STRATEGY) as Strategy,
+      // decideApp reads constraints loosely and refuses a bad kind, op or a field the kind does not take, naming it.
+      constraints: (input.constraints ?? []) as unknown as Constraint[],
+      // decideApp likewise checks the health check loosely, naming the field at fault, and fills its defaults.
+      healthCheck: (input.healthCheck ?? undefined) as HealthCheck | undefined,
+      maxRestarts: input.maxRestarts ?? undefined,
+      restartWindowMs: input.restartWindowMs ?? undefined,
+    };
+    return this.scheduler.run(input.name, (state) => decideApp({ type: 'DeployApp', spec }, state), ctx, {
+      checkFits: true,
+    });
+  }
+}
+
+/** resolvePackage pins a package name and version (the latest upload when null) to its PackageRef, or fails naming the field. */
+export async function resolvePackage(
+  repo: AggregateRepository,
+  name: string,
+  version: string | null,
+): Promise<PackageRef> {
+  const { state } = await repo.load(streamIds.package(name), initialPackageState, reducing(evolvePackage));
+  if (state.versions.size === 0)
+    throw new DomainException(
+      new DomainError('NOT_FOUND', `package: no package named ${name}; upload it first`, 'package'),
+    );
+  const v = version ?? state.latest!;
+  const found = state.versions.get(v);
+  if (!found) {
+    const known = [...state.versions.keys()].join(', ');
+    throw new DomainException(
+      new DomainError('NOT_FOUND', `version: package ${name} has no version ${v} (known: ${known})`, 'version'),
+    );
+  }
+  return { name, version: v, digest: found.digest, format: found.format, imageRef: found.imageRef };
+}

@@ -1,0 +1,218 @@
+import { DomainEvent, HealthCheck, makeEvent, streamIds } from '@mammoth/events';
+import { PgEventStore } from '@mammoth/event-store';
+import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import { AggregateRepository } from '../../scheduling/aggregate-repository';
+import { ClusterState } from '../../infra/cluster-state';
+import { ControlPlaneConfig } from '../../infra/config';
+import { InstanceRepair } from './instance-repair';
+import { RepairCandidates } from './repair-candidates';
+
+const pkg = {
+  name: 'web',
+  version: '1',
+  digest: `sha256:${'ab'.repeat(32)}`,
+  format: 'image' as const,
+  imageRef: 'web:1',
+};
+const resources = { cpuMillis: 500, memoryMiB: 64, diskMiB: 0 };
+const CHECK: HealthCheck = {
+  kind: 'http',
+  path: '/healthz',
+  expectedStatus: 200,
+  intervalMs: 1000,
+  timeoutMs: 500,
+  gracePeriodMs: 0,
+  unhealthyThreshold: 2,
+  healthyThreshold: 1,
+};
+const I = (n: number) => `6f1c2a3b-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const BACKOFF = { backoff: { baseMs: 10_000, maxMs: 60_000, resetAfterMs: 120_000 } };
+const node = (nodeId: string) =>
+  makeEvent('NodeRegistered', {
+    nodeId,
+    hostname: nodeId,
+    address: '127.0.0.1',
+    capacity: { cpuMillis: 4000, memoryMiB: 4096, diskMiB: 0 },
+    portRange: { from: 20000, to: 20099 },
+    labels: {},
+    driver: 'sim',
+  });
+
+describe('InstanceRepair against PostgreSQL', () => {
+  let db: TestDatabase;
+  let store: PgEventStore;
+  let repair: InstanceRepair;
+  let candidates: RepairCandidates;
+  const append = (streamId: string, ...events: DomainEvent[]) =>
+    store.append([{ streamId, expectedVersion: 'any', events }], {
+      correlationId: 'c',
+      actor: 'test',
+      timestamp: new Date().toISOString(),
+    });
+  const report = (n: number, app: string) => ({ instanceId: I(n), app, nodeId: 'n1' });
+
+  /** deploy records an app with one instance on n1, running in container c<n>, as the scheduler and the node would have. */
+  async function deploy(app: string, n: number, over: { healthCheck?: HealthCheck; maxRestarts?: number } = {}) {
+    await append(
+      streamIds.app(app),
+      makeEvent('AppDeployed', { name: app, package: pkg, instances: 1, resources, env: {}, ...over }),
+      makeEvent('InstancePlaced', {
+        app,
+        instanceId: I(n),
+        nodeId: 'n1',
+        host: '127.0.0.1',
+        port: 20000 + n,
+        ...(over.healthCheck ? { healthCheckKind: over.healthCheck.kind } : {}),
+      }),
+    );
+    await append(
+      streamIds.node('n1'),
+      makeEvent('InstanceAssigned', { instanceId: I(n), app, package: pkg, resources, port: 20000 + n, env: {} }),
+    );
+    await append(streamIds.instance(I(n)), makeEvent('InstanceRunning', { ...report(n, app), containerId: `c${n}` }));
+  }
+  const unhealthy = (n: number, app: string) =>
+    append(
+      streamIds.instance(I(n)),
+      makeEvent('InstanceHealthChanged', {
+        ...report(n, app),
+        healthy: false,
+        message: 'HTTP 404 from GET /healthz (expected 200)',
+        containerId: `c${n}`,
+      }),
+    );
+  const types = async (streamId: string) => (await store.readStream(streamId)).events.map((e) => e.event.type);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PgEventStore(db.pool);
+    const cluster = new ClusterState(store);
+    repair = new InstanceRepair(
+      new AggregateRepository(store),
+      store,
+      cluster,
+      { schedulerSeed: 'repair-test' } as ControlPlaneConfig,
+      BACKOFF,
+    );
+    candidates = new RepairCandidates(db.pool);
+    await append(streamIds.node('n1'), node('n1'));
+    await append(streamIds.node('n2'), node('n2'));
+  });
+
+  afterAll(() => db?.drop());
+
+  it('replaces an unhealthy instance on the other node in one commit, naming the replacement and the verdict as cause', async () => {
+    await deploy('web', 1, { healthCheck: CHECK });
+    const start = await candidates.head();
+    await unhealthy(1, 'web');
+    expect((await candidates.tail(start)).instanceIds).toEqual([I(1)]);
+    expect(await candidates.sweep(new Date(0))).toContain(I(1));
+
+    const { events, retired } = await repair.repair(I(1));
+    expect(retired).toBe(true);
+    const [stop, placed] = events;
+    expect(stop).toMatchObject({
+      type: 'InstanceStopRequested',
+      data: { instanceId: I(1), nodeId: 'n1', reason: 'unhealthy: HTTP 404 from GET /healthz (expected 200)' },
+    });
+    expect(placed).toMatchObject({ type: 'InstancePlaced', data: { nodeId: 'n2', healthCheckKind: 'http' } });
+    expect(stop.data).toMatchObject({ replacedBy: (placed.data as { instanceId: string }).instanceId });
+    expect((await types(streamIds.node('n1'))).slice(-1)).toEqual(['InstanceUnassigned']);
+    const n2 = await store.readStream(streamIds.node('n2'));
+    expect(n2.events.at(-1)!.event).toMatchObject({
+      type: 'InstanceAssigned',
+      data: { app: 'web', healthCheck: CHECK },
+    });
+    const health = (await store.readStream(streamIds.instance(I(1)))).events.at(-1)!;
+    expect(n2.events.at(-1)!.metadata).toMatchObject({
+      actor: 'instance-repair',
+      causationId: health.metadata.eventId,
+    });
+  });
+
+  it('writes nothing the second time: the instance is no longer live', async () => {
+    const before = await types(streamIds.app('web'));
+    expect(await repair.repair(I(1))).toEqual({ events: [], retired: true });
+    expect(await types(streamIds.app('web'))).toEqual(before);
+  });
+
+  it('replaces an instance once when two control planes decide at the same time', async () => {
+    await deploy('race', 2, { healthCheck: CHECK });
+    await unhealthy(2, 'race');
+    const other = new InstanceRepair(
+      new AggregateRepository(store),
+      store,
+      new ClusterState(store),
+      { schedulerSeed: 'other' } as ControlPlaneConfig,
+      BACKOFF,
+    );
+    const results = await Promise.all([repair.repair(I(2)), other.repair(I(2))]);
+    expect(results.map((r) => r.events.length).sort()).toEqual([0, 2]);
+    expect((await types(streamIds.app('race'))).filter((t) => t === 'InstancePlaced')).toHaveLength(2);
+  });
+
+  it('leaves a healthy or merely restarting instance alone, and replaces a crash-looping one with the reason', async () => {
+    await deploy('loop', 3, { maxRestarts: 1 });
+    const exit = (c: string, s: number) =>
+      makeEvent('InstanceExited', {
+        ...report(3, 'loop'),
+        containerId: c,
+        exitCode: 3,
+        at: new Date(Date.UTC(2024, 0, 1, 0, 0, s)).toISOString(),
+      });
+    await append(
+      streamIds.instance(I(3)),
+      exit('c3', 0),
+      makeEvent('InstanceRunning', { ...report(3, 'loop'), containerId: 'c3b' }),
+    );
+    expect(await repair.repair(I(3))).toEqual({ events: [], retired: false });
+    await append(streamIds.instance(I(3)), exit('c3b', 2));
+    const { events } = await repair.repair(I(3));
+    expect(events[0]).toMatchObject({
+      type: 'InstanceStopRequested',
+      data: { reason: 'crash loop: exited 2 times within 2.0 s (at most 1 restarts per 600 s), last exit code 3' },
+    });
+    expect(events[1]).toMatchObject({ type: 'InstancePlaced', data: { nodeId: 'n2' } });
+  });
+
+  it('waits for the backoff before replacing a replacement that fails too, twice as long the next time', async () => {
+    await deploy('never', 4, { healthCheck: CHECK });
+    await unhealthy(4, 'never');
+    const first = await repair.repair(I(4));
+    const second = (first.events[1].data as { instanceId: string }).instanceId;
+    const failing = async (instanceId: string) => {
+      await append(
+        streamIds.instance(instanceId),
+        makeEvent('InstanceRunning', { instanceId, app: 'never', nodeId: 'n2', containerId: 'x' }),
+      );
+      await append(
+        streamIds.instance(instanceId),
+        makeEvent('InstanceHealthChanged', {
+          instanceId,
+          app: 'never',
+          nodeId: 'n2',
+          healthy: false,
+          message: 'down',
+          containerId: 'x',
+        }),
+      );
+    };
+    await failing(second);
+    const placedAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
+
+    const before = await types(streamIds.app('never'));
+    const early = await repair.repair(second, placedAt + 5_000);
+    expect(early).toEqual({ events: [], retired: false, deferred: { generation: 1, notBefore: placedAt + 10_000 } });
+    expect(await types(streamIds.app('never'))).toEqual(before);
+
+    const due = await repair.repair(second, placedAt + 10_000);
+    expect(due.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced']);
+    const third = (due.events[1].data as { instanceId: string }).instanceId;
+    await failing(third);
+    const thirdAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
+    expect((await repair.repair(third, thirdAt + 15_000)).deferred).toEqual({
+      generation: 2,
+      notBefore: thirdAt + 20_000,
+    });
+  });
+});

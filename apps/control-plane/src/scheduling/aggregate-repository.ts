@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { MammothEvent } from '@mammoth/events';
+import {
+  AppendCommand,
+  AppendContext,
+  PgEventStore,
+  StreamWrite,
+  WrongExpectedVersionError,
+} from '@mammoth/event-store';
+import { DomainException } from '../common/domain.exception';
+import { DomainError } from '@mammoth/domain';
+
+/** Loaded is an aggregate's state with the stream version it was folded from. */
+export interface Loaded<S> {
+  readonly state: S;
+  readonly version: number;
+}
+
+/** Fold folds a stream's events into an aggregate's state, all at once (foldApp), or one by one with `reducing(evolve)`. */
+export type Fold<S, E> = (state: S, events: readonly E[]) => S;
+
+/** reducing makes a Fold of an aggregate's one-event evolve. */
+export const reducing =
+  <S, E>(evolve: (s: S, e: E) => S): Fold<S, E> =>
+  (state, events) =>
+    events.reduce(evolve, state);
+
+/** AggregateRepository loads streams by folding them and retries a command on optimistic-concurrency conflicts. */
+@Injectable()
+export class AggregateRepository {
+  constructor(readonly store: PgEventStore) {}
+
+  /** load folds a stream into an aggregate's state. */
+  async load<S, E extends MammothEvent>(streamId: string, initial: () => S, fold: Fold<S, E>): Promise<Loaded<S>> {
+    const s = await this.store.readStream(streamId);
+    return {
+      state: fold(
+        initial(),
+        s.events.map((e) => e.event as E),
+      ),
+      version: s.version,
+    };
+  }
+
+  /** loadMany folds several streams of one aggregate type with one read, keyed by stream id. */
+  async loadMany<S, E extends MammothEvent>(
+    streamIds: string[],
+    initial: () => S,
+    fold: Fold<S, E>,
+  ): Promise<Map<string, Loaded<S>>> {
+    const loaded = await this.store.readStreams(streamIds);
+    const out = new Map<string, Loaded<S>>();
+    for (const [id, s] of loaded)
+      out.set(id, {
+        state: fold(
+          initial(),
+          s.events.map((e) => e.event as E),
+        ),
+        version: s.version,
+      });
+    return out;
+  }
+
+  /** append writes atomically to several streams at their expected versions. */
+  append(writes: StreamWrite[], ctx: AppendContext): Promise<{ positions: string[] }> {
+    return this.store.append(writes, ctx);
+  }
+
+  /** appendAll commits several commands atomically, each with its own metadata (a group commit). */
+  appendAll(commands: readonly AppendCommand[]): Promise<{ positions: string[] }> {
+    return this.store.appendAll(commands);
+  }
+
+  /**
+   * retrying runs a load-decide-append attempt until it commits without a version conflict; each attempt reads
+   * fresh state, so a conflict is re-decided, never overwritten.
+   */
+  async retrying<T>(
+    attempt: (n: number) => Promise<T>,
+    onConflict?: (e: WrongExpectedVersionError) => Promise<void>,
+    max = 25,
+  ): Promise<T> {
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt(n);
+      } catch (err) {
+        if (!(err instanceof WrongExpectedVersionError)) throw err;
+        if (n + 1 >= max)
+          throw new DomainException(
+            new DomainError('CONFLICT', `too much contention on ${err.streamId}; retry the command`),
+          );
+        if (onConflict) await onConflict(err);
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50 * 2 ** n, 1000)));
+      }
+    }
+  }
+}
