@@ -1,6 +1,14 @@
 import { makeEvent } from '@mammoth/events';
 import { spec } from '../testing/given-when-then';
-import { decidePackage, evolvePackage, initialPackageState, PackageCommand, UploadPackage } from './package';
+import { DomainError } from '../shared/errors';
+import {
+  decidePackage,
+  evolvePackage,
+  initialPackageState,
+  PackageCommand,
+  pinPackage,
+  UploadPackage,
+} from './package';
 
 const decider = { initialState: initialPackageState, evolve: evolvePackage, decide: decidePackage };
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
@@ -69,5 +77,38 @@ describe('package decider', () => {
     expect(state.latest).toBe('2.0.0');
     expect([...state.versions.keys()]).toEqual(['1.0.0', '2.0.0']);
     expect(state.versions.get('1.0.0')?.digest).toBe(DIGEST_A);
+  });
+
+  describe('pinPackage', () => {
+    const two = [uploaded(), uploaded({ version: '2.0.0', digest: DIGEST_B })].reduce(
+      evolvePackage,
+      initialPackageState(),
+    );
+
+    it('pins the latest upload when no version is asked for', () => {
+      expect(pinPackage(two, 'web', null)).toEqual({
+        name: 'web',
+        version: '2.0.0',
+        digest: DIGEST_B,
+        format: 'image',
+        imageRef: 'mammoth/web:1.0.0',
+      });
+    });
+
+    it('pins the version asked for', () => {
+      expect(pinPackage(two, 'web', '1.0.0')).toMatchObject({ version: '1.0.0', digest: DIGEST_A });
+    });
+
+    it('refuses a package never uploaded, naming the package field', () => {
+      const err = pinPackage(initialPackageState(), 'web', null) as DomainError;
+      expect(err).toBeInstanceOf(DomainError);
+      expect([err.code, err.field]).toEqual(['NOT_FOUND', 'package']);
+    });
+
+    it('refuses an unknown version, naming the version field and the known ones', () => {
+      const err = pinPackage(two, 'web', '3.0.0') as DomainError;
+      expect([err.code, err.field]).toEqual(['NOT_FOUND', 'version']);
+      expect(err.message).toContain('known: 1.0.0, 2.0.0');
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { makeEvent, PackageEvent } from '@mammoth/events';
+import { makeEvent, PackageEvent, PackageRef } from '@mammoth/events';
 import { Decision, DomainError, exhaustive } from '../shared/errors';
 import { checkName, firstError } from '../shared/validation';
 
@@ -77,4 +77,17 @@ export function decidePackage(cmd: PackageCommand, state: PackageState): Decisio
       imageRef: cmd.imageRef,
     }),
   ];
+}
+
+/** pinPackage pins a package's version (its latest upload when null) to a PackageRef, or fails naming the field at fault. */
+export function pinPackage(state: PackageState, name: string, version: string | null): PackageRef | DomainError {
+  if (state.versions.size === 0)
+    return new DomainError('NOT_FOUND', `package: no package named ${name}; upload it first`, 'package');
+  const v = version ?? state.latest!;
+  const found = state.versions.get(v);
+  if (!found) {
+    const known = [...state.versions.keys()].join(', ');
+    return new DomainError('NOT_FOUND', `version: package ${name} has no version ${v} (known: ${known})`, 'version');
+  }
+  return { name, version: v, digest: found.digest, format: found.format, imageRef: found.imageRef };
 }

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
-import { EventsSubscriptionResolver } from '../events/events.subscription';
+import { LbConfigListener } from './lb-config/lb-config.listener';
 import { LbConfigReader } from './lb-config/lb-config.reader';
 import { LbConfigResolver } from './lb-config/lb-config.resolver';
-import { LiveLog } from './lb-config/live-log';
 import { ServiceReader } from './services/service.reader';
 import { ServicesResolver } from './services/services.resolver';
 
 /**
- * InteractionModule is how apps and companions that know nothing of Mammoth's internals follow it: the registry's service
- * queries, the load-balancer configuration, and resumable subscriptions (graphql-ws) to the event log and the lb-config.
+ * DiscoveryModule is how apps and companions that know nothing of Mammoth's internals find services: the registry's
+ * service queries, and the load-balancer configuration as a query and a resumable subscription (graphql-ws).
  */
 @Module({
-  providers: [LiveLog, EventsSubscriptionResolver, LbConfigReader, LbConfigResolver, ServiceReader, ServicesResolver],
+  providers: [LbConfigListener, LbConfigReader, LbConfigResolver, ServiceReader, ServicesResolver],
 })
-export class InteractionModule {}
+export class DiscoveryModule {}

@@ -1,36 +1,8 @@
-import { Args, Field, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import GraphQLJSON from 'graphql-type-json';
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { DomainError } from '@mammoth/domain';
+import { PgEventStore } from '@mammoth/event-store';
 import { DomainException } from '../../common/domain.exception';
-import { PgEventStore, ReadAllFilter } from '@mammoth/event-store';
-
-@ObjectType('EventMetadata')
-class EventMetadataModel {
-  @Field() eventId: string;
-  @Field() correlationId: string;
-  @Field({ nullable: true }) causationId?: string;
-  @Field() actor: string;
-  @Field() timestamp: string;
-}
-
-@ObjectType('Event', { description: 'One committed event of the log, the audit trail.' })
-export class EventModel {
-  @Field({ description: 'Global position in the log (a 64-bit integer as a string).' }) position: string;
-  @Field() streamId: string;
-  @Field(() => Int) streamVersion: number;
-  @Field() type: string;
-  @Field(() => Int) schemaVersion: number;
-  @Field(() => GraphQLJSON) data: unknown;
-  @Field(() => EventMetadataModel) metadata: EventMetadataModel;
-}
-
-@InputType({ description: 'Narrows the log: by event types, app, node or stream.' })
-export class EventFilterInput {
-  @Field(() => [String], { nullable: true }) types?: string[];
-  @Field({ nullable: true }) app?: string;
-  @Field({ nullable: true }) node?: string;
-  @Field({ nullable: true }) streamId?: string;
-}
+import { checkPosition, EventFilterInput, EventModel, toEventModel, toReadAllFilter } from './event.model';
 
 /** EventsResolver pages through the event log. */
 @Resolver(() => EventModel)
@@ -43,25 +15,10 @@ export class EventsResolver {
     @Args('limit', { type: () => Int, defaultValue: 100 }) limit: number,
     @Args('filter', { nullable: true }) filter?: EventFilterInput,
   ): Promise<EventModel[]> {
-    if (!/^\d{1,19}$/.test(after))
-      throw new DomainException(DomainError.invalid('after', 'must be a log position (a non-negative integer)'));
+    checkPosition(after);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000)
       throw new DomainException(DomainError.invalid('limit', 'must be between 1 and 10000'));
-    const f: ReadAllFilter = {
-      types: filter?.types,
-      app: filter?.app,
-      node: filter?.node,
-      streamIds: filter?.streamId ? [filter.streamId] : undefined,
-    };
-    const events = await this.store.readAll(after, limit, f);
-    return events.map((e) => ({
-      position: e.position,
-      streamId: e.streamId,
-      streamVersion: e.streamVersion,
-      type: e.event.type,
-      schemaVersion: e.event.version,
-      data: e.event.data,
-      metadata: { ...e.metadata, causationId: e.metadata.causationId ?? undefined },
-    }));
+    const events = await this.store.readAll(after, limit, toReadAllFilter(filter));
+    return events.map(toEventModel);
   }
 }

@@ -1,22 +1,28 @@
 import { Module } from '@nestjs/common';
 import { PromoteAppHandler } from './commands/promote-app/promote-app.handler';
+import { PromoteAppResolver } from './commands/promote-app/promote-app.resolver';
 import { RollbackAppHandler } from './commands/rollback-app/rollback-app.handler';
+import { RollbackAppResolver } from './commands/rollback-app/rollback-app.resolver';
+import { UpdateAppHandler } from './commands/update-app/update-app.handler';
+import { UpdateAppResolver } from './commands/update-app/update-app.resolver';
+import { AppRolloutResolver } from './queries/app-rollout/app-rollout.resolver';
 import { loadRolloutConfig, ROLLOUT_CONFIG } from './rollout.config';
-import { RolloutResolver } from './queries/app-rollout/app-rollout.resolver';
 import { RolloutStep } from './rollout-step';
 import { RolloutLoop } from './rollout.service';
-import { UpdateAppHandler } from './commands/update-app/update-app.handler';
 
-/** RolloutModule serves updateApp, promoteApp and rollbackApp, and drives every rollout in progress (RolloutLoop). */
+/** RolloutModule serves updateApp, promoteApp, rollbackApp and App.rollout, and drives every rollout in progress (RolloutLoop). */
 @Module({
   providers: [
     { provide: ROLLOUT_CONFIG, useFactory: () => loadRolloutConfig() },
     RolloutStep,
     RolloutLoop,
-    RolloutResolver,
     UpdateAppHandler,
+    UpdateAppResolver,
     PromoteAppHandler,
+    PromoteAppResolver,
     RollbackAppHandler,
+    RollbackAppResolver,
+    AppRolloutResolver,
   ],
 })
 export class RolloutModule {}

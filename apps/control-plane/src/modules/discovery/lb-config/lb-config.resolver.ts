@@ -2,7 +2,7 @@ import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { DomainError } from '@mammoth/domain';
 import { DomainException } from '../../../common/domain.exception';
 import { abortable } from '../../../common/abortable';
-import { LiveLog } from './live-log';
+import { LbConfigListener } from './lb-config.listener';
 import { LbConfigModel } from './lb-config.model';
 import { LbConfigReader } from './lb-config.reader';
 
@@ -11,7 +11,7 @@ import { LbConfigReader } from './lb-config.reader';
 export class LbConfigResolver {
   constructor(
     private readonly reader: LbConfigReader,
-    private readonly live: LiveLog,
+    private readonly live: LbConfigListener,
   ) {}
 
   @Query(() => LbConfigModel, {
@@ -43,14 +43,14 @@ export class LbConfigResolver {
     return abortable(async function* (signal) {
       let cursor = after;
       while (!signal.aborted) {
-        const seen = live.lbConfigChanged.count;
+        const seen = live.changed.count;
         const versions = await reader.after(cursor, 20);
         for (const v of versions) {
           if (signal.aborted) return;
           yield v;
           cursor = v.version;
         }
-        if (versions.length < 20) await live.lbConfigChanged.next(1000, signal, seen);
+        if (versions.length < 20) await live.changed.next(1000, signal, seen);
       }
     });
   }

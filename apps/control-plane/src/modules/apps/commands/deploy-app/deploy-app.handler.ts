@@ -6,8 +6,9 @@ import {
   DomainError,
   evolvePackage,
   initialPackageState,
+  pinPackage,
 } from '@mammoth/domain';
-import { Constraint, HealthCheck, PackageRef, Strategy, streamIds } from '@mammoth/events';
+import { Constraint, HealthCheck, Strategy, streamIds } from '@mammoth/events';
 import { AggregateRepository, reducing } from '../../../../scheduling/aggregate-repository';
 import { DomainException } from '../../../../common/domain.exception';
 import { AppScheduler } from '../../../../scheduling/app-scheduler.service';
@@ -22,7 +23,13 @@ export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
   ) {}
 
   async execute({ input, ctx }: DeployAppCommand): Promise<AppState> {
-    const pkg = await resolvePackage(this.repo, input.package, input.version ?? null);
+    const packages = await this.repo.load(
+      streamIds.package(input.package),
+      initialPackageState,
+      reducing(evolvePackage),
+    );
+    const pkg = pinPackage(packages.state, input.package, input.version ?? null);
+    if (pkg instanceof DomainError) throw new DomainException(pkg);
     const spec = {
       name: input.name,
       package: pkg,
@@ -41,26 +48,4 @@ export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
       checkFits: true,
     });
   }
-}
-
-/** resolvePackage pins a package name and version (the latest upload when null) to its PackageRef, or fails naming the field. */
-export async function resolvePackage(
-  repo: AggregateRepository,
-  name: string,
-  version: string | null,
-): Promise<PackageRef> {
-  const { state } = await repo.load(streamIds.package(name), initialPackageState, reducing(evolvePackage));
-  if (state.versions.size === 0)
-    throw new DomainException(
-      new DomainError('NOT_FOUND', `package: no package named ${name}; upload it first`, 'package'),
-    );
-  const v = version ?? state.latest!;
-  const found = state.versions.get(v);
-  if (!found) {
-    const known = [...state.versions.keys()].join(', ');
-    throw new DomainException(
-      new DomainError('NOT_FOUND', `version: package ${name} has no version ${v} (known: ${known})`, 'version'),
-    );
-  }
-  return { name, version: v, digest: found.digest, format: found.format, imageRef: found.imageRef };
 }

@@ -1,8 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { AppState, decideApp } from '@mammoth/domain';
-import { AggregateRepository } from '../../../../scheduling/aggregate-repository';
+import { AppState, decideApp, DomainError, evolvePackage, initialPackageState, pinPackage } from '@mammoth/domain';
+import { streamIds } from '@mammoth/events';
+import { DomainException } from '../../../../common/domain.exception';
+import { AggregateRepository, reducing } from '../../../../scheduling/aggregate-repository';
 import { AppScheduler } from '../../../../scheduling/app-scheduler.service';
-import { resolvePackage } from '../../../apps/commands/deploy-app/deploy-app.handler';
 import { UpdateAppCommand } from './update-app.command';
 
 /** UpdateAppHandler pins the requested package version and records AppUpdateStarted; the rollout controller does the rest. */
@@ -14,7 +15,13 @@ export class UpdateAppHandler implements ICommandHandler<UpdateAppCommand> {
   ) {}
 
   async execute({ input, ctx }: UpdateAppCommand): Promise<AppState> {
-    const pkg = await resolvePackage(this.repo, input.package, input.version);
+    const packages = await this.repo.load(
+      streamIds.package(input.package),
+      initialPackageState,
+      reducing(evolvePackage),
+    );
+    const pkg = pinPackage(packages.state, input.package, input.version);
+    if (pkg instanceof DomainError) throw new DomainException(pkg);
     const { name, maxSurge, maxUnavailable, canary } = input;
     return this.scheduler.run(
       name,

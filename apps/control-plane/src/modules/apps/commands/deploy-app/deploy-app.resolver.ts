@@ -1,0 +1,42 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import { newContext } from '../../../../common/command-context';
+import { DeployAppInput } from '../../app.inputs';
+import { AppModel } from '../../app.model';
+import { fromState } from '../../from-state';
+import { DeployAppCommand } from './deploy-app.command';
+
+/** DeployAppResolver turns the deployApp mutation into a DeployAppCommand. */
+@Resolver(() => AppModel)
+export class DeployAppResolver {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Mutation(() => AppModel, { description: 'Deploy a package as an app; its instances are placed in the same commit.' })
+  async deployApp(@Args('input') input: DeployAppInput): Promise<AppModel> {
+    const env = Object.fromEntries((input.env ?? []).map((e) => [e.name, e.value]));
+    const state = await this.commands.execute(
+      new DeployAppCommand(
+        {
+          ...input,
+          cpuMillis: Math.round(input.cpus * 1000),
+          memoryMiB: input.memoryMiB,
+          diskMiB: input.diskMiB ?? 0,
+          env,
+          strategy: input.strategy,
+          constraints: input.constraints?.map((c) => ({
+            kind: c.kind,
+            key: c.key,
+            op: c.op,
+            values: c.values,
+            max: c.max,
+          })),
+          healthCheck: input.healthCheck && { ...input.healthCheck },
+          maxRestarts: input.maxRestarts,
+          restartWindowMs: input.restartWindowMs,
+        },
+        newContext('api'),
+      ),
+    );
+    return fromState(state);
+  }
+}

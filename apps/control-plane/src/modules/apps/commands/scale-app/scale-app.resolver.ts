@@ -1,0 +1,20 @@
+import { Args, Int, Mutation, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import { newContext } from '../../../../common/command-context';
+import { AppModel } from '../../app.model';
+import { fromState } from '../../from-state';
+import { ScaleAppCommand } from './scale-app.command';
+
+/** ScaleAppResolver turns the scaleApp mutation into a ScaleAppCommand. */
+@Resolver(() => AppModel)
+export class ScaleAppResolver {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Mutation(() => AppModel, { description: 'Change the desired instance count.' })
+  async scaleApp(
+    @Args('name') name: string,
+    @Args('instances', { type: () => Int }) instances: number,
+  ): Promise<AppModel> {
+    return fromState(await this.commands.execute(new ScaleAppCommand(name, instances, newContext('api'))));
+  }
+}

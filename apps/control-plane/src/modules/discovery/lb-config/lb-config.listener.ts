@@ -1,0 +1,37 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PgChannelListener } from '@mammoth/event-store';
+import { CONFIG, ControlPlaneConfig } from '../../../infra/config';
+import { Pulse } from './pulse';
+
+/** LB_CONFIG_CHANNEL is what the projector's lb-config projection notifies when it writes versions (apps/projector/src/lb-config/lb-store.ts). */
+export const LB_CONFIG_CHANNEL = 'mammoth_lb_config';
+
+/**
+ * LbConfigListener is what the lbConfig subscriptions wait on: a pulse for every new lb-config version (NOTIFY from the
+ * projector, plus the subscriptions' own polling). One per process, however many subscribers.
+ */
+@Injectable()
+export class LbConfigListener implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('lb-config-listener');
+  readonly changed = new Pulse();
+  private readonly listener: PgChannelListener;
+
+  constructor(@Inject(CONFIG) config: ControlPlaneConfig) {
+    const warn = (m: string) => this.logger.warn(m);
+    this.listener = new PgChannelListener(
+      { connectionString: config.databaseUrl },
+      [LB_CONFIG_CHANNEL],
+      () => this.changed.fire(),
+      warn,
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.changed.fire();
+    await this.listener.stop();
+  }
+}

@@ -1,0 +1,38 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import { DomainError } from '@mammoth/domain';
+import { newContext } from '../../../../common/command-context';
+import { DomainException } from '../../../../common/domain.exception';
+import { RegisterNodeInput } from '../../node.inputs';
+import { NodeModel } from '../../node.model';
+import { RegisterNodeCommand } from './register-node.command';
+
+/** RegisterNodeResolver turns a node daemon's registerNode mutation into a RegisterNodeCommand. */
+@Resolver(() => NodeModel)
+export class RegisterNodeResolver {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Mutation(() => NodeModel, { description: 'Register (or re-register) a machine.' })
+  async registerNode(@Args('input') input: RegisterNodeInput): Promise<Partial<NodeModel>> {
+    if (input.portTo < input.portFrom)
+      throw new DomainException(DomainError.invalid('portTo', `must be at least portFrom (${input.portFrom})`));
+    const labels = Object.fromEntries((input.labels ?? []).map((l) => [l.key, l.value]));
+    const info = {
+      nodeId: input.nodeId,
+      hostname: input.hostname,
+      address: input.address,
+      capacity: { cpuMillis: Math.round(input.cpus * 1000), memoryMiB: input.memoryMiB, diskMiB: input.diskMiB },
+      portRange: { from: input.portFrom, to: input.portTo },
+      labels,
+      driver: input.driver as 'docker' | 'sim',
+    };
+    await this.commands.execute(new RegisterNodeCommand(info, newContext(`node:${input.nodeId}`)));
+    return {
+      ...input,
+      id: input.nodeId,
+      labels: input.labels ?? [],
+      status: 'ready',
+      registeredAt: new Date().toISOString(),
+    };
+  }
+}
