@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const batches = (process.argv[4] ?? '1,10').split(',').map(Number);
   const db = `mammoth_bench_${Date.now()}`;
   const url = ADMIN.replace(/\/[^/]*$/, `/${db}`);
-  await runMigrations(url);
+  await runMigrations({ url });
   const pool = createPool({ connectionString: url, max: writers });
   const store = new PgEventStore(pool);
   const runs: Record<string, unknown>[] = [];

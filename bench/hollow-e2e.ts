@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     if (topics.length) await kafka.deleteTopics({ topics });
     await kafka.disconnect();
   });
-  await runMigrations(dbUrl);
+  await runMigrations({ url: dbUrl });
   const db = new Pool({ connectionString: dbUrl, max: 2 });
   cleanUps.push(() => db.end());
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));

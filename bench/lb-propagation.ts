@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     MAMMOTH_TOPIC_PREFIX: prefix,
     EVENT_TOPIC_PARTITIONS: '3',
   };
-  await runMigrations(dbUrl);
+  await runMigrations({ url: dbUrl });
   const db = new Pool({ connectionString: dbUrl, max: 2 });
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
   const procs = {

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     NODE_DATA_DIR: join(runDir, idPrefix),
   });
 
-  await runMigrations(dbUrl);
+  await runMigrations({ url: dbUrl });
   const db = new Pool({ connectionString: dbUrl, max: 2 });
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
   const kafka = new Kafka({ clientId: 'bench-node-loss', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();

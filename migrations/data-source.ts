@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '@mammoth/platform';
 import { EventStore1732240000000 } from './1732240000000-event-store';
 import { ReadModels1732240000001 } from './1732240000001-read-models';
 import { Capacity1732240000010 } from './1732240000010-capacity';
@@ -16,11 +17,18 @@ export const MIGRATIONS = [
   Rollout1732240000040,
 ];
 
-/** migrationDataSource is the TypeORM data source that owns Mammoth's schema. */
-export function migrationDataSource(url: string): DataSource {
+/** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */
+export type MigrationTarget = Pick<DatabaseConfig, 'url'> & Partial<Pick<DatabaseConfig, 'connectTimeoutMs'>>;
+
+/**
+ * migrationDataSource is the TypeORM data source that owns Mammoth's schema. It has the connect timeout but no statement
+ * timeout: a migration may rewrite a large table, and the migration lock waits for another process's migrations.
+ */
+export function migrationDataSource(db: MigrationTarget): DataSource {
   return new DataSource({
     type: 'postgres',
-    url,
+    url: db.url,
+    connectTimeoutMS: db.connectTimeoutMs,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     logging: false,
@@ -28,9 +36,9 @@ export function migrationDataSource(url: string): DataSource {
 }
 
 /** runMigrations creates the database if needed and brings its schema up to date; safe to call from several processes. */
-export async function runMigrations(url: string): Promise<void> {
-  await ensureDatabase(url);
-  const ds = migrationDataSource(url);
+export async function runMigrations(db: MigrationTarget): Promise<void> {
+  await ensureDatabase(db);
+  const ds = migrationDataSource(db);
   await ds.initialize();
   try {
     // One migrator at a time, even when all processes start together.
@@ -42,13 +50,13 @@ export async function runMigrations(url: string): Promise<void> {
   }
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
+async function ensureDatabase(db: MigrationTarget): Promise<void> {
+  const target = new URL(db.url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
+  const admin = new URL(db.url);
   admin.pathname = '/postgres';
   const { Client } = await import('pg');
-  const client = new Client({ connectionString: admin.toString() });
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: db.connectTimeoutMs });
   await client.connect();
   try {
     const r = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -1,7 +1,11 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
+import { Pool } from 'pg';
+import { KafkaEventBus } from '@mammoth/events';
+import { HealthModule, kafkaProbe, LoggingModule, LoopBeats, postgresProbe } from '@mammoth/platform';
+import { ControlPlaneConfig } from './infra/config';
 import { InfraModule } from './infra/infra.module';
 import { AppsModule } from './modules/apps/apps.module';
 import { CapacityModule } from './modules/capacity/capacity.module';
@@ -15,10 +19,20 @@ import { PendingPlacerModule } from './modules/pending-placer/pending-placer.mod
 import { RolloutModule } from './modules/rollout/rollout.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 
-/** ControlPlaneModule serves GraphQL over the feature modules, on the shared infrastructure and the one scheduler. */
+/**
+ * ControlPlaneModule serves GraphQL over the feature modules, on the shared infrastructure and the one scheduler, with
+ * request logging and /healthz (its loops go round) and /readyz (PostgreSQL and Kafka answer) on the same port.
+ */
 @Module({
   imports: [
-    InfraModule,
+    LoggingModule.forRoot(),
+    HealthModule.forProbes({
+      inject: [LoopBeats, Pool, KafkaEventBus],
+      useFactory: (beats: LoopBeats, pool: Pool, bus: KafkaEventBus) => ({
+        liveness: [beats.probe()],
+        readiness: [postgresProbe(pool), kafkaProbe(bus)],
+      }),
+    }),
     SchedulingModule,
     CqrsModule.forRoot(),
     GraphQLModule.forRoot<ApolloDriverConfig>({
@@ -41,4 +55,9 @@ import { SchedulingModule } from './scheduling/scheduling.module';
     FailureDetectorModule,
   ],
 })
-export class ControlPlaneModule {}
+export class ControlPlaneModule {
+  /** forConfig makes the control plane's module with the config read at start. */
+  static forConfig(config: ControlPlaneConfig): DynamicModule {
+    return { module: ControlPlaneModule, imports: [InfraModule.forConfig(config)] };
+  }
+}

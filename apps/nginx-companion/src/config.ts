@@ -1,5 +1,15 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import {
+  composeConfig,
+  Env,
+  healthConfig,
+  HealthConfig,
+  loggingConfig,
+  LoggingConfig,
+  parseConfig,
+  port,
+} from '@mammoth/platform';
 
 /** CompanionConfig is every setting of the nginx companion, read once from the environment. */
 export interface CompanionConfig {
@@ -14,12 +24,16 @@ export interface CompanionConfig {
   readonly workerShutdownTimeout: string;
   /** stopNginxOnExit stops nginx when the companion stops; by default nginx keeps serving through a companion restart. */
   readonly stopNginxOnExit: boolean;
+  readonly logging: LoggingConfig;
+  readonly health: HealthConfig;
 }
 
-const Env = z.object({
+const CompanionEnv = z.object({
   CONTROL_PLANE_URL: z.string().url().default('http://127.0.0.1:8080'),
   NGINX_LISTEN_HOST: z.string().ip().default('127.0.0.1'),
-  NGINX_LISTEN_PORT: z.coerce.number().int().min(1).max(65535).default(8088),
+  NGINX_LISTEN_PORT: port()
+    .refine((p) => p > 0, 'must be a port from 1 to 65535')
+    .default(8088),
   NGINX_RUN_DIR: z.string().min(1).optional(),
   NGINX_BIN: z.string().min(1).default('/usr/sbin/nginx'),
   NGINX_WORKER_SHUTDOWN_TIMEOUT: z
@@ -29,15 +43,16 @@ const Env = z.object({
   NGINX_STOP_ON_EXIT: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
-/** loadConfig reads and validates the companion's settings; a bad value names the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): CompanionConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(
-      `bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const e = parsed.data;
+/** companionConfig is the companion's environment schema: its own settings, logging and its health listener (HEALTH_PORT 8083). */
+export const companionConfig = composeConfig({
+  companion: CompanionEnv,
+  logging: loggingConfig,
+  health: healthConfig(8083),
+});
+
+/** loadConfig reads the companion's settings, throwing a ConfigError that names each variable at fault. */
+export function loadConfig(env: Env): CompanionConfig {
+  const { companion: e, logging, health } = parseConfig(companionConfig, env);
   return {
     controlPlaneUrl: e.CONTROL_PLANE_URL.replace(/\/+$/, ''),
     listenHost: e.NGINX_LISTEN_HOST,
@@ -46,5 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CompanionConfi
     nginxBin: e.NGINX_BIN,
     workerShutdownTimeout: e.NGINX_WORKER_SHUTDOWN_TIMEOUT,
     stopNginxOnExit: e.NGINX_STOP_ON_EXIT === 'true' || e.NGINX_STOP_ON_EXIT === '1',
+    logging,
+    health,
   };
 }

@@ -1,9 +1,13 @@
+import 'reflect-metadata';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { initLogging, listenForHealth, loadOrExit, LoopBeats, nestLogger } from '@mammoth/platform';
 import { Applier } from './apply/applier';
 import { StateFile } from './apply/state-file';
 import { loadConfig } from './config';
 import { LbConfigFeed } from './feed/lb-config-feed';
+import { CompanionHealthModule, companionProbes, FEED_SILENCE_MS } from './health.module';
 import { Nginx } from './nginx/nginx';
 import { BOOTSTRAP, confFiles } from './nginx/nginx-conf';
 import { NginxTarget } from './nginx/nginx-target';
@@ -14,10 +18,12 @@ const log = new Logger('nginx-companion');
  * The nginx companion makes nginx, a "dumb app" that knows nothing of Mammoth, follow the cluster: it runs its own nginx master
  * (Debian's package) on one loopback port, subscribes to the lb-config after the version it last applied, and applies each
  * new version with `nginx -t` and a graceful reload. nginx keeps serving while the companion restarts; on start the
- * companion finds it by its pid file (or starts it with the last applied configuration) and catches up.
+ * companion finds it by its pid file (or starts it with the last applied configuration) and catches up. Its probes are
+ * served on the health listener.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadOrExit('nginx-companion', () => loadConfig(process.env));
+  initLogging('nginx-companion', config.logging);
   const nginx = new Nginx({
     bin: config.nginxBin,
     prefix: config.runDir,
@@ -49,12 +55,18 @@ async function main(): Promise<void> {
   );
 
   const applier = new Applier(new NginxTarget(nginx, listen), state, (s) => stateFile.write(s), log);
+  const beats = new LoopBeats();
+  const health = await NestFactory.create(CompanionHealthModule.forProbes(companionProbes(beats, applier, nginx)), {
+    logger: nestLogger(),
+  });
+  await listenForHealth(health, config.health, log);
   const feed = new LbConfigFeed({
     controlPlaneUrl: config.controlPlaneUrl,
     applied: () => applier.applied,
     onVersion: (v) => applier.offer(v),
     onDiverged: () => applier.forget(),
     log,
+    onBeat: () => beats.beat('lb-config-feed', FEED_SILENCE_MS),
   });
   feed.start();
 
@@ -65,6 +77,7 @@ async function main(): Promise<void> {
     log.log(`${signal}: stopping${config.stopNginxOnExit ? ' nginx too' : '; nginx keeps serving'}`);
     await feed.stop();
     await applier.stop();
+    await health.close();
     if (config.stopNginxOnExit) await nginx.quit();
     process.exit(0);
   };

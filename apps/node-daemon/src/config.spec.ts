@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, Machine } from './config';
+import { ConfigError } from '@mammoth/platform';
+import { loadConfig, Machine } from './config';
 
 const machine: Machine = { hostname: 'box-1', cpus: 8, memoryMiB: 16000, diskMiB: () => 50000 };
 
@@ -16,8 +17,10 @@ describe('loadConfig', () => {
       diskMiB: 50000,
       driver: 'docker',
       controlPlaneUrl: 'http://127.0.0.1:8080',
-      kafkaBrokers: ['127.0.0.1:9092'],
-      topicPrefix: 'mammoth',
+      kafka: { brokers: ['127.0.0.1:9092'], logLevel: 'error' },
+      topics: { prefix: 'mammoth', partitions: 3 },
+      logging: { level: 'info' },
+      health: { host: '127.0.0.1', port: 8082 },
       heartbeatIntervalMs: 1000,
       resyncIntervalMs: 15000,
     });
@@ -55,8 +58,8 @@ describe('loadConfig', () => {
       dataDir: '/tmp/n7',
       driver: 'sim',
       controlPlaneUrl: 'http://127.0.0.1:9999',
-      kafkaBrokers: ['127.0.0.1:1', '127.0.0.1:2'],
-      topicPrefix: 't1',
+      kafka: { brokers: ['127.0.0.1:1', '127.0.0.1:2'], logLevel: 'error' },
+      topics: { prefix: 't1', partitions: 3 },
       heartbeatIntervalMs: 250,
       resyncIntervalMs: 500,
     });
@@ -78,6 +81,7 @@ describe('loadConfig', () => {
       racks: 10,
       zones: 3,
       shapes: [{ cpus: 8, memoryMiB: 32768, diskMiB: 102400 }],
+      verbose: false,
     });
     const fromEnv = loadConfig(
       { NODE_DRIVER: 'sim', NODE_COUNT: '7', NODE_CPUS: '2', RESYNC_INTERVAL_MS: '1000' },
@@ -100,6 +104,9 @@ describe('loadConfig', () => {
     [{ NODE_CPUS: '-1' }, [], /NODE_CPUS/],
     [{ NODE_MEMORY_MIB: 'much' }, [], /NODE_MEMORY_MIB/],
     [{ CONTROL_PLANE_URL: 'not a url' }, [], /CONTROL_PLANE_URL/],
+    [{ KAFKA_BROKERS: 'kafka' }, [], /KAFKA_BROKERS: must be host:port/],
+    [{ HEALTH_PORT: 'abc' }, [], /HEALTH_PORT/],
+    [{ LOG_LEVEL: 'loud' }, [], /LOG_LEVEL/],
     [{}, ['--driver', 'process'], /--driver/],
     [{ NODE_DRIVER: 'process' }, [], /NODE_DRIVER/],
     [{}, ['--driver', 'docker', '--count', '2'], /--count: the docker driver runs exactly one node/],

@@ -3,6 +3,20 @@ import { availableParallelism, hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import {
+  composeConfig,
+  ConfigError,
+  Env,
+  healthConfig,
+  HealthConfig,
+  kafkaConfig,
+  KafkaConfig,
+  loggingConfig,
+  LoggingConfig,
+  parseConfig,
+  topicsConfig,
+  TopicsConfig,
+} from '@mammoth/platform';
 
 /** NodeDaemonConfig is every setting of one node daemon, read once at start. */
 export interface NodeDaemonConfig {
@@ -21,8 +35,10 @@ export interface NodeDaemonConfig {
   /** sim describes the hollow nodes of `--driver sim`; the docker driver ignores it. */
   readonly sim: SimSettings;
   readonly controlPlaneUrl: string;
-  readonly kafkaBrokers: string[];
-  readonly topicPrefix: string;
+  readonly kafka: KafkaConfig;
+  readonly topics: TopicsConfig;
+  readonly logging: LoggingConfig;
+  readonly health: HealthConfig;
   readonly heartbeatIntervalMs: number;
   readonly resyncIntervalMs: number;
   readonly reconcileIntervalMs: number;
@@ -42,6 +58,8 @@ export interface SimSettings {
   readonly racks: number;
   readonly zones: number;
   readonly shapes: readonly NodeShape[];
+  /** verbose logs every simulated start and stop (SIM_VERBOSE=1). */
+  readonly verbose: boolean;
 }
 
 export const CONFIG = Symbol('NodeDaemonConfig');
@@ -69,7 +87,7 @@ export const detectMachine: Machine = {
 };
 
 const int = (min: number) => z.coerce.number().int().min(min);
-const Env = z.object({
+const NodeEnv = z.object({
   NODE_DRIVER: z.enum(['docker', 'sim']).optional(),
   NODE_COUNT: int(1).max(100_000).optional(),
   NODE_ID_PREFIX: z
@@ -99,17 +117,22 @@ const Env = z.object({
   NODE_MEMORY_MIB: int(1).optional(),
   NODE_DISK_MIB: int(0).optional(),
   NODE_DATA_DIR: z.string().min(1).optional(),
+  SIM_VERBOSE: z.enum(['0', '1']).default('0'),
   CONTROL_PLANE_URL: z.string().url().default('http://127.0.0.1:8080'),
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
-  MAMMOTH_TOPIC_PREFIX: z.string().min(1).default('mammoth'),
   HEARTBEAT_INTERVAL_MS: int(10).default(1000),
   RESYNC_INTERVAL_MS: int(100).optional(),
   RECONCILE_INTERVAL_MS: int(100).optional(),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
 });
 
-/** ConfigError names the setting at fault. */
-export class ConfigError extends Error {}
+/** nodeDaemonConfig is the node daemon's environment schema: its own settings, the shared ones and its health listener (HEALTH_PORT 8082). */
+export const nodeDaemonConfig = composeConfig({
+  node: NodeEnv,
+  kafka: kafkaConfig,
+  topics: topicsConfig,
+  logging: loggingConfig,
+  health: healthConfig(8082),
+});
 
 function parseLabels(s: string): Record<string, string> {
   return Object.fromEntries(
@@ -143,15 +166,11 @@ function parseShapes(s: string): NodeShape[] {
  * a docker node's capacity not given is detected from the machine, a hollow node's defaults to 8 cpus, 32 GiB, 100 GiB.
  */
 export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Env,
   argv: string[] = process.argv.slice(2),
   machine: Machine = detectMachine,
 ): NodeDaemonConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  const e = parsed.data;
+  const { node: e, kafka, topics, logging, health } = parseConfig(nodeDaemonConfig, env);
   const { values } = parseArgs({
     args: argv,
     options: { driver: { type: 'string' }, count: { type: 'string' } },
@@ -195,10 +214,13 @@ export function loadConfig(
               diskMiB: e.NODE_DISK_MIB ?? SIM_DEFAULTS.diskMiB,
             },
           ],
+      verbose: e.SIM_VERBOSE === '1',
     },
     controlPlaneUrl: e.CONTROL_PLANE_URL,
-    kafkaBrokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()),
-    topicPrefix: e.MAMMOTH_TOPIC_PREFIX,
+    kafka,
+    topics,
+    logging,
+    health,
     heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
     resyncIntervalMs: e.RESYNC_INTERVAL_MS ?? (sim ? SIM_DEFAULTS.resyncIntervalMs : 15000),
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS ?? (sim ? SIM_DEFAULTS.reconcileIntervalMs : 2000),

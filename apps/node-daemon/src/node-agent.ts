@@ -19,6 +19,8 @@ export interface NodeAgentDeps {
   readonly bus: EventBus;
   readonly topics: Topics;
   readonly log: (message: string) => void;
+  /** onBeat hears of every heartbeat publish (the process's liveness). */
+  readonly onBeat?: () => void;
 }
 
 /** SUBSCRIBE_WAIT_MS is how long the first snapshot waits for Kafka; past it, the daemon runs on snapshots until Kafka comes. */
@@ -86,6 +88,7 @@ export class NodeAgent {
       nodeId: config.nodeId,
       intervalMs: config.heartbeatIntervalMs,
       log,
+      onBeat: deps.onBeat,
     });
   }
 

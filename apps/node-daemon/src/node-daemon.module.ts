@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaEventBus, Topics } from '@mammoth/events';
+import { HealthModule, kafkaLogging, kafkaProbe, LoggingModule, LoopBeats, Probe } from '@mammoth/platform';
 import { CONFIG, NodeDaemonConfig } from './config';
 import { ControlPlaneClient } from './control-plane/control-plane.client';
 import { NodeAgent } from './node-agent';
@@ -40,7 +41,18 @@ export class NodeDaemonService implements OnApplicationShutdown {
 /** SIM_CALL_TIMEOUT_MS gives a fleet's merged report calls room: one call carries the reports of many nodes. */
 const SIM_CALL_TIMEOUT_MS = 30000;
 
-/** NodeDaemonModule wires one node daemon (or one fleet of hollow nodes): its config, the control-plane client, Kafka, the runtime and the daemon. */
+/** heartbeatSilenceMs is how long heartbeats may stop (a publish hung) before the daemon counts as hung: ten beats, at least a minute. */
+const heartbeatSilenceMs = (c: NodeDaemonConfig) => Math.max(60_000, 10 * c.heartbeatIntervalMs);
+
+/** runtimeProbe is ready while the container runtime answers a ping (a hung dockerd makes the node not ready). */
+function runtimeProbe(runtime: ContainerRuntime): Probe {
+  return { name: 'container-runtime', check: () => runtime.ping() };
+}
+
+/**
+ * NodeDaemonModule wires one node daemon (or one fleet of hollow nodes): its config, the control-plane client, Kafka, the
+ * runtime and the daemon, and serves /healthz (heartbeats go round) and /readyz (Kafka and the container runtime answer).
+ */
 @Module({})
 export class NodeDaemonModule {
   static forConfig(config: NodeDaemonConfig): DynamicModule {
@@ -48,10 +60,26 @@ export class NodeDaemonModule {
     const clientId = sim ? `node-daemon-sim-${config.sim.idPrefix}` : `node-daemon-${config.nodeId}`;
     return {
       module: NodeDaemonModule,
+      global: true,
+      imports: [
+        LoggingModule.forRoot(),
+        HealthModule.forProbes({
+          inject: [LoopBeats, KafkaEventBus, CONTAINER_RUNTIME],
+          useFactory: (beats: LoopBeats, bus: KafkaEventBus, runtime: ContainerRuntime) => ({
+            liveness: [beats.probe()],
+            readiness: [kafkaProbe(bus), runtimeProbe(runtime)],
+          }),
+        }),
+      ],
+      exports: [LoopBeats, KafkaEventBus, CONTAINER_RUNTIME],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: Topics, useFactory: () => new Topics(config.topicPrefix) },
-        { provide: KafkaEventBus, useFactory: () => new KafkaEventBus(config.kafkaBrokers, clientId) },
+        { provide: LoopBeats, useFactory: () => new LoopBeats() },
+        { provide: Topics, useFactory: () => new Topics(config.topics.prefix) },
+        {
+          provide: KafkaEventBus,
+          useFactory: () => new KafkaEventBus(config.kafka.brokers, clientId, kafkaLogging(config.kafka.logLevel)),
+        },
         {
           provide: ControlPlaneClient,
           useFactory: () =>
@@ -64,25 +92,20 @@ export class NodeDaemonModule {
         },
         {
           provide: DAEMON,
-          inject: [CONTAINER_RUNTIME, ControlPlaneClient, KafkaEventBus, Topics],
+          inject: [CONTAINER_RUNTIME, ControlPlaneClient, KafkaEventBus, Topics, LoopBeats],
           useFactory: (
             runtime: ContainerRuntime,
             controlPlane: ControlPlaneClient,
             bus: KafkaEventBus,
             topics: Topics,
+            beats: LoopBeats,
           ): Daemon => {
             const logger = new Logger(sim ? 'hollow-fleet' : 'node-daemon');
             const log = (m: string) => logger.log(m);
+            const onBeat = () => beats.beat('heartbeats', heartbeatSilenceMs(config));
             if (sim)
-              return new HollowFleet({
-                config,
-                controlPlane,
-                bus,
-                topics,
-                log,
-                verbose: process.env.SIM_VERBOSE === '1',
-              });
-            return new NodeAgent({ config, runtime, controlPlane, bus, topics, log });
+              return new HollowFleet({ config, controlPlane, bus, topics, log, verbose: config.sim.verbose, onBeat });
+            return new NodeAgent({ config, runtime, controlPlane, bus, topics, log, onBeat });
           },
         },
         NodeDaemonService,

@@ -1,20 +1,31 @@
-/** ProjectorConfig is every setting of the projector, read once from the environment. */
-export interface ProjectorConfig {
-  readonly databaseUrl: string;
-  readonly kafkaBrokers: string[];
-  readonly topicPrefix: string;
-  readonly topicPartitions: number;
-}
+import { z } from 'zod';
+import {
+  composeConfig,
+  databaseConfig,
+  Env,
+  healthConfig,
+  kafkaConfig,
+  loggingConfig,
+  parseConfig,
+  topicsConfig,
+} from '@mammoth/platform';
+
+/** projectorConfig is the projector's whole schema: the shared settings and its health listener (HEALTH_PORT 8081). */
+export const projectorConfig = composeConfig({
+  database: databaseConfig(10),
+  kafka: kafkaConfig,
+  topics: topicsConfig,
+  logging: loggingConfig,
+  health: healthConfig(8081),
+});
+
+/** ProjectorConfig is every setting of the projector, read once at start. */
+export type ProjectorConfig = z.output<typeof projectorConfig>;
 
 /** CONFIG is the injection token of the ProjectorConfig. */
 export const CONFIG = Symbol('ProjectorConfig');
 
-/** loadConfig reads the projector's settings; the defaults are the local PostgreSQL and Kafka that scripts/infra start. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
-  return {
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mammoth',
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    topicPrefix: env.MAMMOTH_TOPIC_PREFIX ?? 'mammoth',
-    topicPartitions: Number(env.EVENT_TOPIC_PARTITIONS ?? 3),
-  };
+/** loadConfig reads the projector's settings, throwing a ConfigError that names each variable at fault. */
+export function loadConfig(env: Env): ProjectorConfig {
+  return parseConfig(projectorConfig, env);
 }

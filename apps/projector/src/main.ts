@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { pgConfig } from '@mammoth/event-store';
+import { initLogging, listenForHealth, loadOrExit, nestLogger } from '@mammoth/platform';
 import { runMigrations } from '../../../migrations/data-source';
-import { loadConfig } from './config';
+import { loadConfig, ProjectorConfig } from './config';
 import { LOG_PROJECTIONS, logProjectionNamed, PROJECTIONS, projectionNamed } from './projections';
 import { ProjectorModule } from './projector.module';
 import { ProjectorService } from './projector.service';
@@ -11,40 +13,47 @@ import { requestRebuild } from './runner/rebuild-cli';
 
 const log = new Logger('projector');
 
-/** serve migrates the database, then runs every projection until SIGTERM. */
-async function serve(): Promise<void> {
-  const config = loadConfig();
+/** serve migrates the database, then runs every projection until SIGTERM, with its probes on the health listener. */
+async function serve(config: ProjectorConfig): Promise<void> {
   for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
     try {
-      await runMigrations(config.databaseUrl);
+      await runMigrations(config.database);
       break;
     } catch (err) {
       log.warn(`cannot migrate yet (${(err as Error).message}); retrying in ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }
-  const app = await NestFactory.createApplicationContext(ProjectorModule, { logger: ['log', 'warn', 'error'] });
+  const app = await NestFactory.create(ProjectorModule.forConfig(config), { logger: nestLogger() });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await listenForHealth(app, config.health, log);
   await app.get(ProjectorService).start();
 }
 
-/** rebuild is the `rebuild <name>` CLI: it asks the running projector to rebuild and waits until the replay has caught up. */
-async function rebuild(name: string | undefined): Promise<void> {
+/**
+ * rebuild is the `rebuild <name>` CLI: it asks the running projector to rebuild and waits until the replay has caught up.
+ * Its catch-up check counts every stream of the projection behind, which can outlast the statement timeout on a large log
+ * while the CLI has its own deadline, so its session has none.
+ */
+async function rebuild(config: ProjectorConfig, name: string | undefined): Promise<void> {
+  const pg = pgConfig({ ...config.database, statementTimeoutMs: 0 });
   const logProjection = name ? logProjectionNamed(name) : undefined;
-  if (logProjection) return requestLogRebuild(logProjection, loadConfig().databaseUrl);
+  if (logProjection) return requestLogRebuild(logProjection, pg);
   const projection = name ? projectionNamed(name) : undefined;
   if (!projection) {
     log.error(`usage: main.js rebuild <${[...PROJECTIONS, ...LOG_PROJECTIONS].map((p) => p.name).join('|')}>`);
     process.exit(2);
   }
-  await requestRebuild(projection, { databaseUrl: loadConfig().databaseUrl });
+  await requestRebuild(projection, { pg });
 }
 
 // A stray rejection (for example in a kafkajs event listener) is logged; the projector keeps running.
 process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
 
 const [command, arg] = process.argv.slice(2);
-(command === 'rebuild' ? rebuild(arg) : serve()).catch((err: Error) => {
+const config = loadOrExit('projector', () => loadConfig(process.env));
+initLogging('projector', config.logging);
+(command === 'rebuild' ? rebuild(config, arg) : serve(config)).catch((err: Error) => {
   log.error(err.message);
   process.exit(1);
 });

@@ -1,27 +1,44 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { Pool } from 'pg';
 import { KafkaEventBus, Topics } from '@mammoth/events';
-import { createPool } from '@mammoth/event-store';
-import { CONFIG, loadConfig, ProjectorConfig } from './config';
+import { createPool, pgPoolConfig } from '@mammoth/event-store';
+import { HealthModule, kafkaLogging, kafkaProbe, LoggingModule, LoopBeats, postgresProbe } from '@mammoth/platform';
+import { CONFIG, ProjectorConfig } from './config';
 import { ProjectorService } from './projector.service';
 
-/** ProjectorModule wires the projector's adapters (PostgreSQL, Kafka, topic names) to the ProjectorService. */
-@Module({
-  providers: [
-    { provide: CONFIG, useFactory: () => loadConfig() },
-    {
-      provide: Pool,
-      inject: [CONFIG],
-      useFactory: (c: ProjectorConfig) =>
-        createPool({ connectionString: c.databaseUrl, max: 10, connectionTimeoutMillis: 5000 }),
-    },
-    { provide: Topics, inject: [CONFIG], useFactory: (c: ProjectorConfig) => new Topics(c.topicPrefix) },
-    {
-      provide: KafkaEventBus,
-      inject: [CONFIG],
-      useFactory: (c: ProjectorConfig) => new KafkaEventBus(c.kafkaBrokers, 'projector'),
-    },
-    ProjectorService,
-  ],
-})
-export class ProjectorModule {}
+/**
+ * ProjectorModule wires the projector's adapters (PostgreSQL, Kafka, topic names) to the ProjectorService, and serves
+ * /healthz (its log watermark goes round) and /readyz (PostgreSQL and Kafka answer).
+ */
+@Module({})
+export class ProjectorModule {
+  /** forConfig makes the module with the config read at start. */
+  static forConfig(config: ProjectorConfig): DynamicModule {
+    return {
+      module: ProjectorModule,
+      global: true,
+      imports: [
+        LoggingModule.forRoot(),
+        HealthModule.forProbes({
+          inject: [LoopBeats, Pool, KafkaEventBus],
+          useFactory: (beats: LoopBeats, pool: Pool, bus: KafkaEventBus) => ({
+            liveness: [beats.probe()],
+            readiness: [postgresProbe(pool), kafkaProbe(bus)],
+          }),
+        }),
+      ],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LoopBeats, useFactory: () => new LoopBeats() },
+        { provide: Pool, useFactory: () => createPool(pgPoolConfig(config.database)) },
+        { provide: Topics, useFactory: () => new Topics(config.topics.prefix) },
+        {
+          provide: KafkaEventBus,
+          useFactory: () => new KafkaEventBus(config.kafka.brokers, 'projector', kafkaLogging(config.kafka.logLevel)),
+        },
+        ProjectorService,
+      ],
+      exports: [LoopBeats, Pool, KafkaEventBus, ProjectorService],
+    };
+  }
+}

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { KafkaEventBus, Topics } from '@mammoth/events';
+import { pgConfig } from '@mammoth/event-store';
+import { LoopBeats } from '@mammoth/platform';
 import { CONFIG, ProjectorConfig } from './config';
 import { HeartbeatConsumer } from './heartbeats/heartbeat-consumer';
 import { LOG_PROJECTIONS, PROJECTIONS } from './projections';
@@ -23,12 +25,14 @@ export class ProjectorService implements OnApplicationShutdown {
     private readonly pool: Pool,
     private readonly bus: KafkaEventBus,
     private readonly topics: Topics,
+    beats: LoopBeats,
   ) {
     const deps = { pool, bus, topics, log: this.log };
     this.runners = PROJECTIONS.map((p) => new ProjectionRunner(p, deps));
     this.heartbeats = new HeartbeatConsumer(deps);
-    this.logProjections = new LogProjections(config.databaseUrl, pool, LOG_PROJECTIONS, this.log);
-    this.listener = new RebuildListener(config.databaseUrl, (name) => this.rebuild(name), this.log);
+    const pg = pgConfig(config.database);
+    this.logProjections = new LogProjections(pg, pool, LOG_PROJECTIONS, this.log, beats);
+    this.listener = new RebuildListener(pg, (name) => this.rebuild(name), this.log);
   }
 
   /** start creates the topics (waiting for Kafka if need be) and starts every consumer. */
@@ -63,7 +67,7 @@ export class ProjectorService implements OnApplicationShutdown {
       try {
         await this.bus.ensureTopics(
           [...this.topics.allEvents(), this.topics.heartbeats()],
-          this.config.topicPartitions,
+          this.config.topics.partitions,
         );
         return;
       } catch (err) {

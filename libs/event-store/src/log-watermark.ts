@@ -11,6 +11,8 @@ export interface WatermarkOptions {
   /** gapPollMs is how often it checks whether the transactions it waits for have ended (default 10). */
   gapPollMs?: number;
   log?: (msg: string) => void;
+  /** onLook is called after every look at the log (its liveness). */
+  onLook?: () => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export class LogWatermark {
   private readonly pollMs: number;
   private readonly gapPollMs: number;
   private readonly log: (msg: string) => void;
+  private readonly onLook: () => void;
 
   constructor(
     private readonly pool: Pool,
@@ -47,6 +50,7 @@ export class LogWatermark {
     this.pollMs = opts.pollMs ?? 500;
     this.gapPollMs = opts.gapPollMs ?? 10;
     this.log = opts.log ?? (() => undefined);
+    this.onLook = opts.onLook ?? (() => undefined);
     this.listener = new PgChannelListener(listenConfig, [OUTBOX_CHANNEL], () => this.kick(), this.log);
   }
 
@@ -105,6 +109,7 @@ export class LogWatermark {
         }
       } while (this.again && this.running);
     })().finally(() => {
+      this.onLook();
       this.advancing = null;
       this.schedule();
     });

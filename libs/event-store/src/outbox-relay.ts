@@ -9,6 +9,8 @@ export interface RelayOptions {
   idlePollMs?: number;
   maxBackoffMs?: number;
   log?: (msg: string) => void;
+  /** onRound is called every time the relay loop goes round (its liveness). */
+  onRound?: () => void;
 }
 
 /** MAX_PUBLISH_BYTES keeps one produce call, hence every partition's record batch, under Kafka's default message.max.bytes. */
@@ -51,6 +53,7 @@ export class OutboxRelay {
   private readonly idlePollMs: number;
   private readonly maxBackoffMs: number;
   private readonly log: (msg: string) => void;
+  private readonly onRound: () => void;
   /** published counts events handed to Kafka since start (for benchmarks and health). */
   published = 0;
 
@@ -64,6 +67,7 @@ export class OutboxRelay {
     this.idlePollMs = opts.idlePollMs ?? 500;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5000;
     this.log = opts.log ?? (() => undefined);
+    this.onRound = opts.onRound ?? (() => undefined);
   }
 
   start(): void {
@@ -82,6 +86,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let backoff = 100;
     while (!this.stopped) {
+      this.onRound();
       try {
         const client = await this.leaderConnection();
         if (!client) {

@@ -59,7 +59,7 @@ export class PgChannelListener {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ ...this.config, connectionTimeoutMillis: 5000 });
+    const client = new Client({ connectionTimeoutMillis: 5000, ...this.config });
     this.client = client;
     client.on('error', () => this.alarm.ring());
     client.on('end', () => this.alarm.ring());

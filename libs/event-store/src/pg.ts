@@ -1,12 +1,22 @@
-import { Pool, PoolConfig } from 'pg';
+import { ClientConfig, Pool, PoolConfig } from 'pg';
+import type { DatabaseConfig } from '@mammoth/platform';
 
-/** pgConfigFromEnv reads the database settings every Mammoth process shares (DATABASE_URL, default the local `mammoth` database). */
-export function pgConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PoolConfig {
+/**
+ * pgConfig is the connection settings of a database config: its URL, a bound on opening a connection, and PostgreSQL's
+ * statement_timeout for every statement of the session (0: none), so a hung server or a runaway query fails instead of
+ * stalling its caller.
+ */
+export function pgConfig(db: DatabaseConfig): ClientConfig {
   return {
-    connectionString: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mammoth',
-    max: Number(env.PG_POOL_MAX ?? 10),
-    connectionTimeoutMillis: 5000,
+    connectionString: db.url,
+    connectionTimeoutMillis: db.connectTimeoutMs,
+    statement_timeout: db.statementTimeoutMs,
   };
+}
+
+/** pgPoolConfig is pgConfig with the database config's pool size. */
+export function pgPoolConfig(db: DatabaseConfig): PoolConfig {
+  return { ...pgConfig(db), max: db.poolMax };
 }
 
 /**

@@ -1,38 +1,48 @@
-import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  composeConfig,
+  databaseConfig,
+  kafkaConfig,
+  loggingConfig,
+  parseConfig,
+  port,
+  topicsConfig,
+  Env,
+} from '@mammoth/platform';
+import { detectorConfig } from '../modules/failure-detector/detector.config';
+import { instanceRepairConfig } from '../modules/instance-repair/instance-repair.config';
+import { packagesConfig } from '../modules/packages/packages.config';
+import { pendingPlacerConfig } from '../modules/pending-placer/pending-placer.config';
+import { rolloutConfig } from '../modules/rollout/rollout.config';
+import { schedulerSeedConfig } from '../scheduling/scheduler.config';
 
-/** ControlPlaneConfig is every setting of the control plane, read once from the environment. */
-export interface ControlPlaneConfig {
-  readonly port: number;
-  readonly host: string;
-  readonly databaseUrl: string;
-  readonly kafkaBrokers: string[];
-  readonly topicPrefix: string;
-  readonly topicPartitions: number;
-  readonly dataDir: string;
-  readonly maxPackageBytes: number;
-  readonly schedulerSeed: string;
-  /** pendingPlacer tunes the loop that places pending instances when capacity appears (see PendingPlacer). */
-  readonly pendingPlacer: { readonly watchMs: number; readonly sweepMs: number; readonly jitterMs: number };
-}
+/** httpConfig is the schema of the API's address: PORT (8080) and HOST (127.0.0.1); /healthz and /readyz are served there too. */
+export const httpConfig = z
+  .object({ PORT: port().default(8080), HOST: z.string().ip('must be an IP address').default('127.0.0.1') })
+  .transform((e) => ({ port: e.PORT, host: e.HOST }));
 
+/** controlPlaneConfig is the control plane's whole schema, composed from the shared and the per-feature ones. */
+export const controlPlaneConfig = composeConfig({
+  http: httpConfig,
+  database: databaseConfig(20),
+  kafka: kafkaConfig,
+  topics: topicsConfig,
+  logging: loggingConfig,
+  packages: packagesConfig,
+  schedulerSeed: schedulerSeedConfig,
+  pendingPlacer: pendingPlacerConfig,
+  rollout: rolloutConfig,
+  detector: detectorConfig,
+  instanceRepair: instanceRepairConfig,
+});
+
+/** ControlPlaneConfig is every setting of the control plane, read once at start. */
+export type ControlPlaneConfig = z.output<typeof controlPlaneConfig>;
+
+/** CONFIG is the injection token of the ControlPlaneConfig. */
 export const CONFIG = Symbol('ControlPlaneConfig');
 
-/** loadConfig reads the control plane's settings; every server binds to loopback unless told otherwise. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ControlPlaneConfig {
-  return {
-    port: Number(env.PORT ?? 8080),
-    host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mammoth',
-    kafkaBrokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    topicPrefix: env.MAMMOTH_TOPIC_PREFIX ?? 'mammoth',
-    topicPartitions: Number(env.EVENT_TOPIC_PARTITIONS ?? 3),
-    dataDir: env.MAMMOTH_DATA_DIR ?? join(process.cwd(), '.run', 'control-plane'),
-    maxPackageBytes: Number(env.MAX_PACKAGE_BYTES ?? 2 * 1024 * 1024 * 1024),
-    schedulerSeed: env.SCHEDULER_SEED ?? `${process.pid}-${Date.now()}`,
-    pendingPlacer: {
-      watchMs: Number(env.PENDING_WATCH_MS ?? 500),
-      sweepMs: Number(env.PENDING_SWEEP_MS ?? 5000),
-      jitterMs: Number(env.PENDING_JITTER_MS ?? 250),
-    },
-  };
+/** loadConfig reads the control plane's settings, throwing a ConfigError that names each variable at fault. */
+export function loadConfig(env: Env): ControlPlaneConfig {
+  return parseConfig(controlPlaneConfig, env);
 }

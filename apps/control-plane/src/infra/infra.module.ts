@@ -1,41 +1,59 @@
-import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Pool } from 'pg';
 import { KafkaEventBus, Topics } from '@mammoth/events';
-import { createPool, LogWatermark, OutboxRelay, PgEventStore } from '@mammoth/event-store';
+import { createPool, LogWatermark, OutboxRelay, PgEventStore, pgConfig, pgPoolConfig } from '@mammoth/event-store';
+import { kafkaLogging, LoopBeats } from '@mammoth/platform';
 import { ClusterState } from './cluster-state';
-import { CONFIG, ControlPlaneConfig, loadConfig } from './config';
+import { CONFIG, ControlPlaneConfig } from './config';
 
 const log = new Logger('control-plane');
 
-/** InfraModule provides the control plane's adapters: PostgreSQL, the event store, Kafka, the relay and the cluster cache. */
+/** LOOP_SILENCE_MS is how long the relay or the watermark may go without a round before the process counts as hung. */
+const LOOP_SILENCE_MS = 120_000;
+
+/**
+ * InfraModule provides the control plane's config and adapters: PostgreSQL, the event store, Kafka, the relay, the
+ * cluster cache and the LoopBeats its loops report to.
+ */
 @Global()
 @Module({
   providers: [
-    { provide: CONFIG, useFactory: () => loadConfig() },
-    {
-      provide: Pool,
-      inject: [CONFIG],
-      useFactory: (c: ControlPlaneConfig) => createPool({ connectionString: c.databaseUrl, max: 20 }),
-    },
+    { provide: LoopBeats, useFactory: () => new LoopBeats() },
+    { provide: Pool, inject: [CONFIG], useFactory: (c: ControlPlaneConfig) => createPool(pgPoolConfig(c.database)) },
     { provide: PgEventStore, inject: [Pool], useFactory: (pool: Pool) => new PgEventStore(pool) },
-    { provide: Topics, inject: [CONFIG], useFactory: (c: ControlPlaneConfig) => new Topics(c.topicPrefix) },
+    { provide: Topics, inject: [CONFIG], useFactory: (c: ControlPlaneConfig) => new Topics(c.topics.prefix) },
     {
       provide: KafkaEventBus,
       inject: [CONFIG],
-      useFactory: (c: ControlPlaneConfig) => new KafkaEventBus(c.kafkaBrokers, 'control-plane'),
+      useFactory: (c: ControlPlaneConfig) =>
+        new KafkaEventBus(c.kafka.brokers, 'control-plane', kafkaLogging(c.kafka.logLevel)),
     },
     {
       provide: OutboxRelay,
-      inject: [CONFIG, KafkaEventBus, Topics],
-      useFactory: (c: ControlPlaneConfig, bus: KafkaEventBus, topics: Topics) =>
-        new OutboxRelay({ connectionString: c.databaseUrl }, bus, topics, { log: (m) => log.warn(m) }),
+      inject: [CONFIG, KafkaEventBus, Topics, LoopBeats],
+      useFactory: (c: ControlPlaneConfig, bus: KafkaEventBus, topics: Topics, beats: LoopBeats) =>
+        new OutboxRelay(pgConfig(c.database), bus, topics, {
+          log: (m) => log.warn(m),
+          onRound: () => beats.beat('outbox-relay', LOOP_SILENCE_MS),
+        }),
     },
     {
       // One per process: how far the event log is final. The cluster cache and the subscriptions never step past it.
       provide: LogWatermark,
-      inject: [CONFIG, Pool],
-      useFactory: (c: ControlPlaneConfig, pool: Pool) =>
-        new LogWatermark(pool, { connectionString: c.databaseUrl }, { log: (m) => log.warn(m) }),
+      inject: [CONFIG, Pool, LoopBeats],
+      useFactory: (c: ControlPlaneConfig, pool: Pool, beats: LoopBeats) =>
+        new LogWatermark(pool, pgConfig(c.database), {
+          log: (m) => log.warn(m),
+          onLook: () => beats.beat('log-watermark', LOOP_SILENCE_MS),
+        }),
     },
     {
       provide: ClusterState,
@@ -43,9 +61,18 @@ const log = new Logger('control-plane');
       useFactory: (store: PgEventStore, w: LogWatermark) => new ClusterState(store, w),
     },
   ],
-  exports: [CONFIG, Pool, PgEventStore, Topics, KafkaEventBus, OutboxRelay, LogWatermark, ClusterState],
+  exports: [LoopBeats, Pool, PgEventStore, Topics, KafkaEventBus, OutboxRelay, LogWatermark, ClusterState],
 })
 export class InfraModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** forConfig makes the module with the config read at start, which it provides to the whole app as CONFIG. */
+  static forConfig(config: ControlPlaneConfig): DynamicModule {
+    return {
+      module: InfraModule,
+      providers: [{ provide: CONFIG, useValue: config }],
+      exports: [CONFIG],
+    };
+  }
+
   constructor(
     @Inject(CONFIG) private readonly config: ControlPlaneConfig,
     private readonly pool: Pool,
@@ -76,7 +103,7 @@ export class InfraModule implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         await this.bus.ensureTopics(
           [...this.topics.allEvents(), this.topics.heartbeats()],
-          this.config.topicPartitions,
+          this.config.topics.partitions,
         );
         return;
       } catch (err) {

@@ -14,6 +14,7 @@ import {
 } from '@mammoth/domain';
 import { AppEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { AppendContext, StreamWrite } from '@mammoth/event-store';
+import { withoutCorrelation } from '@mammoth/platform';
 import { AggregateRepository, Loaded } from './aggregate-repository';
 import { orThrow, DomainException } from '../common/domain.exception';
 import { ClusterState } from '../infra/cluster-state';
@@ -106,7 +107,8 @@ export class AppScheduler {
   schedule(name: string, schedule: Schedule, ctx: AppendContext): Promise<Scheduled> {
     return new Promise<Scheduled>((resolve, reject) => {
       this.queue.push({ name, schedule, ctx, resolve, reject });
-      void this.drain();
+      // The drain commits other callers' commands too: it carries none of their correlation ids.
+      void withoutCorrelation(() => this.drain());
     });
   }
 

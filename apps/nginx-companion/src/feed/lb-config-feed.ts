@@ -17,6 +17,8 @@ export interface FeedOptions {
   /** onDiverged is called when the control plane's version of the applied number has another hash (a different history). */
   onDiverged: () => void;
   log: { log(msg: string): void; warn(msg: string): void };
+  /** onBeat is called on every (re)connect attempt, keep-alive answer and version (the companion's liveness). */
+  onBeat?: () => void;
 }
 
 /**
@@ -46,8 +48,10 @@ export class LbConfigFeed {
 
   private async run(): Promise<void> {
     const wsUrl = `${this.opts.controlPlaneUrl.replace(/^http/, 'ws')}/graphql`;
+    const beat = () => this.opts.onBeat?.();
     for (let delay = 200; this.running;) {
       let client: ReturnType<typeof createClient> | null = null;
+      beat();
       try {
         await this.checkHistory();
         const after = this.opts.applied().version;
@@ -58,12 +62,13 @@ export class LbConfigFeed {
           retryAttempts: 0,
           lazy: true,
           keepAlive: 10_000,
-          on: { connected },
+          on: { connected, pong: beat },
         });
         const it = client.iterate<{ lbConfig: LbVersion }>({ query: SUBSCRIPTION, variables: { after } });
         this.stopCurrent = () => void it.return?.();
         for await (const result of it) {
           if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+          beat();
           if (result.data) this.opts.onVersion(result.data.lbConfig);
           delay = 200;
         }

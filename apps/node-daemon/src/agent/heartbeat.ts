@@ -13,6 +13,8 @@ export interface HeartbeatOptions {
   readonly intervalMs: number;
   readonly log: (message: string) => void;
   readonly now?: () => Date;
+  /** onBeat is called after every publish, sent or failed (the daemon's liveness: a publish that hangs stops it). */
+  readonly onBeat?: () => void;
 }
 
 /** Heartbeater publishes `{nodeId, at, seq}` keyed by node id every interval; a beat is skipped while the previous one is still in flight. */
@@ -48,6 +50,7 @@ export class Heartbeater {
       this.failing = true;
     } finally {
       this.inFlight = false;
+      this.opts.onBeat?.();
     }
   }
 }

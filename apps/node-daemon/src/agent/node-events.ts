@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { definitionOf, EventBus, fromWire, NodeEvent, streamIds, Subscription, Topics } from '@mammoth/events';
+import { withCorrelation } from '@mammoth/platform';
 import { StreamEvent } from '../desired-state';
 
 /** NodeEventHandler takes one event of one node's stream. */
@@ -29,7 +30,9 @@ export function subscribeNodeStreams(
         try {
           const recorded = fromWire(m.value);
           if (recorded.streamId !== m.key || definitionOf(recorded.event.type)?.category !== 'node') continue;
-          handler({ streamVersion: recorded.streamVersion, event: recorded.event as NodeEvent });
+          withCorrelation(recorded.metadata.correlationId, () =>
+            handler({ streamVersion: recorded.streamVersion, event: recorded.event as NodeEvent }),
+          );
         } catch (err) {
           log(`skipping unreadable message at offset ${m.offset}: ${(err as Error).message}`);
         }

@@ -1,4 +1,5 @@
 import { Assignment } from '@mammoth/domain';
+import { withoutCorrelation } from '@mammoth/platform';
 import { InstanceReport } from '../control-plane/control-plane.client';
 import { HealthMonitor } from '../health/health-monitor';
 import { ActualContainer, ContainerRuntime } from '../runtime/container-runtime';
@@ -39,7 +40,8 @@ export class ReconcileLoop {
       this.again = true;
       return this.passing;
     }
-    this.passing = (async () => {
+    // A pass serves every trigger that comes while it runs: it carries none of their correlation ids.
+    this.passing = withoutCorrelation(async () => {
       try {
         do {
           this.again = false;
@@ -48,7 +50,7 @@ export class ReconcileLoop {
       } finally {
         this.passing = null;
       }
-    })();
+    });
     return this.passing;
   }
 

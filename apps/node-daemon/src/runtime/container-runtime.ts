@@ -42,6 +42,8 @@ export interface ContainerRuntime {
   watchExits(onExit: (exit: ContainerExit) => void): () => void;
   /** probe runs one health check against a running container serving on `port`, within the check's timeout; it never throws. */
   probe(containerId: string, check: HealthCheck, port: number): Promise<ProbeResult>;
+  /** ping resolves while the runtime answers, and rejects with the reason when it does not. */
+  ping(): Promise<void>;
 }
 
 /** CONTAINER_RUNTIME is the injection token of the node's ContainerRuntime. */

@@ -70,6 +70,11 @@ export class DockerRuntime implements ContainerRuntime {
     await ignoring([404, 409], container.remove({ force: true }));
   }
 
+  /** ping asks dockerd whether it answers (GET /_ping). */
+  async ping(): Promise<void> {
+    await this.docker.ping();
+  }
+
   async exitCode(containerId: string): Promise<number | null> {
     try {
       const { State } = await this.docker.getContainer(containerId).inspect();

@@ -58,6 +58,9 @@ export class SimRuntime implements ContainerRuntime {
     this.containers.delete(containerId);
   }
 
+  /** ping always answers: the simulated runtime is in the process. */
+  async ping(): Promise<void> {}
+
   async exitCode(containerId: string): Promise<number | null> {
     return this.containers.get(containerId)?.exitCode ?? null;
   }

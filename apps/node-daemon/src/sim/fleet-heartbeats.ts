@@ -11,6 +11,8 @@ export interface FleetHeartbeatOptions {
   readonly now?: () => Date;
   /** perPublish is about how many heartbeats one produce call carries; the fleet is cut into at most 10 slices of it. */
   readonly perPublish?: number;
+  /** onBeat is called after every publish, sent or failed (the fleet's liveness: a publish that hangs stops it). */
+  readonly onBeat?: () => void;
 }
 
 const MAX_SLICES = 10;
@@ -68,6 +70,7 @@ export class FleetHeartbeater {
       this.failing = true;
     } finally {
       this.inFlight[slice] = false;
+      this.opts.onBeat?.();
     }
   }
 }

@@ -25,6 +25,8 @@ export interface HollowFleetDeps {
   readonly log: (message: string) => void;
   /** verbose prints every node's routine lifecycle lines (started, stopped); otherwise they are only counted. */
   readonly verbose?: boolean;
+  /** onBeat hears of every heartbeat publish (the process's liveness). */
+  readonly onBeat?: () => void;
 }
 
 /** FleetStats count what the fleet did since start, for the status line and tests. */
@@ -117,6 +119,7 @@ export class HollowFleet {
       nodeIds: this.nodes.map((n) => n.nodeId),
       intervalMs: config.heartbeatIntervalMs,
       log,
+      onBeat: deps.onBeat,
     });
   }
 

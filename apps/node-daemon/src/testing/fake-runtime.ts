@@ -71,6 +71,8 @@ export class FakeRuntime implements ContainerRuntime {
     this.containers.delete(containerId);
   }
 
+  async ping(): Promise<void> {}
+
   async exitCode(containerId: string): Promise<number | null> {
     return this.containers.get(containerId)?.exitCode ?? null;
   }

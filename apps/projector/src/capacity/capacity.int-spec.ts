@@ -83,7 +83,7 @@ describe('capacity projection against PostgreSQL and Kafka', () => {
     relay.start();
     runner = new ProjectionRunner(capacityProjection, { pool: db.pool, bus, topics, log });
     listener = new RebuildListener(
-      db.url,
+      { connectionString: db.url },
       (name) => (name === runner.name ? runner.rebuild() : Promise.reject(new Error(name))),
       log,
       500,
@@ -177,7 +177,11 @@ describe('capacity projection against PostgreSQL and Kafka', () => {
   it('rebuilds from offset zero on `rebuild capacity` while running, ending with the same tables', async () => {
     const live = await snapshot();
     const printed: string[] = [];
-    await requestRebuild(capacityProjection, { databaseUrl: db.url, print: (l) => printed.push(l), pollMs: 100 });
+    await requestRebuild(capacityProjection, {
+      pg: { connectionString: db.url },
+      print: (l) => printed.push(l),
+      pollMs: 100,
+    });
     expect(printed[printed.length - 1]).toBe('done');
     expect(runner.stats.rebuilds).toBe(1);
     expect(await snapshot()).toEqual(live);

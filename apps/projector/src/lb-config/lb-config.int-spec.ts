@@ -38,7 +38,7 @@ describe('lb-config projection (real PostgreSQL): versions folded from the log, 
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
-    host = new LogProjections(db.url, db.pool, [lbConfigProjection], quietLog());
+    host = new LogProjections({ connectionString: db.url }, db.pool, [lbConfigProjection], quietLog());
     await host.start();
   });
   afterAll(async () => {

@@ -41,7 +41,7 @@ describe('registry projection against PostgreSQL and Kafka', () => {
     relay.start();
     runner = newRunner();
     listener = new RebuildListener(
-      db.url,
+      { connectionString: db.url },
       (name) => (name === runner.name ? runner.rebuild() : Promise.reject(new Error(name))),
       log,
       500,
@@ -206,7 +206,11 @@ describe('registry projection against PostgreSQL and Kafka', () => {
     const live = await snapshot(db.pool);
     const applied = runner.stats.applied;
     const printed: string[] = [];
-    await requestRebuild(registryProjection, { databaseUrl: db.url, print: (l) => printed.push(l), pollMs: 100 });
+    await requestRebuild(registryProjection, {
+      pg: { connectionString: db.url },
+      print: (l) => printed.push(l),
+      pollMs: 100,
+    });
     expect(printed[printed.length - 1]).toBe('done');
     expect(runner.stats.rebuilds).toBe(1);
     expect(runner.stats.applied - applied).toBe(await eventCount());

@@ -1,16 +1,29 @@
-import { Client, Pool } from 'pg';
+import { Client, ClientConfig, Pool } from 'pg';
 import { LogWatermark } from '@mammoth/event-store';
+import { LoopBeats } from '@mammoth/platform';
 import { LogProjection } from './log-projection';
 import { LogProjectionRunner, storedPosition } from './log-runner';
 import { ProjectorLog, REBUILD_CHANNEL, REBUILT_CHANNEL } from './projection';
 
-/** LogProjections runs every log projection of a projector process over one shared LogWatermark. */
+/** LOOK_SILENCE_MS is how long the watermark may go without a look at the log before the projector counts as hung. */
+const LOOK_SILENCE_MS = 120_000;
+
+/** LogProjections runs every log projection of a projector process over one shared LogWatermark, reporting its looks to beats. */
 export class LogProjections {
   readonly watermark: LogWatermark;
   readonly runners: LogProjectionRunner[];
 
-  constructor(databaseUrl: string, pool: Pool, projections: readonly LogProjection[], log: ProjectorLog) {
-    this.watermark = new LogWatermark(pool, { connectionString: databaseUrl }, { log: (m) => log.warn(m) });
+  constructor(
+    pg: ClientConfig,
+    pool: Pool,
+    projections: readonly LogProjection[],
+    log: ProjectorLog,
+    beats = new LoopBeats(),
+  ) {
+    this.watermark = new LogWatermark(pool, pg, {
+      log: (m) => log.warn(m),
+      onLook: () => beats.beat('log-watermark', LOOK_SILENCE_MS),
+    });
     this.runners = projections.map((p) => new LogProjectionRunner(p, { pool, watermark: this.watermark, log }));
   }
 
@@ -44,10 +57,10 @@ export class LogProjections {
  */
 export async function requestLogRebuild(
   projection: LogProjection,
-  databaseUrl: string,
+  pg: ClientConfig,
   print = (line: string) => process.stdout.write(`${line}\n`),
 ): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  const client = new Client(pg);
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -1,10 +1,11 @@
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
 import { streamsBehind } from './catch-up';
 import { Projection, REBUILD_CHANNEL, REBUILT_CHANNEL } from './projection';
 
 /** RebuildCliOptions bound how long the CLI waits for a projector to answer and for the replay to finish. */
 export interface RebuildCliOptions {
-  databaseUrl: string;
+  /** pg is the database to ask; the catch-up check scans every stream of the projection, so it may want no statement timeout. */
+  pg: ClientConfig;
   answerTimeoutMs?: number;
   catchUpTimeoutMs?: number;
   pollMs?: number;
@@ -17,7 +18,7 @@ export interface RebuildCliOptions {
  */
 export async function requestRebuild(projection: Projection, opts: RebuildCliOptions): Promise<void> {
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const client = new Client({ connectionString: opts.databaseUrl, connectionTimeoutMillis: 5000 });
+  const client = new Client(opts.pg);
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -1,3 +1,4 @@
+import { ClientConfig } from 'pg';
 import { PgChannelListener } from '@mammoth/event-store';
 import { ProjectorLog, REBUILD_CHANNEL } from './projection';
 
@@ -9,14 +10,9 @@ import { ProjectorLog, REBUILD_CHANNEL } from './projection';
 export class RebuildListener {
   private readonly listener: PgChannelListener;
 
-  constructor(
-    connectionString: string,
-    onRebuild: (name: string) => Promise<void>,
-    log: ProjectorLog,
-    checkEveryMs = 5000,
-  ) {
+  constructor(pg: ClientConfig, onRebuild: (name: string) => Promise<void>, log: ProjectorLog, checkEveryMs = 5000) {
     this.listener = new PgChannelListener(
-      { connectionString },
+      pg,
       [REBUILD_CHANNEL],
       (channel, name) => {
         if (channel !== REBUILD_CHANNEL || !name) return;

@@ -26,7 +26,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = uniqueName('mammoth_t_');
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  await runMigrations(url.toString());
+  await runMigrations({ url: url.toString() });
   const pool = createPool({ connectionString: url.toString(), max: 20 });
   return {
     url: url.toString(),

@@ -1,4 +1,4 @@
-import { Admin, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Consumer, Kafka, logCreator, logLevel, Producer } from 'kafkajs';
 import { WireMessage } from '../serde';
 
 /** BusMessage is one message read from a topic partition. */
@@ -32,6 +32,12 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** KafkaLogOptions route kafkajs's own log lines (by default it writes errors to the console). */
+export interface KafkaLogOptions {
+  readonly logLevel: logLevel;
+  readonly logCreator: logCreator;
+}
+
 /** EventBus is Mammoth's one port onto the message broker; KafkaEventBus is its only implementation so the client can be swapped. */
 export interface EventBus {
   ensureTopics(topics: string[], partitions?: number): Promise<void>;
@@ -46,15 +52,31 @@ export class KafkaEventBus implements EventBus {
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
   private readonly consumers = new Set<Consumer>();
+  private pingAdmin: Admin | null = null;
 
-  constructor(brokers: string[], clientId: string) {
+  constructor(brokers: string[], clientId: string, log?: KafkaLogOptions) {
     this.kafka = new Kafka({
       clientId,
       brokers,
-      logLevel: logLevel.ERROR,
+      logLevel: log?.logLevel ?? logLevel.ERROR,
+      logCreator: log?.logCreator,
       retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       connectionTimeout: 3000,
     });
+  }
+
+  /** ping asks the cluster for its brokers over one kept admin connection, without retries; it fails while Kafka does not answer. */
+  async ping(): Promise<void> {
+    this.pingAdmin ??= this.kafka.admin({ retry: { retries: 0 } });
+    try {
+      await this.pingAdmin.connect();
+      await this.pingAdmin.describeCluster();
+    } catch (err) {
+      const admin = this.pingAdmin;
+      this.pingAdmin = null;
+      await admin?.disconnect().catch(() => undefined);
+      throw err;
+    }
   }
 
   async ensureTopics(topics: string[], partitions = 1): Promise<void> {
@@ -183,6 +205,8 @@ export class KafkaEventBus implements EventBus {
   async disconnect(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
     this.consumers.clear();
+    await this.pingAdmin?.disconnect().catch(() => undefined);
+    this.pingAdmin = null;
     if (this.producer) await this.producer.disconnect().catch(() => undefined);
     this.producer = null;
     this.producerReady = null;

@@ -1,8 +1,9 @@
-import { loadDetectorConfig } from './detector.config';
+import { parseConfig } from '@mammoth/platform';
+import { detectorConfig } from './detector.config';
 
-describe('loadDetectorConfig', () => {
+describe('detectorConfig', () => {
   it('defaults to a 5 s loss limit, a 10 min clean-up, 10 s more grace after a channel outage and a sweep five times per limit', () => {
-    expect(loadDetectorConfig({})).toEqual({
+    expect(parseConfig(detectorConfig, {})).toEqual({
       enabled: true,
       lostAfterMs: 5000,
       gcAfterMs: 600000,
@@ -13,12 +14,20 @@ describe('loadDetectorConfig', () => {
   });
 
   it('reads the environment', () => {
-    const c = loadDetectorConfig({ NODE_LOST_AFTER_MS: '3000', NODE_GC_AFTER_MS: '60000', FAILURE_DETECTOR: 'off' });
+    const c = parseConfig(detectorConfig, {
+      NODE_LOST_AFTER_MS: '3000',
+      NODE_GC_AFTER_MS: '60000',
+      FAILURE_DETECTOR: 'off',
+    });
     expect(c).toMatchObject({ enabled: false, lostAfterMs: 3000, gcAfterMs: 60000, sweepMs: 600 });
   });
 
-  it('names the variable at fault', () => {
-    expect(() => loadDetectorConfig({ NODE_LOST_AFTER_MS: 'soon' })).toThrow(/NODE_LOST_AFTER_MS/);
-    expect(() => loadDetectorConfig({ FAILURE_DETECTOR: 'maybe' })).toThrow(/FAILURE_DETECTOR/);
+  it.each([
+    [{ NODE_LOST_AFTER_MS: 'soon' }, /NODE_LOST_AFTER_MS: Expected number/],
+    [{ NODE_LOST_AFTER_MS: '-5' }, /NODE_LOST_AFTER_MS: Number must be greater than or equal to 100/],
+    [{ FAILURE_DETECTOR: 'maybe' }, /FAILURE_DETECTOR/],
+    [{ FAILURE_DETECTOR_SWEEP_MS: '10' }, /FAILURE_DETECTOR_SWEEP_MS/],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => parseConfig(detectorConfig, env)).toThrow(message);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { int, onOff } from '@mammoth/platform';
 
 /** DetectorConfig tunes the failure detector; every duration is in milliseconds. */
 export interface DetectorConfig {
@@ -19,30 +20,25 @@ export interface DetectorConfig {
 /** DETECTOR_CONFIG is the injection token of the DetectorConfig. */
 export const DETECTOR_CONFIG = Symbol('DetectorConfig');
 
-const ms = (min: number) => z.coerce.number().int().min(min);
-const Env = z.object({
-  FAILURE_DETECTOR: z.enum(['on', 'off']).default('on'),
-  NODE_LOST_AFTER_MS: ms(100).default(5000),
-  NODE_GC_AFTER_MS: ms(1000).default(10 * 60 * 1000),
-  HEARTBEAT_RESUME_GRACE_MS: ms(0).default(10000),
-  FAILURE_DETECTOR_SWEEP_MS: ms(50).optional(),
-  FAILURE_DETECTOR_LEASE_RETRY_MS: ms(50).default(1000),
-});
-
-/** loadDetectorConfig reads the failure detector's settings, naming the variable at fault. */
-export function loadDetectorConfig(env: NodeJS.ProcessEnv = process.env): DetectorConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      `failure detector: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  const e = parsed.data;
-  return {
-    enabled: e.FAILURE_DETECTOR === 'on',
+/**
+ * detectorConfig is the schema of the failure detector's settings: FAILURE_DETECTOR (on), NODE_LOST_AFTER_MS (5000),
+ * NODE_GC_AFTER_MS (10 min), HEARTBEAT_RESUME_GRACE_MS (10000), FAILURE_DETECTOR_SWEEP_MS (a fifth of the loss limit,
+ * 50 to 1000) and FAILURE_DETECTOR_LEASE_RETRY_MS (1000).
+ */
+export const detectorConfig = z
+  .object({
+    FAILURE_DETECTOR: onOff('on'),
+    NODE_LOST_AFTER_MS: int(100).default(5000),
+    NODE_GC_AFTER_MS: int(1000).default(10 * 60 * 1000),
+    HEARTBEAT_RESUME_GRACE_MS: int(0).default(10000),
+    FAILURE_DETECTOR_SWEEP_MS: int(50).optional(),
+    FAILURE_DETECTOR_LEASE_RETRY_MS: int(50).default(1000),
+  })
+  .transform((e): DetectorConfig => ({
+    enabled: e.FAILURE_DETECTOR,
     lostAfterMs: e.NODE_LOST_AFTER_MS,
     gcAfterMs: e.NODE_GC_AFTER_MS,
     resumeGraceMs: e.HEARTBEAT_RESUME_GRACE_MS,
     sweepMs: e.FAILURE_DETECTOR_SWEEP_MS ?? Math.min(1000, Math.max(50, Math.floor(e.NODE_LOST_AFTER_MS / 5))),
     leaseRetryMs: e.FAILURE_DETECTOR_LEASE_RETRY_MS,
-  };
-}
+  }));

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaEventBus, Topics } from '@mammoth/events';
-import { newContext } from '../../common/command-context';
+import { inCommandContext, newContext } from '../../common/command-context';
 import { ClusterState } from '../../infra/cluster-state';
 import { CONFIG, ControlPlaneConfig } from '../../infra/config';
 import { DETECTOR_CONFIG, DetectorConfig } from './detector.config';
@@ -54,7 +54,7 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     const log = (m: string) => this.log.log(m);
     this.seen = new LastSeen(Math.max(1, Math.floor(config.lostAfterMs / 2)), config.resumeGraceMs);
     this.listener = new HeartbeatListener({ bus, topics, seen: this.seen, log: (m) => this.log.warn(m) });
-    this.lease = new DetectorLease({ connectionString: cp.databaseUrl, retryMs: config.leaseRetryMs, log });
+    this.lease = new DetectorLease({ connectionString: cp.database.url, retryMs: config.leaseRetryMs, log });
   }
 
   status(): DetectorStatus {
@@ -171,7 +171,7 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     }
     if (lost.length === 0 || !this.lease.held) return;
     const started = Date.now();
-    const placed = await this.repair.replaceLost(lost, newContext('failure-detector'));
+    const placed = await inCommandContext('failure-detector', (ctx) => this.repair.replaceLost(lost, ctx));
     for (const n of lost) this.replaced.add(n.key);
     const total = [...placed.values()].reduce((a, b) => a + b, 0);
     if (total > 0)
@@ -185,7 +185,7 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
       const nodeId = state.info.nodeId;
       if (this.settled.get(nodeId) === version || ![...state.lostInstances].some((id) => state.assignments.has(id)))
         continue;
-      const waiting = await this.repair.stopStale(nodeId, newContext('failure-detector'));
+      const waiting = await inCommandContext('failure-detector', (ctx) => this.repair.stopStale(nodeId, ctx));
       if (waiting === 0) this.settled.set(nodeId, this.cluster.get(streamId).version);
     }
   }

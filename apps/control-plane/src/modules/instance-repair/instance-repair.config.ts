@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RepairBackoff } from '@mammoth/domain';
+import { int, onOff } from '@mammoth/platform';
 
 /** InstanceRepairConfig tunes the loop that replaces unhealthy and crash-looping instances; durations in milliseconds. */
 export interface InstanceRepairConfig {
@@ -18,31 +19,26 @@ export interface InstanceRepairConfig {
 /** INSTANCE_REPAIR_CONFIG is the injection token of the InstanceRepairConfig. */
 export const INSTANCE_REPAIR_CONFIG = Symbol('InstanceRepairConfig');
 
-const ms = (min: number) => z.coerce.number().int().min(min);
-const Env = z.object({
-  INSTANCE_REPAIR: z.enum(['on', 'off']).default('on'),
-  INSTANCE_REPAIR_WATCH_MS: ms(50).default(500),
-  INSTANCE_REPAIR_SWEEP_MS: ms(100).default(15000),
-  INSTANCE_REPAIR_STARTUP_LOOKBACK_MS: ms(0).default(24 * 3_600_000),
-  INSTANCE_REPAIR_BACKOFF_MS: ms(0).default(10_000),
-  INSTANCE_REPAIR_BACKOFF_MAX_MS: ms(0).default(5 * 60_000),
-});
-
-/** loadInstanceRepairConfig reads the instance repair settings, naming the variable at fault. */
-export function loadInstanceRepairConfig(env: NodeJS.ProcessEnv = process.env): InstanceRepairConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      `instance repair: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  const e = parsed.data;
-  if (e.INSTANCE_REPAIR_BACKOFF_MAX_MS < e.INSTANCE_REPAIR_BACKOFF_MS) {
-    throw new Error(
-      `instance repair: INSTANCE_REPAIR_BACKOFF_MAX_MS (${e.INSTANCE_REPAIR_BACKOFF_MAX_MS}) must be at least INSTANCE_REPAIR_BACKOFF_MS (${e.INSTANCE_REPAIR_BACKOFF_MS})`,
-    );
-  }
-  return {
-    enabled: e.INSTANCE_REPAIR === 'on',
+/**
+ * instanceRepairConfig is the schema of the instance repair settings: INSTANCE_REPAIR (on), INSTANCE_REPAIR_WATCH_MS (500),
+ * INSTANCE_REPAIR_SWEEP_MS (15000), INSTANCE_REPAIR_STARTUP_LOOKBACK_MS (24 h), INSTANCE_REPAIR_BACKOFF_MS (10000) and
+ * INSTANCE_REPAIR_BACKOFF_MAX_MS (5 min, at least the backoff).
+ */
+export const instanceRepairConfig = z
+  .object({
+    INSTANCE_REPAIR: onOff('on'),
+    INSTANCE_REPAIR_WATCH_MS: int(50).default(500),
+    INSTANCE_REPAIR_SWEEP_MS: int(100).default(15000),
+    INSTANCE_REPAIR_STARTUP_LOOKBACK_MS: int(0).default(24 * 3_600_000),
+    INSTANCE_REPAIR_BACKOFF_MS: int(0).default(10_000),
+    INSTANCE_REPAIR_BACKOFF_MAX_MS: int(0).default(5 * 60_000),
+  })
+  .refine((e) => e.INSTANCE_REPAIR_BACKOFF_MAX_MS >= e.INSTANCE_REPAIR_BACKOFF_MS, {
+    message: 'must be at least INSTANCE_REPAIR_BACKOFF_MS',
+    path: ['INSTANCE_REPAIR_BACKOFF_MAX_MS'],
+  })
+  .transform((e): InstanceRepairConfig => ({
+    enabled: e.INSTANCE_REPAIR,
     watchMs: e.INSTANCE_REPAIR_WATCH_MS,
     sweepMs: e.INSTANCE_REPAIR_SWEEP_MS,
     startupLookbackMs: e.INSTANCE_REPAIR_STARTUP_LOOKBACK_MS,
@@ -52,5 +48,4 @@ export function loadInstanceRepairConfig(env: NodeJS.ProcessEnv = process.env): 
       maxMs: e.INSTANCE_REPAIR_BACKOFF_MAX_MS,
       resetAfterMs: Math.max(60_000, 2 * e.INSTANCE_REPAIR_BACKOFF_MAX_MS),
     },
-  };
-}
+  }));

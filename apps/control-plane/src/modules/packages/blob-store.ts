@@ -13,12 +13,12 @@ export class BlobStore {
   pathOf(digest: string): string {
     const m = DIGEST.exec(digest);
     if (!m) throw new Error(`not a sha256 digest: ${digest}`);
-    return join(this.config.dataDir, 'blobs', 'sha256', m[1]);
+    return join(this.config.packages.dataDir, 'blobs', 'sha256', m[1]);
   }
 
   /** uploadDir is where uploads land before they are validated. */
   uploadDir(): string {
-    return join(this.config.dataDir, 'uploads');
+    return join(this.config.packages.dataDir, 'uploads');
   }
 
   isDigest(s: string): boolean {

@@ -15,9 +15,9 @@ import { PackagesResolver } from './queries/packages/packages.resolver';
     MulterModule.registerAsync({
       inject: [CONFIG],
       useFactory: (c: ControlPlaneConfig) => {
-        const dest = join(c.dataDir, 'uploads');
+        const dest = join(c.packages.dataDir, 'uploads');
         mkdirSync(dest, { recursive: true });
-        return { dest, limits: { fileSize: c.maxPackageBytes, files: 1 } };
+        return { dest, limits: { fileSize: c.packages.maxPackageBytes, files: 1 } };
       },
     }),
   ],

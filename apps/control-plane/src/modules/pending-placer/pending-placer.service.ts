@@ -1,6 +1,6 @@
 import { Alarm } from '@mammoth/event-store';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { newContext } from '../../common/command-context';
+import { inCommandContext } from '../../common/command-context';
 import { CONFIG, ControlPlaneConfig } from '../../infra/config';
 import { AppScheduler } from '../../scheduling/app-scheduler.service';
 import { PendingApps } from './pending-apps';
@@ -50,7 +50,7 @@ export class PendingPlacer implements OnApplicationBootstrap, BeforeApplicationS
     for (const name of apps) {
       if (this.stopped) break;
       try {
-        await this.scheduler.run(name, () => [], newContext(PLACER_ACTOR));
+        await inCommandContext(PLACER_ACTOR, (ctx) => this.scheduler.run(name, () => [], ctx));
       } catch (err) {
         this.log.warn(`app ${name}: ${(err as Error).message}`);
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { int } from '@mammoth/platform';
 
 /** RolloutConfig tunes the rollout controller; durations in milliseconds. */
 export interface RolloutConfig {
@@ -13,18 +14,15 @@ export interface RolloutConfig {
 /** ROLLOUT_CONFIG is the injection token of the RolloutConfig. */
 export const ROLLOUT_CONFIG = Symbol('RolloutConfig');
 
-const ms = (min: number) => z.coerce.number().int().min(min);
-const Env = z.object({
-  ROLLOUT_DRAIN_MS: ms(0).default(2000),
-  ROLLOUT_WATCH_MS: ms(20).default(100),
-  ROLLOUT_SWEEP_MS: ms(50).default(500),
-});
-
-/** loadRolloutConfig reads the rollout settings, naming the variable at fault. */
-export function loadRolloutConfig(env: NodeJS.ProcessEnv = process.env): RolloutConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success)
-    throw new Error(`rollout: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const e = parsed.data;
-  return { drainMs: e.ROLLOUT_DRAIN_MS, watchMs: e.ROLLOUT_WATCH_MS, sweepMs: e.ROLLOUT_SWEEP_MS };
-}
+/** rolloutConfig is the schema of the rollout settings: ROLLOUT_DRAIN_MS (2000), ROLLOUT_WATCH_MS (100), ROLLOUT_SWEEP_MS (500). */
+export const rolloutConfig = z
+  .object({
+    ROLLOUT_DRAIN_MS: int(0).default(2000),
+    ROLLOUT_WATCH_MS: int(20).default(100),
+    ROLLOUT_SWEEP_MS: int(50).default(500),
+  })
+  .transform((e): RolloutConfig => ({
+    drainMs: e.ROLLOUT_DRAIN_MS,
+    watchMs: e.ROLLOUT_WATCH_MS,
+    sweepMs: e.ROLLOUT_SWEEP_MS,
+  }));

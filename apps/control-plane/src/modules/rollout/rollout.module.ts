@@ -6,14 +6,15 @@ import { RollbackAppResolver } from './commands/rollback-app/rollback-app.resolv
 import { UpdateAppHandler } from './commands/update-app/update-app.handler';
 import { UpdateAppResolver } from './commands/update-app/update-app.resolver';
 import { AppRolloutResolver } from './queries/app-rollout/app-rollout.resolver';
-import { loadRolloutConfig, ROLLOUT_CONFIG } from './rollout.config';
+import { CONFIG, ControlPlaneConfig } from '../../infra/config';
+import { ROLLOUT_CONFIG } from './rollout.config';
 import { RolloutStep } from './rollout-step';
 import { RolloutLoop } from './rollout.service';
 
 /** RolloutModule serves updateApp, promoteApp, rollbackApp and App.rollout, and drives every rollout in progress (RolloutLoop). */
 @Module({
   providers: [
-    { provide: ROLLOUT_CONFIG, useFactory: () => loadRolloutConfig() },
+    { provide: ROLLOUT_CONFIG, inject: [CONFIG], useFactory: (c: ControlPlaneConfig) => c.rollout },
     RolloutStep,
     RolloutLoop,
     UpdateAppHandler,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PgChannelListener } from '@mammoth/event-store';
+import { PgChannelListener, pgConfig } from '@mammoth/event-store';
 import { CONFIG, ControlPlaneConfig } from '../../../infra/config';
 import { Pulse } from './pulse';
 
@@ -19,7 +19,7 @@ export class LbConfigListener implements OnApplicationBootstrap, OnApplicationSh
   constructor(@Inject(CONFIG) config: ControlPlaneConfig) {
     const warn = (m: string) => this.logger.warn(m);
     this.listener = new PgChannelListener(
-      { connectionString: config.databaseUrl },
+      pgConfig(config.database),
       [LB_CONFIG_CHANNEL],
       () => this.changed.fire(),
       warn,

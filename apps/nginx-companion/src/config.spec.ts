@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import { ConfigError } from '@mammoth/platform';
+import { loadConfig } from './config';
+
+describe('the nginx companion config', () => {
+  it('defaults to the local control plane, nginx on 127.0.0.1:8088 and health on 127.0.0.1:8083', () => {
+    expect(loadConfig({})).toEqual({
+      controlPlaneUrl: 'http://127.0.0.1:8080',
+      listenHost: '127.0.0.1',
+      listenPort: 8088,
+      runDir: join(process.cwd(), '.run', 'nginx-companion'),
+      nginxBin: '/usr/sbin/nginx',
+      workerShutdownTimeout: '30s',
+      stopNginxOnExit: false,
+      logging: { level: 'info' },
+      health: { host: '127.0.0.1', port: 8083 },
+    });
+  });
+
+  it.each([
+    [{ NGINX_LISTEN_PORT: 'abc' }, /NGINX_LISTEN_PORT/],
+    [{ NGINX_LISTEN_PORT: '0' }, /NGINX_LISTEN_PORT: must be a port from 1 to 65535/],
+    [{ NGINX_WORKER_SHUTDOWN_TIMEOUT: 'forever' }, /NGINX_WORKER_SHUTDOWN_TIMEOUT/],
+    [{ CONTROL_PLANE_URL: 'nowhere' }, /CONTROL_PLANE_URL/],
+    [{ HEALTH_HOST: 'any' }, /HEALTH_HOST/],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,6 @@
+export * from './env';
+export * from './database.config';
+export * from './kafka.config';
+export * from './topics.config';
+export * from './logging.config';
+export * from './health.config';

@@ -1,0 +1,4 @@
+export * from './probe';
+export * from './loop-beats';
+export * from './health.controller';
+export * from './health.module';

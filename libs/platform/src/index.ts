@@ -1,0 +1,4 @@
+export * from './config';
+export * from './logging';
+export * from './health';
+export * from './startup';
