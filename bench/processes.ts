@@ -25,7 +25,7 @@ export class BenchProcess {
   start(): this {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     this.child = spawn(process.execPath, [...this.nodeArgs, join(DIST, this.entry), ...this.args], {
-      env: { ...process.env, ...this.env },
+      env: { ...process.env, HEALTH_PORT: '0', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.pipe(log);

@@ -1,5 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
@@ -31,19 +32,29 @@ export class MammothProcess {
     readonly name: string,
     private readonly entry: string,
     private readonly env: Record<string, string>,
-    private readonly logFile: string,
+    readonly logFile: string,
     private readonly args: string[] = [],
   ) {}
 
   start(): this {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     this.child = spawn(process.execPath, [join(DIST, this.entry), ...this.args], {
-      env: { ...process.env, ...this.env },
+      // Many processes of a kind run at once in the suites: each health listener takes a free port (see healthUrl).
+      env: { ...process.env, HEALTH_PORT: '0', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.pipe(log);
     this.child.stderr!.pipe(log);
     return this;
+  }
+
+  /** healthUrl is where the process serves /healthz and /readyz, as its log says once it listens. */
+  async healthUrl(): Promise<string> {
+    return eventually(async () => {
+      const m = /health on (http:\/\/[\d.]+:\d+)\/healthz/.exec(await readFile(this.logFile, 'utf8'));
+      if (!m) throw new Error(`${this.name} has not logged its health listener yet`);
+      return m[1];
+    });
   }
 
   /** signal sends a signal (SIGSTOP freezes the process as a partition would, SIGCONT thaws it). */
@@ -77,6 +88,7 @@ export interface SimFleet {
 /** ClusterOptions adds settings to a Cluster's processes, e.g. a short NODE_LOST_AFTER_MS for the control plane. */
 export interface ClusterOptions {
   readonly controlPlaneEnv?: Record<string, string>;
+  readonly daemonEnv?: Record<string, string>;
 }
 
 /**
@@ -154,6 +166,7 @@ export class Cluster {
       NODE_PORT_RANGE: `${this.portRange.from}-${this.portRange.to}`,
       NODE_DATA_DIR: join(this.runDir, 'node'),
       HEARTBEAT_INTERVAL_MS: '1000',
+      ...this.options.daemonEnv,
     };
     if (this.sim) {
       return new MammothProcess(

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { definitionOf, EventBus, fromWire, NodeEvent, streamIds, Subscription, Topics } from '@mammoth/events';
 import { withCorrelation } from '@mammoth/platform';
 import { StreamEvent } from '../desired-state';
+
+const trace = new Logger('node-events');
 
 /** NodeEventHandler takes one event of one node's stream. */
 export type NodeEventHandler = (e: StreamEvent) => void;
@@ -30,9 +33,10 @@ export function subscribeNodeStreams(
         try {
           const recorded = fromWire(m.value);
           if (recorded.streamId !== m.key || definitionOf(recorded.event.type)?.category !== 'node') continue;
-          withCorrelation(recorded.metadata.correlationId, () =>
-            handler({ streamVersion: recorded.streamVersion, event: recorded.event as NodeEvent }),
-          );
+          withCorrelation(recorded.metadata.correlationId, () => {
+            trace.debug(`${recorded.streamId} v${recorded.streamVersion}: ${recorded.event.type}`);
+            handler({ streamVersion: recorded.streamVersion, event: recorded.event as NodeEvent });
+          });
         } catch (err) {
           log(`skipping unreadable message at offset ${m.offset}: ${(err as Error).message}`);
         }

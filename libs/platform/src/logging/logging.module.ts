@@ -18,20 +18,23 @@ export class LoggingModule {
     return {
       module: LoggingModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger: rootLogger(),
-            quietReqLogger: true,
-            customAttributeKeys: { reqId: 'correlationId' },
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const id = requestCorrelationId(req.headers[CORRELATION_HEADER]);
-              res.setHeader(CORRELATION_HEADER, id);
-              return id;
+        // Async: the root logger is made at start (initLogging), after the modules' decorators have run.
+        LoggerModule.forRootAsync({
+          useFactory: () => ({
+            pinoHttp: {
+              logger: rootLogger(),
+              quietReqLogger: true,
+              customAttributeKeys: { reqId: 'correlationId' },
+              genReqId: (req: IncomingMessage, res: ServerResponse) => {
+                const id = requestCorrelationId(req.headers[CORRELATION_HEADER]);
+                res.setHeader(CORRELATION_HEADER, id);
+                return id;
+              },
+              customLogLevel: (_req, res, err) =>
+                err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
+              autoLogging: { ignore: (req) => PROBE_PATHS.some((p) => req.url?.startsWith(p)) },
             },
-            customLogLevel: (_req, res, err) =>
-              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
-            autoLogging: { ignore: (req) => PROBE_PATHS.some((p) => req.url?.startsWith(p)) },
-          },
+          }),
         }),
       ],
     };
