@@ -29,5 +29,7 @@ Mammoth is up on this machine.
   apps:      curl -H 'Host: hello' http://127.0.0.1:${NGINX_LISTEN_PORT:-8088}/   (or http://127.0.0.1:${NGINX_LISTEN_PORT:-8088}/apps/hello/)
   packages:  curl -F file=@image.tar $CONTROL_PLANE_URL/packages
   logs:      $MAMMOTH_RUN_DIR/{control-plane,projector,node-daemon,nginx-companion}.log
+  health:    $CONTROL_PLANE_URL/readyz; 127.0.0.1:${HEALTH_PORT_PROJECTOR:-8081}, :${HEALTH_PORT_NODE_DAEMON:-8082}, :${HEALTH_PORT_NGINX_COMPANION:-8083}/readyz (projector, node daemon, companion)
+  status:    scripts/mammoth.sh status
   stop:      scripts/mammoth.sh stop
 MSG
