@@ -21,7 +21,10 @@ async function bootstrap(): Promise<void> {
   logger.log(
     `${who}: driver ${config.driver}, control plane ${config.controlPlaneUrl}, kafka ${config.kafka.brokers.join(',')}, data ${config.dataDir}`,
   );
-  const app = await NestFactory.create(NodeDaemonModule.forConfig(config), { logger: nestLogger() });
+  const app = await NestFactory.create(NodeDaemonModule.forConfig(config), {
+    logger: nestLogger(),
+    abortOnError: false,
+  });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await listenForHealth(app, config.health, logger);
   app.get(NodeDaemonService).start((err) => {
