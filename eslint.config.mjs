@@ -1,8 +1,9 @@
 // eslint.config.mjs: typescript-eslint's recommended rules plus the type-aware ones that catch lost promises, over every
-// TypeScript file. Formatting belongs to Prettier (`.prettierrc.json`); `npm run lint` runs both.
+// TypeScript file (and the console's TSX). Formatting belongs to Prettier (`.prettierrc.json`); `npm run lint` runs both.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -26,6 +27,12 @@ export default tseslint.config(
       ],
       'no-console': 'error',
     },
+  },
+  {
+    // The web console runs in the browser, under React's rules of hooks.
+    files: ['apps/console/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Tests, benchmarks and scripts print to their terminal.

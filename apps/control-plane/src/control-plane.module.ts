@@ -9,6 +9,7 @@ import { ControlPlaneConfig } from './infra/config';
 import { InfraModule } from './infra/infra.module';
 import { AppsModule } from './modules/apps/apps.module';
 import { CapacityModule } from './modules/capacity/capacity.module';
+import { ConsoleModule } from './modules/console/console.module';
 import { DiscoveryModule } from './modules/discovery/discovery.module';
 import { EventsModule } from './modules/events/events.module';
 import { FailureDetectorModule } from './modules/failure-detector/failure-detector.module';
@@ -40,6 +41,8 @@ import { SchedulingModule } from './scheduling/scheduling.module';
       autoSchemaFile: true,
       sortSchema: true,
       includeStacktraceInErrorResponses: false,
+      // No Playground or Apollo landing page (they load from CDNs): the console serves GraphiQL at /graphiql.
+      playground: false,
       // Subscriptions (events, lbConfig) are served over graphql-ws on the same /graphql path.
       subscriptions: { 'graphql-ws': true },
     }),
@@ -53,6 +56,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
     PendingPlacerModule,
     InstanceRepairModule,
     FailureDetectorModule,
+    ConsoleModule,
   ],
 })
 export class ControlPlaneModule {

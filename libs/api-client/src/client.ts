@@ -95,12 +95,13 @@ export class ApiClient {
         }),
       );
       const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
-      init = {
+      const streamed: RequestInit & { duplex: 'half' } = {
         method: 'POST',
         body: counted,
         headers: { ...this.authHeaders(), 'content-type': contentType },
         duplex: 'half',
       };
+      init = streamed;
     }
     const res = await this.fetch(url, init);
     const body = await readJson<UploadedPackage & { error?: { code: string; message: string; field?: string } }>(
