@@ -110,7 +110,7 @@ export function deployCommand(io: Io): Command {
           : '';
         return `${deployApp.name} deployed: ${deployApp.package.name}:${deployApp.package.version} × ${deployApp.desired}${pending}\n`;
       });
-      await afterChange(ctx, name, c.opts());
+      await afterChange(ctx, name, c.opts(), deployApp.desired);
     }),
   );
 }

@@ -55,7 +55,7 @@ export function appCommand(io: Io): Command {
       const [name, instances] = cmd.processedArgs as [string, number];
       const { scaleApp } = await ctx.api.request(ScaleAppMutation, { name, instances });
       ctx.print(scaleApp, () => `${scaleApp.name} scaled to ${scaleApp.desired}\n`);
-      await afterChange(ctx, name, cmd.opts());
+      await afterChange(ctx, name, cmd.opts(), scaleApp.desired);
     }),
   );
   waitOptions(

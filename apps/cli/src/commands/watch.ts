@@ -8,8 +8,10 @@ import { integer } from '../parse';
 export interface WatchOptions {
   readonly timeoutSec: number;
   readonly intervalMs?: number;
-  /** justChanged: the app was just deployed, so the registry read model may not show it yet. */
+  /** justChanged: the app was just changed, so the registry read model may not show it (or its count) yet. */
   readonly justChanged?: boolean;
+  /** desired is the instance count the change asked for; the watch is not done until the registry shows it. */
+  readonly desired?: number;
 }
 
 /** describeProgress says in a few words where an app's rollout or scaling stands. */
@@ -41,7 +43,8 @@ export async function watchApp(ctx: CliContext, name: string, options: WatchOpti
       const p = rolloutProgress(app);
       target = p.target ?? target;
       bar.update(p.ready, p.desired, describeProgress(p));
-      if (p.done) {
+      const caughtUp = options.desired === undefined || app.desired === options.desired;
+      if (p.done && caughtUp) {
         bar.stop();
         if (ctx.format === 'table')
           ctx.io.out(
@@ -70,13 +73,14 @@ export function waitOptions(cmd: Command): Command {
     .addOption(new Option('--timeout <seconds>', 'give up waiting after this long').argParser(integer(1)).default(300));
 }
 
-/** afterChange waits for the app when --wait is given. */
+/** afterChange waits for the app when --wait is given, until the registry shows the `desired` count the change set. */
 export async function afterChange(
   ctx: CliContext,
   name: string,
   opts: { wait?: boolean; timeout: number },
+  desired?: number,
 ): Promise<void> {
-  if (opts.wait) await watchApp(ctx, name, { timeoutSec: opts.timeout, justChanged: true });
+  if (opts.wait) await watchApp(ctx, name, { timeoutSec: opts.timeout, justChanged: true, desired });
 }
 
 function sleep(ms = 1000): Promise<void> {
