@@ -25,6 +25,8 @@ node dist/scripts/demo.js "$image" hello 2
 cat <<MSG
 
 Mammoth is up on this machine.
+  console:   $CONTROL_PLANE_URL/   (any token signs in for now; GraphiQL at $CONTROL_PLANE_URL/graphiql)
+  CLI:       node dist/apps/cli/src/main.js --addr $CONTROL_PLANE_URL app ls   (npm link puts \`mammoth\` on PATH)
   GraphQL:   $CONTROL_PLANE_URL/graphql
   apps:      curl -H 'Host: hello' http://127.0.0.1:${NGINX_LISTEN_PORT:-8088}/   (or http://127.0.0.1:${NGINX_LISTEN_PORT:-8088}/apps/hello/)
   packages:  curl -F file=@image.tar $CONTROL_PLANE_URL/packages
