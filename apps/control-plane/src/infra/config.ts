@@ -9,6 +9,7 @@ import {
   topicsConfig,
   Env,
 } from '@mammoth/platform';
+import { consoleConfig } from '../modules/console/console.config';
 import { detectorConfig } from '../modules/failure-detector/detector.config';
 import { instanceRepairConfig } from '../modules/instance-repair/instance-repair.config';
 import { packagesConfig } from '../modules/packages/packages.config';
@@ -34,6 +35,7 @@ export const controlPlaneConfig = composeConfig({
   rollout: rolloutConfig,
   detector: detectorConfig,
   instanceRepair: instanceRepairConfig,
+  console: consoleConfig,
 });
 
 /** ControlPlaneConfig is every setting of the control plane, read once at start. */

@@ -2,16 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ServeStaticModule } from '@nestjs/serve-static';
+import { CONFIG, ControlPlaneConfig } from '../../infra/config';
 import { graphiqlRedirect } from './graphiql-redirect';
 
-/** consoleRoot is the built web console: CONSOLE_DIR, else dist/console beside the compiled apps. */
-export function consoleRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', '..', '..', 'console');
-}
-
-const root = consoleRoot();
-if (!existsSync(join(root, 'index.html')))
-  new Logger('console').warn(`no console build at ${root} (scripts/build.sh makes it); / will answer 404`);
+/** API_PATHS are the server's own routes, which never fall back to the console's index.html. */
+const API_PATHS = ['/graphql{/*rest}', '/packages{/*rest}', '/healthz', '/readyz', '/assets{/*rest}'];
 
 /**
  * ConsoleModule serves the web console's static files at `/`, any other path outside the API falling back to its
@@ -19,10 +14,13 @@ if (!existsSync(join(root, 'index.html')))
  */
 @Module({
   imports: [
-    ServeStaticModule.forRoot({
-      rootPath: root,
-      exclude: ['/graphql{/*rest}', '/packages{/*rest}', '/assets{/*rest}'],
-      serveStaticOptions: { index: 'index.html', maxAge: '1h' },
+    ServeStaticModule.forRootAsync({
+      inject: [CONFIG],
+      useFactory: (c: ControlPlaneConfig) => {
+        if (!existsSync(join(c.console.dir, 'index.html')))
+          new Logger('console').warn(`no console build at ${c.console.dir} (scripts/build.sh makes it); / answers 404`);
+        return [{ rootPath: c.console.dir, exclude: API_PATHS, serveStaticOptions: { maxAge: '1h' } }];
+      },
     }),
   ],
 })
