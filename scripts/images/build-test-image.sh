@@ -2,8 +2,8 @@
 # Builds a tiny test image WITHOUT any registry and saves it as a tarball.
 #   build-test-image.sh NAME:TAG OUT.tar
 # The image is Debian's static busybox + a few applet links + /www/index.html.
-# Its CMD serves /www with busybox httpd on 127.0.0.1:${PORT:-8080}, so run it with
-#   docker run --network host -e PORT=31999 NAME:TAG
+# Its CMD serves /www with busybox httpd on ${HOST:-127.0.0.1}:${PORT:-8080}, so run it with
+#   docker run --network host -e PORT=31999 NAME:TAG        (a node daemon also sets HOST to its node's address)
 # Env: MESSAGE     extra text for index.html (to tell two builds apart).
 #      CRASH_EXIT  when set, the CMD prints a line and exits with this code at once (a crash-looping app).
 set -euo pipefail
@@ -20,7 +20,7 @@ OUT="$2"
 MESSAGE="${MESSAGE:-}"
 CRASH_EXIT="${CRASH_EXIT:-}"
 [[ -z "$CRASH_EXIT" || "$CRASH_EXIT" =~ ^[0-9]+$ ]] || die "CRASH_EXIT must be an exit code, got '$CRASH_EXIT'"
-CMD='["/bin/sh","-c","exec /bin/busybox httpd -f -p 127.0.0.1:${PORT:-8080} -h /www"]'
+CMD='["/bin/sh","-c","exec /bin/busybox httpd -f -p ${HOST:-127.0.0.1}:${PORT:-8080} -h /www"]'
 [[ -z "$CRASH_EXIT" ]] || CMD="[\"/bin/sh\",\"-c\",\"echo crashing with exit code $CRASH_EXIT; exit $CRASH_EXIT\"]"
 
 need_apt busybox-static

@@ -13,8 +13,8 @@ import {
 
 /** CompanionConfig is every setting of the nginx companion, read once from the environment. */
 export interface CompanionConfig {
-  /** controlPlaneUrl is the control plane's HTTP base; subscriptions use the same host over ws://. */
-  readonly controlPlaneUrl: string;
+  /** controlPlaneUrls are every control plane's HTTP base (CONTROL_PLANE_URL=a,b); subscriptions use the same hosts over ws://. */
+  readonly controlPlaneUrls: readonly string[];
   readonly listenHost: string;
   readonly listenPort: number;
   /** runDir is nginx's prefix: its configuration, logs, temp files, pid file and the companion's state file live under it. */
@@ -29,7 +29,11 @@ export interface CompanionConfig {
 }
 
 const CompanionEnv = z.object({
-  CONTROL_PLANE_URL: z.string().url().default('http://127.0.0.1:8080'),
+  CONTROL_PLANE_URL: z
+    .string()
+    .default('http://127.0.0.1:8080')
+    .transform((s) => s.split(',').map((u) => u.trim().replace(/\/+$/, '')))
+    .pipe(z.array(z.string().url('a comma-separated list of URLs')).min(1)),
   NGINX_LISTEN_HOST: z.string().ip().default('127.0.0.1'),
   NGINX_LISTEN_PORT: port()
     .refine((p) => p > 0, 'must be a port from 1 to 65535')
@@ -54,7 +58,7 @@ export const companionConfig = composeConfig({
 export function loadConfig(env: Env): CompanionConfig {
   const { companion: e, logging, health } = parseConfig(companionConfig, env);
   return {
-    controlPlaneUrl: e.CONTROL_PLANE_URL.replace(/\/+$/, ''),
+    controlPlaneUrls: e.CONTROL_PLANE_URL,
     listenHost: e.NGINX_LISTEN_HOST,
     listenPort: e.NGINX_LISTEN_PORT,
     runDir: e.NGINX_RUN_DIR ?? join(process.cwd(), '.run', 'nginx-companion'),

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   });
   await listenForHealth(health, config.health, log);
   const feed = new LbConfigFeed({
-    controlPlaneUrl: config.controlPlaneUrl,
+    controlPlaneUrls: config.controlPlaneUrls,
     applied: () => applier.applied,
     onVersion: (v) => applier.offer(v),
     onDiverged: () => applier.forget(),

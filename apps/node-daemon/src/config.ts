@@ -34,7 +34,8 @@ export interface NodeDaemonConfig {
   readonly count: number;
   /** sim describes the hollow nodes of `--driver sim`; the docker driver ignores it. */
   readonly sim: SimSettings;
-  readonly controlPlaneUrl: string;
+  /** controlPlaneUrls are every control plane's base URL (CONTROL_PLANE_URL=a,b), tried in turn. */
+  readonly controlPlaneUrls: readonly string[];
   readonly kafka: KafkaConfig;
   readonly topics: TopicsConfig;
   readonly logging: LoggingConfig;
@@ -118,7 +119,11 @@ const NodeEnv = z.object({
   NODE_DISK_MIB: int(0).optional(),
   NODE_DATA_DIR: z.string().min(1).optional(),
   SIM_VERBOSE: z.enum(['0', '1']).default('0'),
-  CONTROL_PLANE_URL: z.string().url().default('http://127.0.0.1:8080'),
+  CONTROL_PLANE_URL: z
+    .string()
+    .default('http://127.0.0.1:8080')
+    .transform((s) => s.split(',').map((u) => u.trim()))
+    .pipe(z.array(z.string().url('a comma-separated list of URLs')).min(1)),
   HEARTBEAT_INTERVAL_MS: int(10).default(1000),
   RESYNC_INTERVAL_MS: int(100).optional(),
   RECONCILE_INTERVAL_MS: int(100).optional(),
@@ -216,7 +221,7 @@ export function loadConfig(
           ],
       verbose: e.SIM_VERBOSE === '1',
     },
-    controlPlaneUrl: e.CONTROL_PLANE_URL,
+    controlPlaneUrls: e.CONTROL_PLANE_URL,
     kafka,
     topics,
     logging,

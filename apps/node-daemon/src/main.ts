@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
       ? `${config.count} hollow node(s) ${config.sim.idPrefix}-0..${config.count - 1}`
       : `node ${config.nodeId}`;
   logger.log(
-    `${who}: driver ${config.driver}, control plane ${config.controlPlaneUrl}, kafka ${config.kafka.brokers.join(',')}, data ${config.dataDir}`,
+    `${who}: driver ${config.driver}, control plane ${config.controlPlaneUrls.join(',')}, kafka ${config.kafka.brokers.join(',')}, data ${config.dataDir}`,
   );
   const app = await NestFactory.create(NodeDaemonModule.forConfig(config), {
     logger: nestLogger(),

@@ -146,7 +146,9 @@ export class NodeAgent {
       signal: this.abort.signal,
       fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
       onError: (err, ms) =>
-        log(`cannot register with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`),
+        log(
+          `cannot register with ${config.controlPlaneUrls.join(',')} yet (${(err as Error).message}); retrying in ${ms} ms`,
+        ),
     });
   }
 

@@ -83,7 +83,7 @@ export class NodeDaemonModule {
         {
           provide: ControlPlaneClient,
           useFactory: () =>
-            new ControlPlaneClient(config.controlPlaneUrl, config.nodeId, sim ? SIM_CALL_TIMEOUT_MS : undefined),
+            new ControlPlaneClient(config.controlPlaneUrls, config.nodeId, sim ? SIM_CALL_TIMEOUT_MS : undefined),
         },
         {
           provide: CONTAINER_RUNTIME,

@@ -68,6 +68,7 @@ export class ProjectorService implements OnApplicationShutdown {
         await this.bus.ensureTopics(
           [...this.topics.allEvents(), this.topics.heartbeats()],
           this.config.topics.partitions,
+          this.config.topics.replication,
         );
         return;
       } catch (err) {

@@ -104,6 +104,7 @@ export class InfraModule implements OnApplicationBootstrap, OnApplicationShutdow
         await this.bus.ensureTopics(
           [...this.topics.allEvents(), this.topics.heartbeats()],
           this.config.topics.partitions,
+          this.config.topics.replication,
         );
         return;
       } catch (err) {

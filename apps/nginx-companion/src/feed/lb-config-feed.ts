@@ -10,7 +10,8 @@ const VERSION_QUERY = 'query($v: Int!) { lbConfigVersion(version: $v) { hash } }
 
 /** FeedOptions wires the feed to the control plane and to the applier. */
 export interface FeedOptions {
-  controlPlaneUrl: string;
+  /** controlPlaneUrls are the control planes to subscribe at: the feed stays with one until it fails, then tries the next. */
+  controlPlaneUrls: readonly string[];
   /** applied is the last version applied, read at every (re)subscription so a reconnect resumes from it. */
   applied: () => { version: number; hash: string };
   onVersion: (v: LbVersion) => void;
@@ -25,12 +26,14 @@ export interface FeedOptions {
  * LbConfigFeed keeps a graphql-ws subscription `lbConfig(after: <applied>)` open: the control plane sends every version after
  * the applied one, then each new one. When the connection drops it reconnects with exponential backoff and jitter, and
  * resubscribes from the version applied by then, so nothing is missed and nothing already applied is asked for again.
+ * Each reconnect goes to the next control plane in the list, so a lost control plane is left behind at once.
  */
 export class LbConfigFeed {
   private running = false;
   private loop: Promise<void> | null = null;
   private stopCurrent: (() => void) | null = null;
   private wake: (() => void) | null = null;
+  private endpoint = 0;
 
   constructor(private readonly opts: FeedOptions) {}
 
@@ -47,13 +50,14 @@ export class LbConfigFeed {
   }
 
   private async run(): Promise<void> {
-    const wsUrl = `${this.opts.controlPlaneUrl.replace(/^http/, 'ws')}/graphql`;
     const beat = () => this.opts.onBeat?.();
     for (let delay = 200; this.running;) {
       let client: ReturnType<typeof createClient> | null = null;
+      const baseUrl = this.opts.controlPlaneUrls[this.endpoint];
+      const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/graphql`;
       beat();
       try {
-        await this.checkHistory();
+        await this.checkHistory(baseUrl);
         const after = this.opts.applied().version;
         const connected = () => this.opts.log.log(`subscribed to lbConfig after version ${after} at ${wsUrl}`);
         client = createClient({
@@ -74,8 +78,11 @@ export class LbConfigFeed {
         }
         if (this.running) this.opts.log.warn('lbConfig subscription ended by the control plane; resubscribing');
       } catch (err) {
+        this.endpoint = (this.endpoint + 1) % this.opts.controlPlaneUrls.length;
         if (this.running)
-          this.opts.log.warn(`lbConfig subscription: ${describe(err)}; reconnecting in about ${delay} ms`);
+          this.opts.log.warn(
+            `lbConfig subscription at ${wsUrl}: ${describe(err)}; reconnecting to ${this.opts.controlPlaneUrls[this.endpoint]} in about ${delay} ms`,
+          );
       } finally {
         this.stopCurrent = null;
         await client?.dispose();
@@ -91,10 +98,10 @@ export class LbConfigFeed {
   }
 
   /** checkHistory asks whether the control plane's version of the applied number is the one applied; a rebuild keeps it, a new database does not. */
-  private async checkHistory(): Promise<void> {
+  private async checkHistory(baseUrl: string): Promise<void> {
     const applied = this.opts.applied();
     if (applied.version === 0) return;
-    const res = await fetch(`${this.opts.controlPlaneUrl}/graphql`, {
+    const res = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: VERSION_QUERY, variables: { v: applied.version } }),

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import { Assignment, NodeInfo } from '@mammoth/domain';
 import { NodeSnapshot, SnapshotSource } from '../desired-state';
+import { EndpointUnreachableError, Endpoints } from './endpoints';
 import { GraphQLClient } from './graphql-client';
 import { fromWireHealthCheck, HEALTH_CHECK_FIELDS, WireHealthCheck } from './wire-health-check';
 
@@ -58,16 +59,21 @@ export function fromWireAssignment(a: WireAssignment): Assignment {
   };
 }
 
-/** ControlPlaneClient is the node daemon's view of the control plane: registration, reports, its snapshot and package blobs. */
+/**
+ * ControlPlaneClient is the node daemon's view of the control plane: registration, reports, its snapshot and package blobs,
+ * from any of the control planes' base URLs (failing over when one is unreachable).
+ */
 export class ControlPlaneClient implements SnapshotSource {
+  private readonly endpoints: Endpoints;
   private readonly gql: GraphQLClient;
 
   constructor(
-    private readonly baseUrl: string,
+    baseUrls: readonly string[],
     private readonly nodeId: string,
     timeoutMs?: number,
   ) {
-    this.gql = new GraphQLClient(new URL('/graphql', baseUrl).toString(), timeoutMs);
+    this.endpoints = new Endpoints(baseUrls);
+    this.gql = new GraphQLClient(this.endpoints, timeoutMs);
   }
 
   async registerNode(info: NodeInfo): Promise<string> {
@@ -119,10 +125,14 @@ export class ControlPlaneClient implements SnapshotSource {
   }
 
   /** openBlob streams a package blob (a docker save tarball); the caller verifies its digest. */
-  async openBlob(digest: string): Promise<Readable> {
-    const url = new URL(`/packages/blobs/${digest}`, this.baseUrl);
-    const res = await fetch(url, { signal: AbortSignal.timeout(10 * 60 * 1000) });
-    if (!res.ok || !res.body) throw new Error(`GET ${url} answered HTTP ${res.status}`);
-    return Readable.fromWeb(res.body as ReadableStream<Uint8Array>);
+  openBlob(digest: string): Promise<Readable> {
+    return this.endpoints.call(async (baseUrl) => {
+      const url = new URL(`/packages/blobs/${digest}`, baseUrl);
+      const res = await fetch(url, { signal: AbortSignal.timeout(10 * 60 * 1000) }).catch((err: Error) => {
+        throw new EndpointUnreachableError(`GET ${url}: ${err.message}`);
+      });
+      if (!res.ok || !res.body) throw new Error(`GET ${url} answered HTTP ${res.status}`);
+      return Readable.fromWeb(res.body as ReadableStream<Uint8Array>);
+    });
   }
 }

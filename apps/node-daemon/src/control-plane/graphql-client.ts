@@ -1,3 +1,5 @@
+import { EndpointUnreachableError, Endpoints } from './endpoints';
+
 /** GraphQLRequestError is a GraphQL answer with errors, carrying the first error's code and field. */
 export class GraphQLRequestError extends Error {
   constructor(
@@ -14,28 +16,35 @@ interface GraphQLAnswer<T> {
   errors?: { message: string; extensions?: { code?: string; field?: string } }[];
 }
 
-/** GraphQLClient posts queries to one GraphQL endpoint; transport failures and GraphQL errors both throw. */
+/**
+ * GraphQLClient posts queries to the control plane's `/graphql`, failing over along its endpoints when one is unreachable;
+ * transport failures and GraphQL errors both throw.
+ */
 export class GraphQLClient {
   constructor(
-    private readonly url: string,
+    private readonly endpoints: Endpoints,
     private readonly timeoutMs = 10000,
   ) {}
 
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(this.url, {
+  request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    return this.endpoints.call((baseUrl) => this.post<T>(new URL('/graphql', baseUrl).toString(), query, variables));
+  }
+
+  private async post<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(this.timeoutMs),
     }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
-      throw new Error(`${this.url} unreachable: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
+      throw new EndpointUnreachableError(`${url} unreachable: ${err.cause?.code ?? err.cause?.message ?? err.message}`);
     });
     const text = await res.text();
     let answer: GraphQLAnswer<T>;
     try {
       answer = JSON.parse(text) as GraphQLAnswer<T>;
     } catch {
-      throw new Error(`${this.url} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
+      throw new Error(`${url} answered HTTP ${res.status}: ${text.slice(0, 200)}`);
     }
     const [first] = answer.errors ?? [];
     if (first) {
@@ -46,7 +55,7 @@ export class GraphQLClient {
         field,
       );
     }
-    if (!res.ok || answer.data == null) throw new Error(`${this.url} answered HTTP ${res.status} without data`);
+    if (!res.ok || answer.data == null) throw new Error(`${url} answered HTTP ${res.status} without data`);
     return answer.data;
   }
 }

@@ -14,6 +14,7 @@ export function createRuntime(config: NodeDaemonConfig, blobs: BlobSource): Cont
         new Docker({ socketPath: config.dockerSocket }),
         config.nodeId,
         new PackageCache(join(config.dataDir, 'packages'), blobs),
+        config.address,
       );
     case 'sim':
       return new SimRuntime();

@@ -11,7 +11,7 @@ const a: Assignment = {
 };
 
 describe('containerSpec', () => {
-  const spec = containerSpec(a, 'n1', 'beef');
+  const spec = containerSpec(a, 'n1', 'beef', '10.1.2.3');
 
   it('names the container after app, instance and a random suffix, and runs the package image', () => {
     expect(spec.name).toBe('mammoth-web-0123abcd-beef');
@@ -27,10 +27,11 @@ describe('containerSpec', () => {
     });
   });
 
-  it('passes the assignment env, with PORT and the MAMMOTH_ variables taking precedence', () => {
+  it('passes the assignment env, with HOST (the node address), PORT and the MAMMOTH_ variables taking precedence', () => {
     expect([...spec.Env!].sort()).toEqual(
       [
         'LEVEL=debug',
+        'HOST=10.1.2.3',
         'PORT=31005',
         'MAMMOTH_APP=web',
         `MAMMOTH_INSTANCE_ID=${a.instanceId}`,

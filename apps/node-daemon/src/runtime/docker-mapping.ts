@@ -13,10 +13,14 @@ export const LABELS = {
 
 const MiB = 1024 * 1024;
 
-/** containerSpec is the Docker create request for an assignment: host network, cpu and memory limits, no restart policy (the daemon restarts). */
-export function containerSpec(a: Assignment, nodeId: string, suffix: string): ContainerCreateOptions {
+/**
+ * containerSpec is the Docker create request for an assignment: host network, cpu and memory limits, no restart policy (the
+ * daemon restarts). The app is told to serve on HOST (the node's address) and PORT, where the registry says it is.
+ */
+export function containerSpec(a: Assignment, nodeId: string, suffix: string, address: string): ContainerCreateOptions {
   const env: Record<string, string> = {
     ...a.env,
+    HOST: address,
     PORT: String(a.port),
     MAMMOTH_APP: a.app,
     MAMMOTH_INSTANCE_ID: a.instanceId,

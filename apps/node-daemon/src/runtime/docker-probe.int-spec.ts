@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import { HealthCheck } from '@mammoth/events';
 import { DockerRuntime } from './docker-runtime';
 import { PackageCache } from './package-cache';
+import { tcpProbe } from './probes';
 
 jest.setTimeout(120000);
 
@@ -18,6 +19,8 @@ const suffix = randomBytes(3).toString('hex');
 const IMAGE = `mammoth-test/probe:int-${suffix}`;
 const NODE_ID = `int-probe-${suffix}`;
 const PORT = 31600 + Math.floor(Math.random() * 90);
+/** ADDRESS is the node's own address (a loopback one that is not 127.0.0.1), as a node host in a cluster has. */
+const ADDRESS = '127.0.0.2';
 const timing = { intervalMs: 1000, timeoutMs: 1000, gracePeriodMs: 0, unhealthyThreshold: 1, healthyThreshold: 1 };
 const command = (...cmd: string[]): HealthCheck => ({ kind: 'command', command: cmd, ...timing });
 
@@ -34,6 +37,7 @@ describe('DockerRuntime.probe (real Docker Engine)', () => {
       docker,
       NODE_ID,
       new PackageCache(join(dir, 'packages'), { openBlob: () => Promise.reject(new Error('no blobs here')) }),
+      ADDRESS,
     );
     const digest = `sha256:${'0'.repeat(64)}`;
     containerId = await runtime.start({
@@ -78,7 +82,7 @@ describe('DockerRuntime.probe (real Docker Engine)', () => {
     expect((await runtime.probe(containerId, command('/no/such/program'), PORT)).healthy).toBe(false);
   });
 
-  it('checks HTTP and TCP on the instance port', async () => {
+  it("checks HTTP and TCP on the instance port at the node's address, the only address the instance serves on", async () => {
     expect(
       await runtime.probe(containerId, { kind: 'http', path: '/healthz', expectedStatus: 200, ...timing }, PORT),
     ).toEqual({ healthy: true, message: 'HTTP 200' });
@@ -91,6 +95,10 @@ describe('DockerRuntime.probe (real Docker Engine)', () => {
     expect(await runtime.probe(containerId, { kind: 'tcp', ...timing }, PORT)).toEqual({
       healthy: true,
       message: `connected to port ${PORT}`,
+    });
+    expect(await tcpProbe(PORT, 1000, '127.0.0.1')).toEqual({
+      healthy: false,
+      message: `connect to port ${PORT}: connection refused`,
     });
   });
 

@@ -90,7 +90,8 @@ describe('DockerRuntime (real Docker Engine)', () => {
     runtime = new DockerRuntime(
       docker,
       NODE_ID,
-      new PackageCache(join(dir, 'packages'), new ControlPlaneClient(url, NODE_ID)),
+      new PackageCache(join(dir, 'packages'), new ControlPlaneClient([url], NODE_ID)),
+      '127.0.0.1',
     );
   });
 

@@ -25,7 +25,10 @@ async function ignoring(codes: number[], op: Promise<unknown>): Promise<void> {
   }
 }
 
-/** DockerRuntime runs assignments as Docker containers labelled with this node's id, loading images from package blobs when missing. */
+/**
+ * DockerRuntime runs assignments as Docker containers labelled with this node's id, loading images from package blobs when
+ * missing; the containers serve on the node's address, where it probes them.
+ */
 export class DockerRuntime implements ContainerRuntime {
   private readonly loading = new Map<string, Promise<void>>();
 
@@ -33,6 +36,7 @@ export class DockerRuntime implements ContainerRuntime {
     private readonly docker: Docker,
     private readonly nodeId: string,
     private readonly packages: PackageCache,
+    private readonly address: string,
   ) {}
 
   async list(filter: { instanceId?: string } = {}): Promise<ActualContainer[]> {
@@ -54,7 +58,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async start(a: Assignment): Promise<string> {
-    const container = await this.docker.createContainer(containerSpec(a, this.nodeId, randomBytes(2).toString('hex')));
+    const container = await this.docker.createContainer(
+      containerSpec(a, this.nodeId, randomBytes(2).toString('hex'), this.address),
+    );
     try {
       await container.start();
     } catch (err) {
@@ -99,9 +105,9 @@ export class DockerRuntime implements ContainerRuntime {
   probe(containerId: string, check: HealthCheck, port: number): Promise<ProbeResult> {
     switch (check.kind) {
       case 'http':
-        return httpProbe(port, check.path, check.expectedStatus, check.timeoutMs);
+        return httpProbe(port, check.path, check.expectedStatus, check.timeoutMs, this.address);
       case 'tcp':
-        return tcpProbe(port, check.timeoutMs);
+        return tcpProbe(port, check.timeoutMs, this.address);
       case 'command':
         return execProbe(this.docker, containerId, check.command, check.timeoutMs);
       default: {

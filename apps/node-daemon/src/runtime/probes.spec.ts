@@ -26,6 +26,26 @@ describe('httpProbe and tcpProbe (loopback servers in this process)', () => {
 
   afterAll(() => new Promise((r) => http.close(r)));
 
+  it('probes the host it is given, and only that host', async () => {
+    const other = createServer((_req, res) => res.end());
+    const otherPort = await new Promise<number>((resolve) =>
+      other.listen(0, '127.0.0.2', () => resolve((other.address() as AddressInfo).port)),
+    );
+    try {
+      expect(await httpProbe(otherPort, '/', 200, 1000, '127.0.0.2')).toEqual({ healthy: true, message: 'HTTP 200' });
+      expect(await tcpProbe(otherPort, 1000, '127.0.0.2')).toEqual({
+        healthy: true,
+        message: `connected to port ${otherPort}`,
+      });
+      expect(await tcpProbe(otherPort, 1000)).toEqual({
+        healthy: false,
+        message: `connect to port ${otherPort}: connection refused`,
+      });
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
+
   it('is healthy when the path answers the expected status', async () => {
     expect(await httpProbe(port, '/healthz', 200, 1000)).toEqual({ healthy: true, message: 'HTTP 200' });
   });

@@ -2,17 +2,23 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { ProbeResult } from './container-runtime';
 
-/** PROBE_HOST is where a node probes its own instances: containers share the host's network and serve on loopback. */
+/** PROBE_HOST is where a node on loopback probes its own instances; a node with its own address probes them there. */
 export const PROBE_HOST = '127.0.0.1';
 
 const healthy = (message: string): ProbeResult => ({ healthy: true, message });
 const unhealthy = (message: string): ProbeResult => ({ healthy: false, message });
 
-/** httpProbe GETs `path` on the port and is healthy when the answer has `expectedStatus`; no connection reuse, no redirects followed. */
-export function httpProbe(port: number, path: string, expectedStatus: number, timeoutMs: number): Promise<ProbeResult> {
+/** httpProbe GETs `path` on host:port and is healthy when the answer has `expectedStatus`; no connection reuse, no redirects followed. */
+export function httpProbe(
+  port: number,
+  path: string,
+  expectedStatus: number,
+  timeoutMs: number,
+  host = PROBE_HOST,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const req = request(
-      { host: PROBE_HOST, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'mammoth-health-check' } },
+      { host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'mammoth-health-check' } },
       (res) => {
         res.resume();
         clearTimeout(timer);
@@ -33,10 +39,10 @@ export function httpProbe(port: number, path: string, expectedStatus: number, ti
   });
 }
 
-/** tcpProbe is healthy when a TCP connection to the port opens within the timeout. */
-export function tcpProbe(port: number, timeoutMs: number): Promise<ProbeResult> {
+/** tcpProbe is healthy when a TCP connection to host:port opens within the timeout. */
+export function tcpProbe(port: number, timeoutMs: number, host = PROBE_HOST): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const socket = connect({ host: PROBE_HOST, port });
+    const socket = connect({ host, port });
     const done = (r: ProbeResult) => {
       clearTimeout(timer);
       socket.destroy();

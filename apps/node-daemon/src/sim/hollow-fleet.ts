@@ -201,7 +201,7 @@ export class HollowFleet {
         fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
         onError: (err, ms) =>
           this.warn(
-            `cannot register ${n.nodeId} with ${config.controlPlaneUrl} yet (${(err as Error).message}); retrying in ${ms} ms`,
+            `cannot register ${n.nodeId} with ${config.controlPlaneUrls.join(',')} yet (${(err as Error).message}); retrying in ${ms} ms`,
           ),
       });
     });

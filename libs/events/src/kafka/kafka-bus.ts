@@ -38,9 +38,18 @@ export interface KafkaLogOptions {
   readonly logCreator: logCreator;
 }
 
+/** TopicReplication is how a created topic is replicated: its replication factor and, when set, min.insync.replicas. */
+export interface TopicReplication {
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas?: number;
+}
+
+/** ONE_REPLICA is the replication of a one-broker Kafka's topics. */
+export const ONE_REPLICA: TopicReplication = { replicationFactor: 1 };
+
 /** EventBus is Mammoth's one port onto the message broker; KafkaEventBus is its only implementation so the client can be swapped. */
 export interface EventBus {
-  ensureTopics(topics: string[], partitions?: number): Promise<void>;
+  ensureTopics(topics: string[], partitions?: number, replication?: TopicReplication): Promise<void>;
   publish(topic: string, messages: WireMessage[]): Promise<void>;
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
   disconnect(): Promise<void>;
@@ -79,7 +88,7 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
-  async ensureTopics(topics: string[], partitions = 1): Promise<void> {
+  async ensureTopics(topics: string[], partitions = 1, replication = ONE_REPLICA): Promise<void> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
@@ -91,10 +100,13 @@ export class KafkaEventBus implements EventBus {
         topics: missing.map((topic) => ({
           topic,
           numPartitions: partitions,
-          replicationFactor: 1,
+          replicationFactor: replication.replicationFactor,
           configEntries: [
             { name: 'retention.ms', value: '-1' },
             { name: 'retention.bytes', value: '-1' },
+            ...(replication.minInsyncReplicas === undefined
+              ? []
+              : [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }]),
           ],
         })),
       });

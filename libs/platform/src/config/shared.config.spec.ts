@@ -54,8 +54,30 @@ describe('kafkaConfig', () => {
 });
 
 describe('topicsConfig', () => {
-  it('defaults to the mammoth prefix and 3 partitions', () => {
-    expect(parseConfig(topicsConfig, {})).toEqual({ prefix: 'mammoth', partitions: 3 });
+  it('defaults to the mammoth prefix, 3 partitions and one replica (min.insync.replicas left to the broker)', () => {
+    expect(parseConfig(topicsConfig, {})).toEqual({
+      prefix: 'mammoth',
+      partitions: 3,
+      replication: { replicationFactor: 1 },
+    });
+  });
+
+  it('reads a replicated cluster: replication factor 3, min.insync.replicas 2', () => {
+    expect(
+      parseConfig(topicsConfig, { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }).replication,
+    ).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+  });
+
+  it.each([
+    [{ KAFKA_REPLICATION_FACTOR: 'three' }, /KAFKA_REPLICATION_FACTOR/],
+    [{ KAFKA_REPLICATION_FACTOR: '0' }, /KAFKA_REPLICATION_FACTOR/],
+    [{ KAFKA_MIN_INSYNC_REPLICAS: '1.5' }, /KAFKA_MIN_INSYNC_REPLICAS/],
+    [
+      { KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' },
+      /KAFKA_MIN_INSYNC_REPLICAS: must not be more than KAFKA_REPLICATION_FACTOR/,
+    ],
+  ])('rejects %j naming the variable', (env, message) => {
+    expect(() => parseConfig(topicsConfig, env)).toThrow(message);
   });
 
   it('rejects a prefix Kafka cannot name a topic with, and no partitions', () => {
