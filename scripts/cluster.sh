@@ -11,6 +11,8 @@
 #   cluster.sh env         the cluster's addresses as shell assignments (also in .run/cluster-<i>/cluster.env)
 #   cluster.sh promote     database failover: fence the primary, promote the standby, move the service address to it
 #   cluster.sh exec HOST CMD...   run a command in a host's namespace (e.g. exec node1 docker -H unix://... ps)
+#   cluster.sh kill PROC   SIGKILL one of the cluster's processes, as a crash would (PROC as named in logs/: control-plane-cp1,
+#                          projector, node-daemon-node2, kafka3, postgres-db1, dockerd-node1, nginx-companion)
 #   cluster.sh load TAR    docker load an image tarball into every node host's engine
 # MAMMOTH_CLUSTER_INDEX (0-99) runs a separate cluster per index (names mammoth-<i>-*), e.g. one per checkout.
 set -euo pipefail
@@ -22,7 +24,7 @@ here="$MAMMOTH_ROOT/scripts/cluster"
 # lock -> one up or down at a time per cluster index.
 lock() {
   exec 9>"$MAMMOTH_RUN_DIR/cluster-$CLUSTER_INDEX.lock"
-  flock -w 900 9 || die "another cluster.sh up or down holds $MAMMOTH_RUN_DIR/cluster-$CLUSTER_INDEX.lock"
+  flock -w 300 9 || die "another cluster.sh up or down holds $MAMMOTH_RUN_DIR/cluster-$CLUSTER_INDEX.lock"
 }
 
 node_hosts() {
@@ -133,7 +135,7 @@ status() {
   echo "cluster $CLUSTER_INDEX ($CLUSTER_NET.0/24), $(cluster_node_count) node hosts:"
   for host in $(cluster_hosts); do
     local procs
-    procs="$(for pid in $(ip netns pids "$(host_ns "$host")" 2>/dev/null); do cat "/proc/$pid/comm" 2>/dev/null; done | sort | uniq -c | awk '{printf "%s%s ", $2, ($1 > 1 ? "x" $1 : "")}')"
+    procs="$(for pid in $(ip netns pids "$(host_ns "$host")" 2>/dev/null); do cat "/proc/$pid/comm" 2>/dev/null; done | sort | uniq -c | awk '{printf "%s%s ", $2, ($1 > 1 ? "(" $1 ")" : "")}')"
     printf '  %-7s %-15s %s\n' "$host" "$(host_addr "$host")" "${procs:-(nothing running)}"
   done
   "$here/kafka.sh" status | sed 's/^/  /'
@@ -147,7 +149,11 @@ case "${1:-}" in
   env) cat "$CLUSTER_DIR/cluster.env" ;;
   promote) "$here/postgres.sh" promote ;;
   exec) shift; host="${1:?usage: cluster.sh exec HOST CMD...}"; shift; in_host "$host" "$@" ;;
+  kill)
+    proc_pid "${2:?usage: cluster.sh kill PROC}" >/dev/null || die "no process $2 is running in cluster $CLUSTER_INDEX"
+    stop_proc "$2" KILL 10
+    ;;
   # shellcheck disable=SC2046
   load) "$here/docker.sh" load "${2:?usage: cluster.sh load TAR}" $(node_hosts) ;;
-  *) echo "usage: $0 up [N]|down|status|env|promote|exec HOST CMD...|load TAR" >&2; exit 2 ;;
+  *) echo "usage: $0 up [N]|down|status|env|promote|exec HOST CMD...|kill PROC|load TAR" >&2; exit 2 ;;
 esac

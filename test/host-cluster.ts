@@ -55,6 +55,11 @@ export class HostCluster {
     await HostCluster.script(this.index, ['down']);
   }
 
+  /** kill SIGKILLs one of the cluster's processes (named as its log in .run/cluster-<i>/logs/), as a crash would. */
+  async kill(proc: string): Promise<void> {
+    await HostCluster.script(this.index, ['kill', proc]);
+  }
+
   /** controlPlanes are both control planes' base URLs, in the order clients try them. */
   get controlPlanes(): string[] {
     return this.settings.CONTROL_PLANE_URL.split(',');

@@ -5,7 +5,6 @@ import { buildTestImage, eventually } from './harness';
 import { HostCluster } from './host-cluster';
 
 const NODES = 3;
-const INSTANCES = 6;
 
 interface Instance {
   id: string;
@@ -113,55 +112,79 @@ describe('many hosts on one machine: scripts/cluster.sh brings up the topology, 
         name: 'spread',
         package: 'spread',
         version: '1',
-        instances: INSTANCES,
+        instances: 6,
         cpus: 0.1,
         memoryMiB: 32,
         constraints: [{ kind: 'max-per', key: 'host' }],
       },
     });
-    const running = await eventually(
-      async () => {
-        const { app } = await cluster.gql<{ app: { running: number; instances: Instance[] } }>(
-          '{ app(name: "spread") { running instances { id nodeId host port state } } }',
-        );
-        const up = app.instances.filter((i) => i.state === 'running');
-        if (up.length !== INSTANCES) throw new Error(`${up.length} of ${INSTANCES} running`);
-        return up;
-      },
-      120_000,
-      500,
-    );
-
-    const perNode = new Map<string, number>();
-    for (const i of running) perNode.set(i.nodeId, (perNode.get(i.nodeId) ?? 0) + 1);
-    expect(Object.fromEntries(perNode)).toEqual({ node1: 2, node2: 2, node3: 2 });
-
+    const running = await runningInstances(cluster, 6);
+    expect(perNode(running)).toEqual({ node1: 2, node2: 2, node3: 2 });
     for (let n = 1; n <= NODES; n++) {
-      const onNode = running.filter((i) => i.nodeId === `node${n}`);
       // Each runs in its own host's engine, and answers on its host's address.
       const containers = await cluster.docker(n, ['ps', '-q', '--filter', 'label=mammoth.app=spread']);
       expect(containers.trim().split('\n')).toHaveLength(2);
-      for (const i of onNode) {
+      for (const i of running.filter((i) => i.nodeId === `node${n}`)) {
         expect(i.host).toBe(cluster.nodeAddress(n));
         const res = await fetch(`http://${i.host}:${i.port}/version.txt`, { signal: AbortSignal.timeout(3000) });
         expect(await res.text()).toContain('mammoth-e2e/multihost:1');
       }
     }
+    const endpoints = running.map((i) => `${i.host}:${i.port}`);
+    expect(new Set(endpoints).size).toBe(6);
+    expect(await edgeReaches(cluster, endpoints)).toEqual(endpoints.sort());
+  });
 
-    const endpoints = running.map((i) => `${i.host}:${i.port}`).sort();
-    expect(new Set(endpoints).size).toBe(INSTANCES);
-    const seen = new Set<string>();
-    await eventually(
-      async () => {
-        for (let k = 0; k < 4 * INSTANCES; k++) {
-          const answer = await viaEdge(cluster, '/apps/spread/version.txt');
-          if (answer.status === 200 && answer.body.includes('mammoth-e2e/multihost:1')) seen.add(answer.upstream);
-        }
-        if (seen.size < INSTANCES) throw new Error(`the edge reached ${[...seen].sort().join(', ')} so far`);
-      },
-      60_000,
-      500,
-    );
-    expect([...seen].sort()).toEqual(endpoints);
+  it('keeps working through the other control plane when one dies: node daemons and the edge fail over to it', async () => {
+    await cluster.kill('control-plane-cp1');
+    const other = cluster.controlPlanes[1];
+    await cluster.gql('mutation { scaleApp(name: "spread", instances: 9) { desired } }', {}, other);
+    const running = await runningInstances(cluster, 9, other);
+    expect(perNode(running)).toEqual({ node1: 3, node2: 3, node3: 3 });
+    const endpoints = running.map((i) => `${i.host}:${i.port}`);
+    expect(await edgeReaches(cluster, endpoints)).toEqual(endpoints.sort());
   });
 });
+
+/** runningInstances waits until the app "spread" has `count` running instances, as a control plane reports them. */
+function runningInstances(cluster: HostCluster, count: number, controlPlane?: string): Promise<Instance[]> {
+  return eventually(
+    async () => {
+      const { app } = await cluster.gql<{ app: { instances: Instance[] } }>(
+        '{ app(name: "spread") { instances { id nodeId host port state } } }',
+        {},
+        controlPlane,
+      );
+      const up = app.instances.filter((i) => i.state === 'running');
+      if (up.length !== count) throw new Error(`${up.length} of ${count} running`);
+      return up;
+    },
+    120_000,
+    500,
+  );
+}
+
+/** perNode counts instances by node. */
+function perNode(instances: readonly Instance[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const i of instances) counts[i.nodeId] = (counts[i.nodeId] ?? 0) + 1;
+  return counts;
+}
+
+/** edgeReaches asks the edge nginx for the app until every endpoint has answered, and returns the upstreams that answered. */
+async function edgeReaches(cluster: HostCluster, endpoints: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  await eventually(
+    async () => {
+      for (let k = 0; k < 4 * endpoints.length; k++) {
+        const answer = await viaEdge(cluster, '/apps/spread/version.txt');
+        if (answer.status === 200 && answer.body.includes('mammoth-e2e/multihost:1')) seen.add(answer.upstream);
+      }
+      if (endpoints.some((e) => !seen.has(e)))
+        throw new Error(`the edge reached ${[...seen].sort().join(', ')} so far`);
+    },
+    60_000,
+    500,
+  );
+  return [...seen].sort();
+}

@@ -73,7 +73,7 @@ new_cluster_id() {
 
 started() {
   local host="$1"
-  proc_pid "$host" && port_open "$(host_addr "$host")" "$KAFKA_PORT" &&
+  proc_pid "$host" >/dev/null && port_open "$(host_addr "$host")" "$KAFKA_PORT" &&
     grep -q 'Kafka Server started' "$CLUSTER_DIR/$host/kafka.log"
 }
 
