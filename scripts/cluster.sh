@@ -122,7 +122,9 @@ up() {
   pids+=($!)
   "$here/postgres.sh" start &
   pids+=($!)
-  for p in "${pids[@]}"; do wait "$p" || die "the cluster's infrastructure did not come up; 'cluster.sh down' cleans up"; done
+  local failed=0
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  ((failed == 0)) || die "the cluster's infrastructure did not come up (logs in $CLUSTER_DIR/logs); 'cluster.sh down' cleans up"
   "$here/mammoth.sh" start "$n"
   write_env "$n"
   print_summary "$n"

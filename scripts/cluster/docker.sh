@@ -45,7 +45,7 @@ start() {
   local host
   for host in "$@"; do start_one "$host"; done
   for host in "$@"; do
-    wait_until 60 "dockerd on $host (log $CLUSTER_DIR/logs/dockerd-$host.log)" host_docker "$host" info
+    wait_proc 60 "dockerd-$host" host_docker "$host" info
   done
   log "docker engines up on: $*"
 }

@@ -94,7 +94,7 @@ start() {
       -Dlog4j.configuration="file:$CLUSTER_DIR/$host/log4j.properties" -Dkafka.logs.dir="$CLUSTER_DIR/$host" \
       -cp "$KAFKA_LIBS/*" kafka.Kafka "$CLUSTER_DIR/$host/server.properties"
   done
-  for host in "${BROKERS[@]}"; do wait_until 120 "kafka broker $host (log $CLUSTER_DIR/$host/kafka.log)" started "$host"; done
+  for host in "${BROKERS[@]}"; do wait_proc 120 "$host" started "$host"; done
   log "kafka cluster $cid up: $(kafka_brokers)"
 }
 

@@ -123,6 +123,22 @@ wait_until() {
   done
 }
 
+# wait_proc TIMEOUT_S NAME CMD... -> waits like wait_until for the spawned process NAME to be ready, but gives up at once,
+# showing the end of its log, if it exits.
+wait_proc() {
+  local timeout_s="$1" name="$2"
+  shift 2
+  local deadline=$((SECONDS + timeout_s)) logfile="$CLUSTER_DIR/logs/$name.log"
+  until "$@" >/dev/null 2>&1; do
+    if ! proc_pid "$name" >/dev/null; then
+      tail -n 20 "$logfile" >&2 || true
+      die "$name exited while starting (log $logfile)"
+    fi
+    ((SECONDS < deadline)) || die "$name: not ready within ${timeout_s}s (log $logfile)"
+    sleep 0.5
+  done
+}
+
 # kafka_brokers -> the bootstrap list of the three brokers.
 kafka_brokers() {
   echo "$(host_addr kafka1):$KAFKA_PORT,$(host_addr kafka2):$KAFKA_PORT,$(host_addr kafka3):$KAFKA_PORT"

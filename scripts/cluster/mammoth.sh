@@ -39,7 +39,7 @@ start() {
     spawn "$cp" "control-plane-$cp" env $(common_env) PORT="$CP_PORT" HOST="$(host_addr "$cp")" \
       MAMMOTH_DATA_DIR="$CLUSTER_DIR/cp-data" node "$DIST/control-plane/src/main.js"
   done
-  for cp in cp1 cp2; do wait_until 90 "control plane on $cp (log $CLUSTER_DIR/logs/control-plane-$cp.log)" gql "$cp" '{ apps { name } }'; done
+  for cp in cp1 cp2; do wait_proc 90 "control-plane-$cp" gql "$cp" '{ apps { name } }'; done
   # shellcheck disable=SC2046
   spawn cp2 projector env $(common_env) node "$DIST/projector/src/main.js"
   for ((i = 1; i <= n; i++)); do
@@ -52,7 +52,7 @@ start() {
     NGINX_LISTEN_PORT="$EDGE_PORT" NGINX_RUN_DIR="$CLUSTER_DIR/edge/nginx" NGINX_STOP_ON_EXIT=true \
     node "$DIST/nginx-companion/src/main.js"
   wait_until 90 "$n node daemons registered" registered_nodes "$n"
-  wait_until 60 "nginx on the edge (log $CLUSTER_DIR/logs/nginx-companion.log)" port_open "$(host_addr edge)" "$EDGE_PORT"
+  wait_proc 60 nginx-companion port_open "$(host_addr edge)" "$EDGE_PORT"
   log "mammoth up: control planes $(control_plane_urls), $n nodes, edge http://$(host_addr edge):$EDGE_PORT"
 }
 

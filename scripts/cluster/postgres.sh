@@ -84,13 +84,13 @@ start() {
   [[ "$PG_SYNC" == on ]] && sync=(-c "synchronous_standby_names=db2")
   run_server db1 "${sync[@]}"
   ip -n "$(host_ns db1)" addr add "$DB_SERVICE_ADDR/32" dev eth0
-  wait_until 60 "postgres primary on db1 (log $CLUSTER_DIR/logs/postgres-db1.log)" ready db1
+  wait_proc 60 postgres-db1 ready db1
   echo db1 >"$ROLE_FILE"
   # The standby is cloned from the primary's own address (not the service address), through a slot named after it.
   as_postgres "$PG_BIN/pg_basebackup" -h "$(host_addr db1)" -p "$PG_PORT" -U postgres -D "$(data_dir db2)" \
     -R -C -S db2 -X stream --checkpoint=fast --no-sync
   run_server db2
-  wait_until 60 "postgres standby on db2 (log $CLUSTER_DIR/logs/postgres-db2.log)" ready db2
+  wait_proc 60 postgres-db2 ready db2
   wait_until 30 "streaming replication db1 -> db2" streaming db1 db2
   psql_on db1 -d postgres -c 'CREATE DATABASE mammoth' >/dev/null
   log "postgres: primary db1 $(host_addr db1), standby db2 $(host_addr db2) ($PG_SYNC sync), service $DB_SERVICE_ADDR"
