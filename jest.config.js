@@ -2,8 +2,8 @@
 // ts-jest in isolated-modules mode: per-file transpilation (types are checked once by `tsc --noEmit` in scripts/test.sh).
 const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
 const moduleNameMapper = {
-  '^@mammoth/(domain|events|event-store|platform|api-client)$': '<rootDir>/libs/$1/src',
-  '^@mammoth/(domain|events|event-store|platform|api-client)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@mammoth/(domain|events|event-store|platform|api-client|read-models)$': '<rootDir>/libs/$1/src',
+  '^@mammoth/(domain|events|event-store|platform|api-client|read-models)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const base = { transform: { '^.+\\.ts$': tsJest }, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 module.exports = {

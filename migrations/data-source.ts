@@ -6,6 +6,7 @@ import { Capacity1732240000010 } from './1732240000010-capacity';
 import { LbConfig1732240000020 } from './1732240000020-lb-config';
 import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
 import { Rollout1732240000040 } from './1732240000040-rollout';
+import { ReadContract1732240000051 } from './1732240000051-read-contract';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   LbConfig1732240000020,
   InstanceHealth1732240000030,
   Rollout1732240000040,
+  ReadContract1732240000051,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */

@@ -11,7 +11,7 @@ import { streamsBehind } from '../runner/catch-up';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { requestRebuild } from '../runner/rebuild-cli';
 import { RebuildListener } from '../runner/rebuild-listener';
-import { at, DIGEST } from '../testing/recorded';
+import { at, DIGEST } from '@mammoth/read-models/testing/recorded';
 import { append, quietLog } from '../testing/scenario';
 import { capacityProjection } from './capacity.projection';
 

@@ -1,11 +1,18 @@
 import { PoolClient } from 'pg';
 import { definitionOf, MammothEvent, NodeEvent, RecordedEvent } from '@mammoth/events';
+import {
+  assignmentsTable,
+  CapacityRows,
+  foldCapacity,
+  isAssignment,
+  loadRows,
+  lockAssignmentsOn,
+  mayRelease,
+  nodeCapacityTable,
+  nodeOf,
+  saveRows,
+} from '@mammoth/read-models';
 import { Projection } from '../runner/projection';
-import { fromDb } from '../registry/table';
-import { loadRows, saveRows } from '../registry/table-batch';
-import { AssignmentRow, assignmentsTable } from './assignments';
-import { CapacityRows, foldCapacity, isAssignment, mayRelease, nodeOf } from './capacity-fold';
-import { NodeCapacityRow, nodeCapacityStore } from './node-capacity';
 
 /**
  * capacityProjection maintains, from the node streams, each node's offer, allocation and free room (rm_node_capacity) and
@@ -15,7 +22,7 @@ import { NodeCapacityRow, nodeCapacityStore } from './node-capacity';
 export const capacityProjection: Projection = {
   name: 'capacity',
   categories: ['node'],
-  tables: [nodeCapacityStore.table, assignmentsTable.table],
+  tables: [nodeCapacityTable.table, assignmentsTable.table],
   handles: (type) => definitionOf(type)?.category === 'node',
   apply: (tx, event) => applyCapacity(tx, [event]),
   applyBatch: applyCapacity,
@@ -32,32 +39,25 @@ async function applyCapacity(tx: PoolClient, recorded: readonly RecordedEvent<Ma
   for (const row of (
     await loadRows(
       tx,
-      nodeCapacityStore,
+      nodeCapacityTable,
       nodeIds.map((id) => [id]),
     )
-  ).values()) {
-    rows.nodes.set((row as NodeCapacityRow).node_id, row as NodeCapacityRow);
-  }
+  ).values())
+    rows.nodes.set(row.node_id, row);
   for (const row of (
     await loadRows(
       tx,
       assignmentsTable,
       instanceIds.map((id) => [id]),
     )
-  ).values()) {
-    rows.held.set((row as AssignmentRow).instance_id, row as AssignmentRow);
-  }
+  ).values())
+    rows.held.set(row.instance_id, row);
   const removed = mayRelease(rows, events);
-  if (removed.length) {
-    const r = await tx.query(`SELECT * FROM "${assignmentsTable.table}" WHERE node_id = ANY($1::text[]) FOR UPDATE`, [
-      removed,
-    ]);
-    for (const raw of r.rows) rows.held.set(raw.instance_id, fromDb(assignmentsTable, raw) as unknown as AssignmentRow);
-  }
+  if (removed.length) for (const row of await lockAssignmentsOn(tx, removed)) rows.held.set(row.instance_id, row);
   foldCapacity(rows, events);
   await saveRows(
     tx,
-    nodeCapacityStore,
+    nodeCapacityTable,
     [...rows.nodes].map(([id, row]) => ({ key: [id], row })),
   );
   await saveRows(

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { BusBatch, EventBus, Subscription, Topics } from '@mammoth/events';
+import { saveHeartbeats } from '@mammoth/read-models';
 import { ProjectorLog } from '../runner/projection';
 import { latestHeartbeats } from './latest-heartbeats';
 
@@ -53,13 +54,7 @@ export class HeartbeatConsumer {
 
   private async store(latest: Map<string, Date>): Promise<void> {
     try {
-      await this.deps.pool.query(
-        `INSERT INTO rm_node_heartbeats (node_id, last_heartbeat_at)
-         SELECT * FROM unnest($1::text[], $2::timestamptz[])
-         ON CONFLICT (node_id) DO UPDATE
-           SET last_heartbeat_at = GREATEST(rm_node_heartbeats.last_heartbeat_at, EXCLUDED.last_heartbeat_at)`,
-        [[...latest.keys()], [...latest.values()].map((d) => d.toISOString())],
-      );
+      await saveHeartbeats(this.deps.pool, latest);
     } catch (err) {
       // A plain Error, so kafkajs retries the batch until PostgreSQL is back.
       throw new Error(`heartbeats: cannot store batch: ${(err as Error).message}`);

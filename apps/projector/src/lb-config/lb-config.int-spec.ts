@@ -3,8 +3,8 @@ import { createTestDatabase, eventually, TestDatabase } from '@mammoth/event-sto
 import { makeEvent, streamIds } from '@mammoth/events';
 import { LogProjections } from '../runner/log-projections';
 import { storedPosition } from '../runner/log-runner';
-import { ev, Ev, uuid } from '../testing/lb-events';
-import { at } from '../testing/recorded';
+import { ev, Ev, uuid } from '@mammoth/read-models/testing/lb-events';
+import { at } from '@mammoth/read-models/testing/recorded';
 import { quietLog } from '../testing/scenario';
 import { lbConfigProjection } from './lb-config.projection';
 

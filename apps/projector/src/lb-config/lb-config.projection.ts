@@ -1,7 +1,6 @@
+import { LB_EVENT_TYPES, LB_TABLES, LbModel, LbProgress, loadLbState, saveLbState } from '@mammoth/read-models';
 import { LogProjection } from '../runner/log-projection';
-import { LB_EVENT_TYPES, LbModel } from './lb-model';
-import { LB_TABLES, loadLbState, saveLbState } from './lb-store';
-import { closeCommit, foldEvents, LbProgress } from './versions';
+import { closeCommit, foldEvents } from './versions';
 
 /**
  * lbConfigProjection maintains the load balancer's configuration: per app its routable endpoints with weights, and every

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { LoggedEvent } from '../runner/log-projection';
-import { at } from '../testing/recorded';
-import { ev, Ev, history, logged, uuid } from '../testing/lb-events';
-import { LbModel } from './lb-model';
-import { closeCommit, foldEvents, LbProgress, LbVersion } from './versions';
+import { at } from '@mammoth/read-models/testing/recorded';
+import { LbModel, LbProgress, LbVersionRow } from '@mammoth/read-models';
+import { ev, Ev, uuid } from '@mammoth/read-models/testing/lb-events';
+import { history, logged } from '../testing/lb-events';
+import { closeCommit, foldEvents } from './versions';
 
 const fresh = (): { model: LbModel; progress: LbProgress } => ({
   model: new LbModel(),
@@ -13,7 +14,7 @@ const I1 = uuid(1);
 const I2 = uuid(2);
 
 /** replayAll folds a whole log at once, as a rebuild does, and closes the last commit. */
-function replayAll(log: readonly LoggedEvent[]): LbVersion[] {
+function replayAll(log: readonly LoggedEvent[]): LbVersionRow[] {
   const { model, progress } = fresh();
   const versions = foldEvents(model, progress, log);
   const last = closeCommit(model, progress);
@@ -24,9 +25,9 @@ function replayAll(log: readonly LoggedEvent[]): LbVersion[] {
  * live folds the log in pages as the runner does while the log grows: after each page the log is only known up to its end, and
  * the open commit is closed there only if none of its events lies beyond (what commitContinues answers).
  */
-function live(log: readonly LoggedEvent[], cuts: readonly number[]): LbVersion[] {
+function live(log: readonly LoggedEvent[], cuts: readonly number[]): LbVersionRow[] {
   const { model, progress } = fresh();
-  const versions: LbVersion[] = [];
+  const versions: LbVersionRow[] = [];
   const bounds = [...new Set([...cuts.map((c) => c % (log.length + 1)), log.length])].sort((a, b) => a - b);
   let from = 0;
   for (const to of bounds) {
@@ -51,7 +52,7 @@ describe('lb-config versions', () => {
       [ev.stopRequested('web', I1, 'n1'), ev.stopRequested('web', I2, 'n1')],
     ]);
     const versions = replayAll(log);
-    expect(versions.map((v) => [v.version, v.renderedAt, v.position])).toEqual([
+    expect(versions.map((v) => [v.version, v.rendered_at, v.position])).toEqual([
       [1, at(1), '2'], // web known, no endpoint: 503
       // commit 2 only placed instances: rows changed, the render did not, so no version
       [2, at(3), '5'],

@@ -1,33 +1,5 @@
+import { contentHash, LbModel, LbProgress, LbVersionRow, renderNginx } from '@mammoth/read-models';
 import { LoggedEvent } from '../runner/log-projection';
-import { LbModel, Upstream } from './lb-model';
-import { contentHash, renderNginx } from './render';
-
-/** LbVersion is one rendered configuration: numbered from 1, each differing from the one before. */
-export interface LbVersion {
-  version: number;
-  hash: string;
-  config: string;
-  upstreams: Upstream[];
-  /** renderedAt is the timestamp of the last event of the commit that produced it, so a replay renders the same. */
-  renderedAt: string;
-  /** position is that event's log position. */
-  position: string;
-}
-
-/** OpenCommit is the commit whose events were folded last and which may still have events to come. */
-export interface OpenCommit {
-  key: string;
-  timestamp: string;
-  position: string;
-}
-
-/** LbProgress is what the version sequence needs besides the model: the last version, the open commit, and whether rows changed since the last render. */
-export interface LbProgress {
-  lastVersion: number;
-  lastHash: string | null;
-  open: OpenCommit | null;
-  dirty: boolean;
-}
 
 /**
  * foldEvents folds events (in log position order) into the model and closes each commit as the next one starts: a version
@@ -36,8 +8,8 @@ export interface LbProgress {
  * version, not ten, nginx never sees half a command, and the sequence depends only on the log: a rebuild renders the same versions.
  * The last commit stays open; the caller closes it (closeCommit) once it knows no event of it can follow.
  */
-export function foldEvents(model: LbModel, progress: LbProgress, events: readonly LoggedEvent[]): LbVersion[] {
-  const versions: LbVersion[] = [];
+export function foldEvents(model: LbModel, progress: LbProgress, events: readonly LoggedEvent[]): LbVersionRow[] {
+  const versions: LbVersionRow[] = [];
   for (const { recorded, commit } of events) {
     if (progress.open && progress.open.key !== commit) {
       const v = closeCommit(model, progress);
@@ -50,7 +22,7 @@ export function foldEvents(model: LbModel, progress: LbProgress, events: readonl
 }
 
 /** closeCommit ends the open commit: it renders if rows changed and returns a new version if the render differs from the last. */
-export function closeCommit(model: LbModel, progress: LbProgress): LbVersion | null {
+export function closeCommit(model: LbModel, progress: LbProgress): LbVersionRow | null {
   const open = progress.open;
   progress.open = null;
   if (!open || !progress.dirty) return null;
@@ -66,7 +38,7 @@ export function closeCommit(model: LbModel, progress: LbProgress): LbVersion | n
     hash,
     config,
     upstreams,
-    renderedAt: open.timestamp,
+    rendered_at: open.timestamp,
     position: open.position,
   };
 }

@@ -14,7 +14,7 @@ import { streamsBehind } from '../runner/catch-up';
 import { ProjectionRunner } from '../runner/projection-runner';
 import { requestRebuild } from '../runner/rebuild-cli';
 import { RebuildListener } from '../runner/rebuild-listener';
-import { at } from '../testing/recorded';
+import { at } from '@mammoth/read-models/testing/recorded';
 import { append, I1, I2, quietLog, snapshot, writeScenario } from '../testing/scenario';
 import { registryProjection } from './registry.projection';
 
@@ -112,6 +112,8 @@ describe('registry projection against PostgreSQL and Kafka', () => {
         name: 'web',
         status: 'deployed',
         package_version: '1.1.0',
+        image_ref: 'web:1.1.0',
+        incarnation: 1,
         instances: 1,
         pending_count: 0,
         pending_reasons: [],
@@ -132,6 +134,7 @@ describe('registry projection against PostgreSQL and Kafka', () => {
         exit_code: null,
         message: null,
         placed_at: new Date(at(7)),
+        placed_version: 2,
         updated_at: new Date(at(8)),
         health_check: null,
         health: 'healthy',
@@ -153,6 +156,7 @@ describe('registry projection against PostgreSQL and Kafka', () => {
         exit_code: 1,
         message: null,
         placed_at: new Date(at(7)),
+        placed_version: 3,
         updated_at: new Date(at(12)),
         health_check: null,
         health: 'unknown',

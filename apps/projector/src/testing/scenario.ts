@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { DomainEvent, makeEvent, streamIds } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
 import { ProjectorLog } from '../runner/projection';
-import { at, DIGEST } from './recorded';
+import { at, DIGEST } from '@mammoth/read-models/testing/recorded';
 
 /** I1, I2 are the instance ids the scenario places. */
 export const I1 = '6f1c2a3b-0000-4000-8000-000000000001';

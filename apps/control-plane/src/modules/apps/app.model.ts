@@ -1,6 +1,6 @@
 import { Constraint } from '@mammoth/events';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import { restartPolicyOf } from '@mammoth/domain';
+import { formatReasons, restartPolicyOf } from '@mammoth/domain';
 import { HealthCheckModel } from './health-check.graphql';
 
 @ObjectType('PackageRef', { description: 'The package version an app runs, pinned by digest.' })
@@ -104,16 +104,10 @@ export class AppModel {
   @Field(() => Float) cpus: number;
   @Field(() => Int) memoryMiB: number;
   @Field(() => Int) diskMiB: number;
-  @Field({
-    nullable: true,
-    description: 'spread or binpack; null where the registry read model does not carry it yet.',
-  })
-  strategy?: string;
-  @Field(() => [ConstraintModel], {
-    nullable: true,
-    description: 'Placement constraints; null where the registry read model does not carry them yet.',
-  })
-  constraints?: ConstraintModel[];
+  @Field({ description: 'spread (least allocated node first) or binpack (most allocated first).' })
+  strategy: string;
+  @Field(() => [ConstraintModel], { description: 'Placement constraints; all must hold.' })
+  constraints: ConstraintModel[];
   @Field(() => HealthCheckModel, { nullable: true, description: 'The health check its nodes run, if any.' })
   healthCheck?: HealthCheckModel;
   @Field(() => Int, {
@@ -124,11 +118,13 @@ export class AppModel {
   @Field(() => Int, { nullable: true }) restartWindowMs?: number;
   @Field(() => PendingModel) pending: PendingModel;
   @Field(() => [InstanceModel]) instances: InstanceModel[];
-  @Field(() => RolloutModel, {
-    nullable: true,
-    description: 'The rollout in progress, if any (read from the app stream).',
-  })
-  rollout?: RolloutModel | null;
+  @Field(() => RolloutModel, { nullable: true, description: 'The rollout in progress, if any.' })
+  rollout: RolloutModel | null;
+}
+
+/** pendingModel renders an app's pending instances and the rejections counted per filter. */
+export function pendingModel(count: number, rejections: readonly RejectionModel[]): PendingModel {
+  return { count, reasons: rejections.map((r) => formatReasons([r])), rejections: rejections.map((r) => ({ ...r })) };
 }
 
 /** restartPolicyModel is an app's effective restart policy (defaults filled in) for the API. */

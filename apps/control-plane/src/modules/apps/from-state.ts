@@ -1,5 +1,5 @@
 import { AppState } from '@mammoth/domain';
-import { AppModel, restartPolicyModel, RolloutModel, toConstraintModel } from './app.model';
+import { AppModel, pendingModel, restartPolicyModel, RolloutModel, toConstraintModel } from './app.model';
 import { toHealthCheckModel } from './health-check.graphql';
 
 /** fromState renders a command's resulting app state (the write side's answer; queries read the registry). */
@@ -26,11 +26,7 @@ export function fromState(state: AppState): AppModel {
     constraints: spec.constraints.map(toConstraintModel),
     healthCheck: toHealthCheckModel(spec.healthCheck),
     ...restartPolicyModel(spec),
-    pending: {
-      count: state.pending?.count ?? 0,
-      reasons: rejections.map((r) => `${r.nodes} node${r.nodes === 1 ? '' : 's'}: ${r.reason}`),
-      rejections,
-    },
+    pending: pendingModel(state.pending?.count ?? 0, rejections),
     rollout: rolloutModel(state),
     instances: [...state.live.values()].map((i) => ({
       id: i.instanceId,

@@ -5,13 +5,12 @@ import { RollbackAppHandler } from './commands/rollback-app/rollback-app.handler
 import { RollbackAppResolver } from './commands/rollback-app/rollback-app.resolver';
 import { UpdateAppHandler } from './commands/update-app/update-app.handler';
 import { UpdateAppResolver } from './commands/update-app/update-app.resolver';
-import { AppRolloutResolver } from './queries/app-rollout/app-rollout.resolver';
 import { CONFIG, ControlPlaneConfig } from '../../infra/config';
 import { ROLLOUT_CONFIG } from './rollout.config';
 import { RolloutStep } from './rollout-step';
 import { RolloutLoop } from './rollout.service';
 
-/** RolloutModule serves updateApp, promoteApp, rollbackApp and App.rollout, and drives every rollout in progress (RolloutLoop). */
+/** RolloutModule serves updateApp, promoteApp and rollbackApp, and drives every rollout in progress (RolloutLoop). */
 @Module({
   providers: [
     { provide: ROLLOUT_CONFIG, inject: [CONFIG], useFactory: (c: ControlPlaneConfig) => c.rollout },
@@ -23,7 +22,6 @@ import { RolloutLoop } from './rollout.service';
     PromoteAppResolver,
     RollbackAppHandler,
     RollbackAppResolver,
-    AppRolloutResolver,
   ],
 })
 export class RolloutModule {}

@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { PgChannelListener, pgConfig } from '@mammoth/event-store';
+import { LB_CONFIG_CHANNEL } from '@mammoth/read-models';
 import { CONFIG, ControlPlaneConfig } from '../../../infra/config';
 import { Pulse } from './pulse';
-
-/** LB_CONFIG_CHANNEL is what the projector's lb-config projection notifies when it writes versions (apps/projector/src/lb-config/lb-store.ts). */
-export const LB_CONFIG_CHANNEL = 'mammoth_lb_config';
 
 /**
  * LbConfigListener is what the lbConfig subscriptions wait on: a pulse for every new lb-config version (NOTIFY from the

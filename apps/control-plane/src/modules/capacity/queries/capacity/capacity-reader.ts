@@ -1,24 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { listNodeCapacities, NodeCapacityRow } from '@mammoth/read-models';
 import { CapacityModel, NodeCapacityModel } from '../../capacity.model';
 import { FreeRoom } from '../what-if/what-if';
-
-interface NodeCapacityRow {
-  node_id: string;
-  status: string;
-  cpu_millis: number;
-  memory_mib: number;
-  disk_mib: number;
-  allocated_cpu_millis: number;
-  allocated_memory_mib: number;
-  allocated_disk_mib: number;
-  free_cpu_millis: number;
-  free_memory_mib: number;
-  free_disk_mib: number;
-  ports_total: number;
-  ports_used: number;
-  instances: number;
-}
 
 /** CapacityReader serves per-node capacity, cluster totals and the free room of ready nodes from the capacity read model. */
 @Injectable()
@@ -27,10 +11,7 @@ export class CapacityReader {
 
   /** capacity lists every node that is not removed, and sums the ready ones. */
   async capacity(): Promise<CapacityModel> {
-    const r = await this.pool.query<NodeCapacityRow>(
-      `SELECT * FROM rm_node_capacity WHERE status <> 'removed' ORDER BY node_id`,
-    );
-    const nodes = r.rows.map(toNode);
+    const nodes = (await listNodeCapacities(this.pool)).map(toNode);
     const ready = nodes.filter((n) => n.status === 'ready');
     const sum = (pick: (n: NodeCapacityModel) => { cpus: number; memoryMiB: number; diskMiB: number }) => ({
       cpus: ready.reduce((s, n) => s + Math.round(pick(n).cpus * 1000), 0) / 1000,
@@ -54,10 +35,7 @@ export class CapacityReader {
 
   /** readyRoom is the free room of every ready node. */
   async readyRoom(): Promise<FreeRoom[]> {
-    const r = await this.pool.query<NodeCapacityRow>(
-      `SELECT node_id, free_cpu_millis, free_memory_mib, free_disk_mib, ports_total, ports_used FROM rm_node_capacity WHERE status = 'ready'`,
-    );
-    return r.rows.map((n) => ({
+    return (await listNodeCapacities(this.pool, { readyOnly: true })).map((n) => ({
       nodeId: n.node_id,
       free: { cpuMillis: n.free_cpu_millis, memoryMiB: n.free_memory_mib, diskMiB: n.free_disk_mib },
       freePorts: n.ports_total - n.ports_used,

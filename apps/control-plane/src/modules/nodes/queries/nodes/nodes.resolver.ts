@@ -1,5 +1,6 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { Pool } from 'pg';
+import { listHeartbeats, listNodes } from '@mammoth/read-models';
 import { NodeModel } from '../../node.model';
 
 /** NodesResolver serves the nodes query from the registry read model. */
@@ -9,10 +10,9 @@ export class NodesResolver {
 
   @Query(() => [NodeModel], { description: 'Every registered node, from the registry read model.' })
   async nodes(): Promise<NodeModel[]> {
-    const r = await this.pool.query(
-      `SELECT n.*, h.last_heartbeat_at FROM rm_nodes n LEFT JOIN rm_node_heartbeats h USING (node_id) ORDER BY n.node_id`,
-    );
-    return r.rows.map((n) => ({
+    const [nodes, heartbeats] = await Promise.all([listNodes(this.pool), listHeartbeats(this.pool)]);
+    const lastSeen = new Map(heartbeats.map((h) => [h.node_id, h.last_heartbeat_at]));
+    return nodes.map((n) => ({
       id: n.node_id,
       hostname: n.hostname,
       address: n.address,
@@ -21,11 +21,11 @@ export class NodesResolver {
       diskMiB: n.disk_mib,
       portFrom: n.port_from,
       portTo: n.port_to,
-      labels: Object.entries(n.labels as Record<string, string>).map(([key, value]) => ({ key, value })),
+      labels: Object.entries(n.labels).map(([key, value]) => ({ key, value })),
       driver: n.driver,
       status: n.status,
-      registeredAt: new Date(n.registered_at).toISOString(),
-      lastHeartbeatAt: n.last_heartbeat_at ? new Date(n.last_heartbeat_at).toISOString() : undefined,
+      registeredAt: n.registered_at,
+      lastHeartbeatAt: lastSeen.get(n.node_id),
     }));
   }
 }

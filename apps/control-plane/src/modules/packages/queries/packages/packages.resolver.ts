@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Pool } from 'pg';
+import { listPackages } from '@mammoth/read-models';
 
 @ObjectType('Package', { description: 'One uploaded package version.' })
 export class PackageModel {
@@ -19,15 +20,14 @@ export class PackagesResolver {
 
   @Query(() => [PackageModel], { description: 'Every uploaded package version.' })
   async packages(): Promise<PackageModel[]> {
-    const r = await this.pool.query(`SELECT * FROM rm_packages ORDER BY name, uploaded_at`);
-    return r.rows.map((p) => ({
+    return (await listPackages(this.pool)).map((p) => ({
       name: p.name,
       version: p.version,
       digest: p.digest,
       format: p.format,
-      sizeBytes: Number(p.size_bytes),
+      sizeBytes: p.size_bytes,
       imageRef: p.image_ref,
-      uploadedAt: new Date(p.uploaded_at).toISOString(),
+      uploadedAt: p.uploaded_at,
     }));
   }
 }

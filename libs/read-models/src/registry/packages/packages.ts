@@ -1,4 +1,4 @@
-import { TableModel } from './table';
+import { TableModel } from '../../row-store/table';
 
 /** PackageRow is one row of rm_packages: an uploaded package version. */
 export interface PackageRow {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { instancesTable } from './instances';
-import { nodesTable } from './nodes';
-import { at, fold, recorded } from '../testing/recorded';
+import { nodesTable } from '../nodes/nodes';
+import { at, fold, recorded } from '../../testing/recorded';
 
 const INFO = {
   nodeId: 'n1',

@@ -1,5 +1,5 @@
 import { appsTable, AppRow } from './apps';
-import { at, DIGEST, fold, recorded } from '../testing/recorded';
+import { at, DIGEST, fold, recorded } from '../../testing/recorded';
 
 const evolve = appsTable.evolve;
 const pkg = { name: 'web', version: '1.0.0', digest: DIGEST, format: 'image' as const, imageRef: 'web:1.0.0' };
@@ -28,10 +28,13 @@ describe('appsTable.evolve', () => {
       package_name: 'web',
       package_version: '1.0.0',
       package_digest: DIGEST,
+      image_ref: 'web:1.0.0',
       instances: 3,
       cpu_millis: 500,
       memory_mib: 128,
       disk_mib: 0,
+      strategy: 'spread',
+      constraints: [],
       status: 'deployed',
       pending_count: 0,
       pending_reasons: [],
@@ -40,7 +43,50 @@ describe('appsTable.evolve', () => {
       health_check: null,
       max_restarts: null,
       restart_window_ms: null,
+      incarnation: 1,
+      rollout: null,
     });
+  });
+
+  it('records the placement constraints and strategy as deployed', () => {
+    const constraints = [
+      { kind: 'label' as const, key: 'rack', op: 'in' as const, values: ['a', 'b'] },
+      { kind: 'unique' as const },
+      { kind: 'max-per' as const, key: 'rack', max: 2 },
+    ];
+    const placedOut = recorded('AppDeployed', { ...deployed.event.data, constraints, strategy: 'binpack' }, at(1));
+    expect(evolve(null, placedOut)).toMatchObject({ constraints, strategy: 'binpack' });
+  });
+
+  it('moves the package to the target when an update starts (as updateApp answers) and keeps it when it completes', () => {
+    const v2 = { ...pkg, version: '2.0.0', imageRef: 'web:2.0.0' };
+    const rollout = { name: 'web', from: pkg, to: v2, maxSurge: 1, maxUnavailable: 0 };
+    const started = recorded('AppUpdateStarted', { ...rollout, canary: { instances: 1, weight: 20 } }, at(6));
+    const promoted = recorded('AppCanaryPromoted', { name: 'web', version: '2.0.0' }, at(7));
+    const completed = recorded('AppUpdateCompleted', { name: 'web', version: '2.0.0' }, at(8));
+    const canary = { from: '1.0.0', to: '2.0.0', phase: 'canary', canaryWeight: 20 };
+    const moved = { package_version: '2.0.0', image_ref: 'web:2.0.0' };
+    expect(fold(evolve, [deployed, started])).toMatchObject({ ...moved, rollout: canary });
+    expect(fold(evolve, [deployed, started, promoted])).toMatchObject({
+      ...moved,
+      rollout: { ...canary, phase: 'rolling', canaryWeight: null },
+    });
+    expect(fold(evolve, [deployed, started, promoted, completed])).toMatchObject({
+      ...moved,
+      rollout: null,
+      updated_at: at(8),
+    });
+    const back = recorded('AppRollbackStarted', { ...rollout, from: v2, to: pkg }, at(9));
+    expect(fold(evolve, [deployed, started, promoted, completed, back])).toMatchObject({
+      package_version: '1.0.0',
+      image_ref: 'web:1.0.0',
+      rollout: { from: '2.0.0', to: '1.0.0', phase: 'rollback', canaryWeight: null },
+    });
+  });
+
+  it("keeps the stream version of the deploy as the app's incarnation, a new one on a redeploy", () => {
+    const at7 = recorded('AppDeployed', deployed.event.data, at(7), { id: 'app-web', version: 7 });
+    expect(fold(evolve, [deployed, removed, at7])).toMatchObject({ incarnation: 7, status: 'deployed' });
   });
 
   it("records the app's health check and restart policy", () => {

@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@mammoth/events';
-import { TableModel } from '../registry/table';
+import { TableModel } from '../row-store/table';
 
 /** AssignmentRow is one row of rm_capacity_assignments: what one instance holds on its node, kept until it is unassigned. */
 export interface AssignmentRow {

@@ -1,5 +1,5 @@
-import { nodesTable } from './nodes';
-import { packagesTable } from './packages';
+import { nodesTable } from './nodes/nodes';
+import { packagesTable } from './packages/packages';
 import { at, DIGEST, fold, recorded } from '../testing/recorded';
 
 const node = (hostname: string, t: number) =>

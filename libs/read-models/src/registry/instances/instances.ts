@@ -1,5 +1,5 @@
 import { EventOfType, RecordedEvent } from '@mammoth/events';
-import { laterOf, TableModel } from './table';
+import { laterOf, TableModel } from '../../row-store/table';
 
 /** ReportedState is what a node last reported about an instance ('placed' until it reports). */
 type ReportedState = 'placed' | 'running' | 'exited' | 'failed' | 'stopped';
@@ -17,6 +17,8 @@ export interface InstanceRow {
   exit_code: number | null;
   message: string | null;
   placed_at: string | null;
+  /** placed_version is the app stream version of its InstancePlaced: it belongs to the app's incarnation deployed before it. */
+  placed_version: number | null;
   updated_at: string;
   /** health_check is the kind of the app's health check, null when it has none. */
   health_check: string | null;
@@ -47,7 +49,7 @@ type Handled = (typeof HANDLES)[number];
 /**
  * instancesTable folds the app stream's placement decisions and the instance stream's node reports into rm_instances.
  * The two travel on different topics, so they may arrive in any order; each column has one source (placement: host, port,
- * placed_at, health_check; stop request: desired; reports: container_id, exit_code, message, the health verdict, restarts,
+ * placed_at, placed_version, health_check; stop request: desired; reports: container_id, exit_code, message, the health verdict, restarts,
  * last_exit_code, next_attempt_at) and `state` is derived from desired and the last report (a stopped-for-good instance reads
  * 'stopping' until its node reports 'stopped'), `health` from the verdict, state and check, so the row ends the same either way.
  */
@@ -65,6 +67,7 @@ export const instancesTable: TableModel<InstanceRow, Handled> = {
     exit_code: 'int',
     message: 'text',
     placed_at: 'timestamptz',
+    placed_version: 'int',
     updated_at: 'timestamptz',
     health_check: 'text',
     health: 'text',
@@ -94,6 +97,7 @@ function fold(existing: InstanceRow | null, e: RecordedEvent<EventOfType<Handled
         host,
         port,
         placed_at: e.metadata.timestamp,
+        placed_version: e.streamVersion,
         health_check: healthCheckKind ?? null,
       };
     }
@@ -163,6 +167,7 @@ function newRow(e: RecordedEvent<EventOfType<Handled>>): InstanceRow {
     exit_code: null,
     message: null,
     placed_at: null,
+    placed_version: null,
     updated_at: e.metadata.timestamp,
     health_check: null,
     health: 'unknown',

@@ -1,4 +1,4 @@
-import { laterOf, TableModel } from './table';
+import { laterOf, TableModel } from '../../row-store/table';
 
 /** NodeRow is one row of rm_nodes: a registered machine and what it offers. */
 export interface NodeRow {

@@ -1,21 +1,21 @@
-import { Ev, ev, history, uuid } from '../testing/lb-events';
-import { evolveLbEndpoint, evolveLbNode, LbEndpoint, LbModel } from './lb-model';
+import { Ev, ev, recordedHistory, uuid } from '../testing/lb-events';
+import { evolveLbEndpoint, evolveLbNode, LbEndpointRow, LbModel } from './lb-model';
 
 const I1 = uuid(1);
 const I2 = uuid(2);
 const I3 = uuid(3);
-const event = (e: ReturnType<typeof ev.placed>) => history([[e]])[0].recorded.event;
+const event = (e: ReturnType<typeof ev.placed>) => recordedHistory([[e]])[0].event;
 const model = (...commits: ReturnType<typeof ev.placed>[][]) => {
   const m = new LbModel();
-  for (const e of history(commits)) m.apply(e.recorded);
+  for (const e of recordedHistory(commits)) m.apply(e);
   return m;
 };
 
 describe('evolveLbEndpoint', () => {
-  const placed: LbEndpoint = {
-    instanceId: I1,
+  const placed: LbEndpointRow = {
+    instance_id: I1,
     app: 'web',
-    nodeId: 'n1',
+    node_id: 'n1',
     host: '127.0.0.1',
     port: 20001,
     weight: 1,
@@ -23,15 +23,15 @@ describe('evolveLbEndpoint', () => {
     state: 'placed',
     version: '',
     health: 'none',
-    containerId: null,
+    container_id: null,
   };
-  const given = (row: LbEndpoint | null, e: ReturnType<typeof ev.placed>, tracked = true) =>
+  const given = (row: LbEndpointRow | null, e: ReturnType<typeof ev.placed>, tracked = true) =>
     evolveLbEndpoint(row, event(e) as never, tracked);
 
   it.each([
     ['placed on a real node', null, ev.placed('web', I1, 'n1', 20001), true, placed],
     ['placed on a node it does not track (sim)', null, ev.placed('web', I1, 's1', 20001), false, null],
-    ['running', placed, ev.running('web', I1, 'n1'), true, { ...placed, state: 'running', containerId: 'c' }],
+    ['running', placed, ev.running('web', I1, 'n1'), true, { ...placed, state: 'running', container_id: 'c' }],
     ['exited', { ...placed, state: 'running' }, ev.exited('web', I1, 'n1'), true, { ...placed, state: 'exited' }],
     [
       'stop requested',
@@ -145,11 +145,11 @@ describe('evolveLbNode', () => {
   it('tracks real nodes only, and whether they are lost', () => {
     expect(evolveLbNode(null, event(ev.node('s1', 'sim')) as never)).toBeNull();
     const n1 = evolveLbNode(null, event(ev.node('n1')) as never);
-    expect(n1).toEqual({ nodeId: 'n1', lost: false });
+    expect(n1).toEqual({ node_id: 'n1', lost: false });
     const lost = evolveLbNode(n1, event(ev.nodeLost('n1')) as never);
-    expect(lost).toEqual({ nodeId: 'n1', lost: true });
-    expect(evolveLbNode(lost, event(ev.node('n1')) as never)).toEqual({ nodeId: 'n1', lost: true });
-    expect(evolveLbNode(lost, event(ev.nodeRecovered('n1')) as never)).toEqual({ nodeId: 'n1', lost: false });
+    expect(lost).toEqual({ node_id: 'n1', lost: true });
+    expect(evolveLbNode(lost, event(ev.node('n1')) as never)).toEqual({ node_id: 'n1', lost: true });
+    expect(evolveLbNode(lost, event(ev.nodeRecovered('n1')) as never)).toEqual({ node_id: 'n1', lost: false });
     expect(evolveLbNode(null, event(ev.nodeLost('n9')) as never)).toBeNull();
   });
 });
@@ -186,25 +186,26 @@ describe('LbModel.upstreams', () => {
       [ev.running('web', I1, 'n1'), ev.running('web', I2, 'n2'), ev.running('web', I3, 'n2')],
     );
     expect(m.upstreams()[0].servers.map((s) => s.port)).toEqual([1, 2, 3]);
-    m.apply(history([[ev.stopRequested('web', I3, 'n2')]])[0].recorded);
+    m.apply(recordedHistory([[ev.stopRequested('web', I3, 'n2')]])[0]);
     expect(m.upstreams()[0].servers.map((s) => s.port)).toEqual([1, 2]);
-    m.apply(history([[ev.nodeLost('n1')]])[0].recorded);
+    m.apply(recordedHistory([[ev.nodeLost('n1')]])[0]);
     expect(m.upstreams()[0].servers.map((s) => s.port)).toEqual([2]);
     m.apply(
-      history([[['NodeRemoved', { nodeId: 'n2', reason: 'gone', released: [{ instanceId: I2, app: 'web' }] }]]])[0]
-        .recorded,
+      recordedHistory([
+        [['NodeRemoved', { nodeId: 'n2', reason: 'gone', released: [{ instanceId: I2, app: 'web' }] }]],
+      ])[0],
     );
     expect(m.endpoints.has(I2)).toBe(false);
     expect(m.upstreams()).toEqual([{ app: 'web', servers: [] }]);
-    m.apply(history([[ev.removed('web')]])[0].recorded);
+    m.apply(recordedHistory([[ev.removed('web')]])[0]);
     expect(m.upstreams()).toEqual([]);
   });
 
   it('ignores instances on hollow nodes entirely: no row, no change', () => {
     const m = model([ev.node('s1', 'sim'), ev.deployed('web')]);
     m.clearTouched();
-    for (const e of history([[ev.placed('web', I1, 's1', 1), ev.running('web', I1, 's1')]]))
-      expect(m.apply(e.recorded)).toBe(false);
+    for (const e of recordedHistory([[ev.placed('web', I1, 's1', 1), ev.running('web', I1, 's1')]]))
+      expect(m.apply(e)).toBe(false);
     expect(m.endpoints.size).toBe(0);
     expect(m.touched.endpoints.size).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { NodeEvent, RecordedEvent } from '@mammoth/events';
-import { ColumnType, laterOf, RowStore } from '../registry/table';
+import { laterOf, TableSchema } from '../row-store/table';
 import { AssignmentRow } from './assignments';
 
 /** NodeCapacityRow is one row of rm_node_capacity: what a node offers, what its assignments hold, and what is left. */
@@ -27,8 +27,8 @@ export interface NodeCapacityRow {
   updated_at: string;
 }
 
-/** nodeCapacityStore describes rm_node_capacity for the row store. */
-export const nodeCapacityStore: RowStore = {
+/** nodeCapacityTable describes rm_node_capacity. */
+export const nodeCapacityTable: TableSchema<NodeCapacityRow> = {
   table: 'rm_node_capacity',
   columns: {
     node_id: 'text',
@@ -49,7 +49,7 @@ export const nodeCapacityStore: RowStore = {
     held_ports: 'jsonb',
     instances: 'int',
     updated_at: 'timestamptz',
-  } satisfies Record<keyof NodeCapacityRow, ColumnType>,
+  },
   key: ['node_id'],
 };
 

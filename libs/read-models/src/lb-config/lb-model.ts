@@ -1,30 +1,31 @@
 import { EventOfType, MammothEvent, RecordedEvent } from '@mammoth/events';
 
 /**
- * LbApp is an app the load balancer knows: deployed and not removed; `version` is the package version it rolls out (new
- * placements without a version run it), `canaryWeight` the % of traffic its new version gets during a canary (else null).
+ * LbAppRow is one row of rm_lb_apps, an app the load balancer knows: deployed and not removed; `version` is the package version
+ * it rolls out (new placements without a version run it), `canary_weight` the % of traffic its new version gets during a
+ * canary (else null).
  */
-export interface LbApp {
+export interface LbAppRow {
   name: string;
   version: string;
-  canaryWeight: number | null;
+  canary_weight: number | null;
 }
 
-/** LbNode is a node whose instances can be routed to; hollow (`sim`) nodes are not tracked, they have no real endpoint. */
-export interface LbNode {
-  nodeId: string;
+/** LbNodeRow is one row of rm_lb_nodes, a node whose instances can be routed to; hollow (`sim`) nodes are not tracked. */
+export interface LbNodeRow {
+  node_id: string;
   lost: boolean;
 }
 
 /**
- * LbEndpoint is one placed instance as the load balancer sees it; `weight` is its base weight (1; canaries scale it in
- * upstreams()). `desired` is 'drain' once a rollout takes it out of rotation before stopping it. `health` is 'none' without a
- * health check, else the last verdict on its current container ('unknown' until one).
+ * LbEndpointRow is one row of rm_lb_endpoints, a placed instance as the load balancer sees it; `weight` is its base weight
+ * (1; canaries scale it in upstreams()). `desired` is 'drain' once a rollout takes it out of rotation before stopping it.
+ * `health` is 'none' without a health check, else the last verdict on its current container ('unknown' until one).
  */
-export interface LbEndpoint {
-  instanceId: string;
+export interface LbEndpointRow {
+  instance_id: string;
   app: string;
-  nodeId: string;
+  node_id: string;
   host: string;
   port: number;
   weight: number;
@@ -32,7 +33,7 @@ export interface LbEndpoint {
   state: 'placed' | 'running' | 'exited' | 'failed' | 'stopped';
   version: string;
   health: 'none' | 'unknown' | 'healthy' | 'unhealthy';
-  containerId: string | null;
+  container_id: string | null;
 }
 
 /** Upstream is one app's routable endpoints, sorted; an app with none is still listed (it answers 503). */
@@ -69,19 +70,19 @@ type NodeEv = EventOfType<(typeof NODE_EVENTS)[number]>;
 type EndpointEv = EventOfType<(typeof ENDPOINT_EVENTS)[number]>;
 
 /** evolveLbApp: a deploy (or re-deploy) makes the app known, a removal forgets it; rollouts move its version and canary weight. */
-export function evolveLbApp(row: LbApp | null, e: AppEv): LbApp | null {
+export function evolveLbApp(row: LbAppRow | null, e: AppEv): LbAppRow | null {
   switch (e.type) {
     case 'AppDeployed':
-      return { name: e.data.name, version: e.data.package.version, canaryWeight: null };
+      return { name: e.data.name, version: e.data.package.version, canary_weight: null };
     case 'AppRemoved':
       return null;
     case 'AppUpdateStarted':
-      return row && { ...row, version: e.data.to.version, canaryWeight: e.data.canary?.weight ?? null };
+      return row && { ...row, version: e.data.to.version, canary_weight: e.data.canary?.weight ?? null };
     case 'AppRollbackStarted':
-      return row && { ...row, version: e.data.to.version, canaryWeight: null };
+      return row && { ...row, version: e.data.to.version, canary_weight: null };
     case 'AppCanaryPromoted':
     case 'AppUpdateCompleted':
-      return row && { ...row, canaryWeight: null };
+      return row && { ...row, canary_weight: null };
     default: {
       const _exhaustive: never = e;
       return _exhaustive;
@@ -90,10 +91,10 @@ export function evolveLbApp(row: LbApp | null, e: AppEv): LbApp | null {
 }
 
 /** evolveLbNode tracks whether a real node is lost; a sim node, or an event for a node it never saw, leaves nothing. */
-export function evolveLbNode(row: LbNode | null, e: NodeEv): LbNode | null {
+export function evolveLbNode(row: LbNodeRow | null, e: NodeEv): LbNodeRow | null {
   switch (e.type) {
     case 'NodeRegistered':
-      return e.data.driver === 'sim' ? null : { nodeId: e.data.nodeId, lost: row?.lost ?? false };
+      return e.data.driver === 'sim' ? null : { node_id: e.data.nodeId, lost: row?.lost ?? false };
     case 'NodeLost':
       return row && { ...row, lost: true };
     case 'NodeRecovered':
@@ -112,20 +113,20 @@ export function evolveLbNode(row: LbNode | null, e: NodeEv): LbNode | null {
  * leaves nothing, so hollow nodes cost the read model nothing; an instance that is stopped for good is forgotten.
  */
 export function evolveLbEndpoint(
-  row: LbEndpoint | null,
+  row: LbEndpointRow | null,
   e: EndpointEv,
   nodeTracked: boolean,
   appVersion = '',
-): LbEndpoint | null {
+): LbEndpointRow | null {
   switch (e.type) {
     case 'InstancePlaced': {
       const d = e.data;
       if (!nodeTracked) return null;
       const health = d.healthCheckKind ? 'unknown' : 'none';
       return {
-        instanceId: d.instanceId,
+        instance_id: d.instanceId,
         app: d.app,
-        nodeId: d.nodeId,
+        node_id: d.nodeId,
         host: d.host,
         port: d.port,
         weight: 1,
@@ -133,7 +134,7 @@ export function evolveLbEndpoint(
         state: 'placed',
         version: d.version ?? appVersion,
         health,
-        containerId: null,
+        container_id: null,
       };
     }
     case 'InstanceDraining':
@@ -143,7 +144,7 @@ export function evolveLbEndpoint(
       if (
         !row ||
         row.health === 'none' ||
-        (e.data.containerId && row.containerId && e.data.containerId !== row.containerId)
+        (e.data.containerId && row.container_id && e.data.containerId !== row.container_id)
       )
         return row;
       return { ...row, health: e.data.healthy ? 'healthy' : 'unhealthy' };
@@ -153,11 +154,11 @@ export function evolveLbEndpoint(
     case 'InstanceRunning': {
       // A new container's health is unknown until its first check.
       if (!row) return row;
-      const fresh = row.health !== 'none' && row.containerId !== e.data.containerId;
+      const fresh = row.health !== 'none' && row.container_id !== e.data.containerId;
       return {
         ...row,
         state: 'running',
-        containerId: e.data.containerId,
+        container_id: e.data.containerId,
         ...(fresh ? { health: 'unknown' as const } : {}),
       };
     }
@@ -181,9 +182,9 @@ const has = (list: readonly string[], type: string): boolean => list.includes(ty
  * the evolve functions above and remembers which rows changed, so the projection writes only those.
  */
 export class LbModel {
-  readonly apps = new Map<string, LbApp>();
-  readonly nodes = new Map<string, LbNode>();
-  readonly endpoints = new Map<string, LbEndpoint>();
+  readonly apps = new Map<string, LbAppRow>();
+  readonly nodes = new Map<string, LbNodeRow>();
+  readonly endpoints = new Map<string, LbEndpointRow>();
   readonly touched = { apps: new Set<string>(), nodes: new Set<string>(), endpoints: new Set<string>() };
 
   /** apply folds one event and says whether any row changed (and so the rendered configuration may have). */
@@ -225,8 +226,8 @@ export class LbModel {
    * routable says whether nginx should send traffic to an endpoint: wanted (not stopping, not draining), running, healthy
    * (or without a health check), its app known, its node tracked and not lost.
    */
-  routable(ep: LbEndpoint): boolean {
-    const node = this.nodes.get(ep.nodeId);
+  routable(ep: LbEndpointRow): boolean {
+    const node = this.nodes.get(ep.node_id);
     const healthy = ep.health === 'none' || ep.health === 'healthy';
     return (
       ep.desired === 'run' &&
@@ -240,12 +241,12 @@ export class LbModel {
 
   /** upstreams lists every known app, by name, with its routable endpoints sorted by host, port and instance id. */
   upstreams(): Upstream[] {
-    const byApp = new Map<string, LbEndpoint[]>([...this.apps.keys()].map((name) => [name, []]));
+    const byApp = new Map<string, LbEndpointRow[]>([...this.apps.keys()].map((name) => [name, []]));
     for (const ep of this.endpoints.values()) if (this.routable(ep)) byApp.get(ep.app)!.push(ep);
     return [...byApp.keys()].sort(compare).map((app) => {
       const eps = byApp
         .get(app)!
-        .sort((a, b) => compare(a.host, b.host) || a.port - b.port || compare(a.instanceId, b.instanceId));
+        .sort((a, b) => compare(a.host, b.host) || a.port - b.port || compare(a.instance_id, b.instance_id));
       const weightOf = canaryWeights(this.apps.get(app)!, eps);
       return { app, servers: eps.map((ep) => ({ host: ep.host, port: ep.port, weight: weightOf(ep) })) };
     });
@@ -278,8 +279,8 @@ export class LbModel {
  * requests (nginx's weighted round robin: w·nOld·nNew / (w·nOld·nNew + (100 − w)·nNew·nOld)), with no rounding at all. With
  * no canary, or with only one version routable, every endpoint keeps its base weight.
  */
-export function canaryWeights(app: LbApp, eps: readonly LbEndpoint[]): (ep: LbEndpoint) => number {
-  const w = app.canaryWeight;
+export function canaryWeights(app: LbAppRow, eps: readonly LbEndpointRow[]): (ep: LbEndpointRow) => number {
+  const w = app.canary_weight;
   const nNew = eps.filter((ep) => ep.version === app.version).length;
   const nOld = eps.length - nNew;
   if (w === null || nNew === 0 || nOld === 0) return (ep) => ep.weight;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { instancesTable, InstanceRow } from './instances';
-import { at, fold, recorded } from '../testing/recorded';
+import { at, fold, recorded } from '../../testing/recorded';
 
 const id = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 const base = { instanceId: id, app: 'web', nodeId: 'n1' };
@@ -48,6 +48,7 @@ describe('instancesTable.evolve', () => {
       exit_code: null,
       message: null,
       placed_at: at(1),
+      placed_version: 1,
       updated_at: at(1),
       health_check: null,
       health: 'unknown',
