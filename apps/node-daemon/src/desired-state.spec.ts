@@ -149,6 +149,31 @@ describe('DesiredState', () => {
     expect(d.currentVersion()).toBe(5);
   });
 
+  it('releases an instance assigned and unassigned in one go, and says so though the desired set did not change', async () => {
+    const changed = jest.fn();
+    const d = new DesiredState(info, new FakeSource({ version: 1, assignments: [] }), changed);
+    await d.resync();
+    changed.mockClear();
+    d.receive(at(3, unassigned(1)));
+    d.receive(at(2, assigned(1)));
+    expect([ids(d), changed.mock.calls.length]).toEqual([[], 1]);
+    expect(d.takeReleased()).toEqual(new Map([[uuid(1), 'web']]));
+    expect(d.takeReleased()).toEqual(new Map());
+  });
+
+  it('releases the assignments a newer snapshot no longer holds, and every one when the node is removed', async () => {
+    const source = new FakeSource({ version: 2, assignments: [assignment(1), assignment(2), assignment(3)] });
+    const d = new DesiredState(info, source);
+    await d.resync();
+    expect(d.takeReleased()).toEqual(new Map());
+    source.snapshot = { version: 5, assignments: [assignment(2), assignment(3)] };
+    await d.resync();
+    expect([...d.takeReleased().keys()]).toEqual([uuid(1)]);
+    const released = [2, 3].map((n) => ({ instanceId: uuid(n), app: 'web' }));
+    d.receive(at(6, makeEvent('NodeRemoved', { nodeId: 'n1', reason: 'lost for 60 s', released })));
+    expect([...d.takeReleased().keys()].sort()).toEqual([uuid(2), uuid(3)]);
+  });
+
   it('calls onChange on the first snapshot and whenever the assignments change, not on duplicates', async () => {
     const changes: string[][] = [];
     const source = new FakeSource({ version: 1, assignments: [] });

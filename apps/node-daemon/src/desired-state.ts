@@ -40,6 +40,8 @@ export class DesiredState {
   private state: NodeState | null = null;
   private version = -1;
   private readonly pending = new Map<number, NodeEvent>();
+  /** released holds, by instance id, the app of every instance that left the desired set and was not yet taken. */
+  private released = new Map<string, string>();
   private inFlight: Promise<void> | null = null;
   private again = false;
 
@@ -58,6 +60,16 @@ export class DesiredState {
   /** assignments is the desired set by instance id, or null before the first snapshot. */
   assignments(): ReadonlyMap<string, Assignment> | null {
     return this.state?.status === 'registered' ? this.state.assignments : null;
+  }
+
+  /**
+   * takeReleased returns the instances that left the desired set since the last call (unassigned, or released with the node),
+   * by id with their app, even those assigned and unassigned before any pass saw them; it forgets them.
+   */
+  takeReleased(): ReadonlyMap<string, string> {
+    const taken = this.released;
+    this.released = new Map();
+    return taken;
   }
 
   /** currentVersion is the stream version the desired set reflects, -1 before the first snapshot. */
@@ -102,19 +114,36 @@ export class DesiredState {
     this.state =
       snapshot.registered === false && fresh.status === 'registered' ? { ...fresh, condition: 'removed' } : fresh;
     this.version = snapshot.version;
-    this.drain(before, wasRegistered);
+    const releasedBefore = this.released.size;
+    this.noteReleased(before, this.assignments());
+    this.drain(before, wasRegistered, releasedBefore);
   }
 
   /** drain applies held events that follow the version without a gap and drops those already covered. */
-  private drain(before = this.assignments(), wasRegistered = this.registered()): void {
+  private drain(
+    before = this.assignments(),
+    wasRegistered = this.registered(),
+    releasedBefore = this.released.size,
+  ): void {
     for (const v of this.pending.keys()) if (v <= this.version) this.pending.delete(v);
     for (let next = this.pending.get(this.version + 1); next; next = this.pending.get(this.version + 1)) {
       this.pending.delete(this.version + 1);
+      const held = this.assignments();
       this.state = evolveNode(this.state!, next);
       this.version += 1;
+      if (next.type !== 'InstanceAssigned') this.noteReleased(held, this.assignments());
     }
     const after = this.assignments();
-    if (after && !isDeepStrictEqual(before, after)) this.onChange(after);
+    if (after && (!isDeepStrictEqual(before, after) || this.released.size > releasedBefore)) this.onChange(after);
     if (wasRegistered && !this.registered()) this.onUnregistered();
+  }
+
+  /** noteReleased remembers every assignment held before that is not held after. */
+  private noteReleased(
+    before: ReadonlyMap<string, Assignment> | null,
+    after: ReadonlyMap<string, Assignment> | null,
+  ): void {
+    if (!before || before === after) return;
+    for (const [id, a] of before) if (!after?.has(id)) this.released.set(id, a.app);
   }
 }

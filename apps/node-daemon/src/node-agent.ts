@@ -80,6 +80,7 @@ export class NodeAgent {
       runtime,
       reports: this.reports,
       desired: () => this.desired.assignments(),
+      released: () => this.desired.takeReleased(),
       log,
     });
     this.heartbeat = new Heartbeater({

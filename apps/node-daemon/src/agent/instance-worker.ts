@@ -47,6 +47,7 @@ export class InstanceWorker {
   private lastReport = '';
   private unwatch: (() => void) | null = null;
   private watched: string | null = null;
+  private released = false;
 
   constructor(
     readonly instanceId: string,
@@ -70,6 +71,12 @@ export class InstanceWorker {
       this.desired === undefined &&
       (this.phaseValue === 'stopped' || this.phaseValue === 'new')
     );
+  }
+
+  /** release tells the worker its instance was unassigned from this node: it reports it stopped even if it never ran here. */
+  release(app: string): void {
+    this.app ||= app;
+    this.released = true;
   }
 
   /** update replaces the desired state (undefined: not wanted here) and schedules a sync; it returns when the worker is idle. */
@@ -127,7 +134,7 @@ export class InstanceWorker {
   }
 
   private settleStopped(last: ActualContainer | undefined): void {
-    if (!last && (this.phaseValue === 'new' || this.phaseValue === 'stopped')) return;
+    if (!last && (this.phaseValue === 'stopped' || (this.phaseValue === 'new' && !this.released))) return;
     this.phaseValue = 'stopped';
     this.trace(
       `stopped instance ${this.instanceId} (${this.app})${last ? ` container ${last.containerId.slice(0, 12)}` : ''}`,

@@ -28,12 +28,17 @@ function setup(initial: Map<string, Assignment> | null = desiredOf()) {
     },
   };
   const logs: string[] = [];
-  const state = { desired: initial };
+  const state = { desired: initial, released: new Map<string, string>() };
   const loop = new ReconcileLoop({
     nodeId: 'n1',
     runtime,
     reports: new ReportQueue(sink),
     desired: () => state.desired,
+    released: () => {
+      const taken = state.released;
+      state.released = new Map();
+      return taken;
+    },
     log: (m) => logs.push(m),
     now: () => now,
   });
@@ -176,6 +181,32 @@ describe('ReconcileLoop', () => {
     expect(t.sent).toEqual([]);
     t.sink.fail = false;
     await t.settle();
+    expect(states(t.sent)).toEqual(['1:running', '1:stopped']);
+  });
+
+  it('reports stopped, once, for an instance released before any pass started it (assigned and unassigned at once)', async () => {
+    const t = setup(desiredOf(1));
+    await t.settle();
+    t.state.released = new Map([[uuid(2), 'web']]);
+    await t.settle();
+    await t.settle();
+    expect(t.runtime.calls.start).toBe(1);
+    expect(states(t.sent)).toEqual(['1:running', '2:stopped']);
+    expect(t.sent[1]).toMatchObject({ app: 'web', nodeId: 'n1' });
+  });
+
+  it('reports a released instance stopped only once it stopped the container a slow start left', async () => {
+    const t = setup(desiredOf(1));
+    let release!: () => void;
+    t.runtime.holdStarts = new Promise((r) => (release = r));
+    const first = t.loop.trigger();
+    await first;
+    t.state.desired = desiredOf();
+    t.state.released = new Map([[uuid(1), 'web']]);
+    await t.loop.trigger();
+    release();
+    await t.settle();
+    expect(t.runtime.containers.size).toBe(0);
     expect(states(t.sent)).toEqual(['1:running', '1:stopped']);
   });
 

@@ -13,6 +13,8 @@ export interface ReconcileLoopDeps {
   readonly reports: ReportQueue;
   /** desired is the current desired set, or null while it is not known yet (then the loop does nothing). */
   readonly desired: () => ReadonlyMap<string, Assignment> | null;
+  /** released takes the instances unassigned from this node since it was last asked (by id, with their app). */
+  readonly released?: () => ReadonlyMap<string, string>;
   readonly log: (message: string) => void;
   /** trace takes the workers' routine lifecycle lines; it defaults to log. */
   readonly trace?: (message: string) => void;
@@ -80,9 +82,14 @@ export class ReconcileLoop {
     for (const c of actual) byInstance.set(c.instanceId, [...(byInstance.get(c.instanceId) ?? []), c]);
     for (const [id, w] of this.workers)
       if (w.finished && !desired.has(id) && !byInstance.has(id)) this.workers.delete(id);
-    const ids = new Set([...desired.keys(), ...byInstance.keys(), ...this.workers.keys()]);
+    // Taken only once the listing succeeded: an instance released before any pass saw it still gets its worker and its stop.
+    const released = this.deps.released?.() ?? new Map<string, string>();
+    const ids = new Set([...desired.keys(), ...byInstance.keys(), ...this.workers.keys(), ...released.keys()]);
     for (const id of ids) {
-      void this.worker(id).update(desired.get(id), {
+      const worker = this.worker(id);
+      const app = released.get(id);
+      if (app !== undefined) worker.release(app);
+      void worker.update(desired.get(id), {
         containers: byInstance.get(id) ?? [],
         epoch: epochs.get(id) ?? 0,
       });

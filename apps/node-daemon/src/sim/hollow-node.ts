@@ -60,6 +60,7 @@ export class HollowNode {
       runtime: this.runtime,
       reports: this.reports,
       desired: () => this.desired.assignments(),
+      released: () => this.desired.takeReleased(),
       log: (m) => log(`${this.nodeId}: ${m}`),
       trace: deps.trace,
     });
