@@ -68,6 +68,15 @@ describe('the registry answers what the write side answers, and every instance r
     });
     expect(stdout).toContain('done');
   };
+  /** frozenNode runs `during` with the node daemon frozen (SIGSTOP), so it meets every event of it in one go when thawed. */
+  const frozenNode = async <T>(during: () => Promise<T>): Promise<T> => {
+    cluster.daemon.signal('SIGSTOP');
+    try {
+      return await during();
+    } finally {
+      cluster.daemon.signal('SIGCONT');
+    }
+  };
   /** unstopped lists the instances the log asked to stop (or lost) that their node never reported stopped. */
   const unstopped = async () =>
     (
@@ -108,7 +117,9 @@ describe('the registry answers what the write side answers, and every instance r
       async () => {
         const a = (await app('shop', `${SPEC} instances { id nodeId host port desired state }`))!;
         const serving = a.instances.filter((i) => i.desired === 'run' && i.state === 'running');
-        if (a.rollout !== null || serving.length !== 2) throw new Error(`rolling: ${JSON.stringify(a)}`);
+        // Settled: the rollout is over and the old instances are stopped for good (no longer listed).
+        if (a.rollout !== null || serving.length !== 2 || a.instances.length !== 2)
+          throw new Error(`rolling: ${JSON.stringify(a)}`);
         return a;
       },
       120_000,
@@ -125,10 +136,12 @@ describe('the registry answers what the write side answers, and every instance r
 
   it('removeApp stops every instance for good, even those removed before their node started them; a redeploy lists only its own', async () => {
     await cluster.gql('mutation { removeApp(name: "shop") }');
-    // Removed at once: some instances are unassigned before their node has started, or even seen, them.
-    const quick = await deploy({ name: 'shop', version: '1', instances: 3 });
-    await cluster.gql('mutation { removeApp(name: "shop") }');
-    const again = await deploy({ name: 'shop', version: '2', instances: 1 });
+    // The node sees the deploy, the removal and the redeploy at once: most instances are unassigned before it starts them.
+    const [quick, again] = await frozenNode(async () => {
+      const first = await deploy({ name: 'shop', version: '1', instances: 3 });
+      await cluster.gql('mutation { removeApp(name: "shop") }');
+      return [first, await deploy({ name: 'shop', version: '2', instances: 1 })];
+    });
     const earlier = new Set(quick.instances.map((i) => i.id));
     await eventually(
       async () => {
@@ -149,14 +162,15 @@ describe('the registry answers what the write side answers, and every instance r
 
   it('a storm of concurrent deploy, scale and remove calls ends with no instance stuck stopping and capacity that adds up', async () => {
     const names = ['s1', 's2', 's3'];
-    const calls = Array.from({ length: 30 }, (_, i) => {
-      const name = names[i % names.length];
-      const op = [0, 1, 2][(i * 7) % 3];
-      if (op === 0) return deploy({ name, version: '1', instances: 1 + (i % 2) });
-      if (op === 1) return cluster.gql(`mutation { scaleApp(name: "${name}", instances: ${i % 3}) { desired } }`);
-      return cluster.gql(`mutation { removeApp(name: "${name}") }`);
-    });
-    const outcomes = await Promise.allSettled(calls);
+    const calls = () =>
+      Array.from({ length: 30 }, (_, i) => {
+        const name = names[i % names.length];
+        const op = (i + Math.floor(i / names.length)) % 3; // each app is deployed, scaled and removed in turn
+        if (op === 0) return deploy({ name, version: '1', instances: 1 + (i % 2) });
+        if (op === 1) return cluster.gql(`mutation { scaleApp(name: "${name}", instances: ${i % 3}) { desired } }`);
+        return cluster.gql(`mutation { removeApp(name: "${name}") }`);
+      });
+    const outcomes = await frozenNode(() => Promise.allSettled(calls()));
     // Refusals (no such app, already exists, contention) are the storm's nature; anything else is a bug.
     for (const o of outcomes)
       if (o.status === 'rejected') expect(String(o.reason)).toMatch(/no app named|already exists|contention/);

@@ -12,8 +12,8 @@ const OF_INCARNATIONS = `JOIN unnest($1::text[], $2::int[]) AS a(name, incarnati
 const params = (apps: readonly AppIncarnation[]) => [apps.map((a) => a.name), apps.map((a) => a.incarnation)];
 
 /**
- * listInstances reads the instances an app's listing shows: of its current incarnation (not an earlier app of the same
- * name), and not history: neither stopped for good nor lost on a node that was since removed (released with it).
+ * listInstances reads the instances an app's listing shows, in the order they were placed: of its current incarnation (not
+ * an earlier app of the same name), and not history: neither stopped for good nor lost on a node since removed.
  */
 export function listInstances(db: Queryable, apps: readonly AppIncarnation[]): Promise<InstanceRow[]> {
   if (apps.length === 0) return Promise.resolve([]);
@@ -23,7 +23,7 @@ export function listInstances(db: Queryable, apps: readonly AppIncarnation[]): P
     `${OF_INCARNATIONS}
      WHERE NOT (t.desired = 'stop' AND t.state = 'stopped')
        AND NOT (t.state = 'lost' AND NOT EXISTS (SELECT 1 FROM rm_nodes n WHERE n.node_id = t.node_id))
-     ORDER BY t.app, t.placed_at, t.instance_id`,
+     ORDER BY t.app, t.placed_version, t.instance_id`,
     params(apps),
   );
 }
