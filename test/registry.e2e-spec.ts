@@ -140,7 +140,10 @@ describe('the registry answers what the write side answers, and every instance r
     const [quick, again] = await frozenNode(async () => {
       const first = await deploy({ name: 'shop', version: '1', instances: 3 });
       await cluster.gql('mutation { removeApp(name: "shop") }');
-      return [first, await deploy({ name: 'shop', version: '2', instances: 1 })];
+      const second = await deploy({ name: 'shop', version: '2', instances: 1 });
+      // While the node cannot have stopped anything, the earlier incarnation's instances are all 'stopping': unlisted.
+      await projected('shop', { instances: second.instances }, PLACED);
+      return [first, second];
     });
     const earlier = new Set(quick.instances.map((i) => i.id));
     await eventually(
