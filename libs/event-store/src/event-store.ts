@@ -44,6 +44,12 @@ export interface ReadAllFilter {
   node?: string;
 }
 
+/** LatestFilter narrows latestPerStream: events recorded at or after `since`, and not followed in their stream by `notFollowedBy`. */
+export interface LatestFilter {
+  since?: Date;
+  notFollowedBy?: readonly string[];
+}
+
 /** EventHead is where one event sits in the log: its global position, stream and version. */
 export interface EventHead {
   readonly position: string;
@@ -286,6 +292,58 @@ export class PgEventStore {
     const r = await this.pool.query<EventRow>(
       `SELECT position, stream_id, stream_version, type, schema_version, data, metadata
          FROM events WHERE ${where} ORDER BY position LIMIT $${params.length}`,
+      params,
+    );
+    return r.rows.map(toRecorded);
+  }
+
+  /** head is the log's last position ('0' while it is empty), where a new tail starts. */
+  async head(): Promise<string> {
+    const r = await this.pool.query<{ p: string }>('SELECT COALESCE(max(position), 0)::text AS p FROM events');
+    return r.rows[0].p;
+  }
+
+  /**
+   * tail lists the events of the given types after position `after`, oldest first, at most `limit`: what a loop that
+   * follows the log reads on each turn (a tail follows positions, so an event that commits late below `after` is missed).
+   */
+  tail(after: string, types: readonly string[], limit = 1000): Promise<RecordedEvent<MammothEvent>[]> {
+    return this.readAll(after, limit, { types: [...types] });
+  }
+
+  /** lastPosition is the position of the newest event of any of the given types ('0' when there is none). */
+  async lastPosition(types: readonly string[]): Promise<string> {
+    const r = await this.pool.query<{ p: string }>(
+      // One backward index scan per type (events_type_position), whatever the size of the log.
+      `SELECT COALESCE(max(m), 0)::text AS p FROM unnest($1::text[]) AS t(type)
+         CROSS JOIN LATERAL (SELECT max(position) AS m FROM events e WHERE e.type = t.type) x`,
+      [types],
+    );
+    return r.rows[0].p;
+  }
+
+  /**
+   * latestPerStream returns, for each stream holding an event of the given types, its newest such event (recorded at or
+   * after `since`), unless an event of `notFollowedBy` follows it in its stream; in log order. It answers "which apps are
+   * pending now" (the last InstancesPending not cleared since) or "which instances were last judged unhealthy".
+   */
+  async latestPerStream(types: readonly string[], filter: LatestFilter = {}): Promise<RecordedEvent<MammothEvent>[]> {
+    const params: unknown[] = [types];
+    let since = '';
+    if (filter.since) {
+      params.push(filter.since);
+      since = `AND recorded_at >= $${params.length}`;
+    }
+    let unfollowed = '';
+    if (filter.notFollowedBy?.length) {
+      params.push(filter.notFollowedBy);
+      unfollowed = `WHERE NOT EXISTS (SELECT 1 FROM events f WHERE f.stream_id = p.stream_id
+                      AND f.stream_version > p.stream_version AND f.type = ANY($${params.length}::text[]))`;
+    }
+    const r = await this.pool.query<EventRow>(
+      `SELECT p.* FROM (SELECT DISTINCT ON (stream_id) position, stream_id, stream_version, type, schema_version, data, metadata
+                          FROM events WHERE type = ANY($1::text[]) ${since} ORDER BY stream_id, stream_version DESC) p
+        ${unfollowed} ORDER BY p.position`,
       params,
     );
     return r.rows.map(toRecorded);
