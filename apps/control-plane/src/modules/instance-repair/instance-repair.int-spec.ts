@@ -94,7 +94,7 @@ describe('InstanceRepair against PostgreSQL', () => {
       { schedulerSeed: 'repair-test' } as ControlPlaneConfig,
       BACKOFF,
     );
-    candidates = new RepairCandidates(db.pool);
+    candidates = new RepairCandidates(store);
     await append(streamIds.node('n1'), node('n1'));
     await append(streamIds.node('n2'), node('n2'));
   });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { MammothEvent, RecordedEvent } from '@mammoth/events';
+import { PgEventStore } from '@mammoth/event-store';
 
 /** REPAIR_TRIGGERS are the instance events after which an instance may need replacing: a health verdict, an exit. */
 export const REPAIR_TRIGGERS = ['InstanceHealthChanged', 'InstanceExited'] as const;
@@ -10,6 +11,13 @@ export interface Tail {
   readonly position: string;
 }
 
+/** isTrigger says whether an event may call for a repair: an exit, or an unhealthy verdict. */
+function isTrigger(e: RecordedEvent<MammothEvent>): boolean {
+  return e.event.type === 'InstanceExited' || (e.event.type === 'InstanceHealthChanged' && !e.event.data.healthy);
+}
+
+const instanceOf = (e: RecordedEvent<MammothEvent>): string => (e.event.data as { instanceId: string }).instanceId;
+
 /**
  * RepairCandidates reads the event log (the write side, not a read model) for instances that may need replacing. Both
  * reads are hints: InstanceRepair decides on each instance's and app's fresh streams. The tail follows positions, so a trigger
@@ -17,39 +25,28 @@ export interface Tail {
  */
 @Injectable()
 export class RepairCandidates {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly store: PgEventStore) {}
 
   /** head is the log's last position, where a new tail starts. */
-  async head(): Promise<string> {
-    const r = await this.pool.query<{ p: string }>('SELECT COALESCE(max(position), 0)::text AS p FROM events');
-    return r.rows[0].p;
+  head(): Promise<string> {
+    return this.store.head();
   }
 
-  /** tail lists the instances of unhealthy verdicts and of exits after `after`, at most `limit` events, in log order. */
+  /** tail lists the instances of unhealthy verdicts and of exits after `after`, reading at most `limit` events, in log order. */
   async tail(after: string, limit = 1000): Promise<Tail> {
-    const r = await this.pool.query<{ position: string; id: string }>(
-      `SELECT position::text, data->>'instanceId' AS id FROM events
-        WHERE type = ANY($1::text[]) AND position > $2 AND NOT (type = 'InstanceHealthChanged' AND (data->>'healthy')::boolean)
-        ORDER BY position LIMIT $3`,
-      [REPAIR_TRIGGERS, after, limit],
-    );
-    return { instanceIds: distinct(r.rows.map((x) => x.id)), position: r.rows.at(-1)?.position ?? after };
+    const events = await this.store.tail(after, REPAIR_TRIGGERS, limit);
+    return {
+      instanceIds: [...new Set(events.filter(isTrigger).map(instanceOf))],
+      position: events.at(-1)?.position ?? after,
+    };
   }
 
   /** sweep lists the instances whose latest verdict since `since` is unhealthy, and those that exited since `since`. */
   async sweep(since: Date): Promise<string[]> {
-    const r = await this.pool.query<{ id: string }>(
-      `SELECT id FROM (SELECT DISTINCT ON (stream_id) data->>'instanceId' AS id, (data->>'healthy')::boolean AS healthy FROM events
-                        WHERE type = 'InstanceHealthChanged' AND recorded_at >= $1 ORDER BY stream_id, stream_version DESC) h
-        WHERE NOT healthy
-       UNION
-       SELECT DISTINCT data->>'instanceId' FROM events WHERE type = 'InstanceExited' AND recorded_at >= $1`,
-      [since],
-    );
-    return r.rows.map((x) => x.id);
+    const [verdicts, exits] = await Promise.all([
+      this.store.latestPerStream(['InstanceHealthChanged'], { since }),
+      this.store.latestPerStream(['InstanceExited'], { since }),
+    ]);
+    return [...new Set([...verdicts, ...exits].filter(isTrigger).map(instanceOf))];
   }
-}
-
-function distinct(xs: string[]): string[] {
-  return [...new Set(xs)];
 }

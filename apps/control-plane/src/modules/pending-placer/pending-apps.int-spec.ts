@@ -28,7 +28,7 @@ describe('PendingApps against PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
-    apps = new PendingApps(db.pool);
+    apps = new PendingApps(store);
   });
 
   afterAll(() => db?.drop());

@@ -1,6 +1,5 @@
-import { Alarm } from '@mammoth/event-store';
+import { Alarm, PgEventStore } from '@mammoth/event-store';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Pool } from 'pg';
 import { ROLLOUT_CONFIG, RolloutConfig } from './rollout.config';
 import { RolloutStep } from './rollout-step';
 
@@ -36,7 +35,7 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     @Inject(ROLLOUT_CONFIG) private readonly config: RolloutConfig,
-    private readonly pool: Pool,
+    private readonly store: PgEventStore,
     private readonly stepper: RolloutStep,
   ) {}
 
@@ -73,18 +72,15 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
     let nextSweepAt = 0;
     while (!this.stopped) {
       try {
-        position ??= (await this.pool.query<{ p: string }>('SELECT COALESCE(max(position), 0)::text AS p FROM events'))
-          .rows[0].p;
-        const tail: { rows: { position: string; app: string; type: string }[] } = await this.pool.query(
-          `SELECT position::text, type, COALESCE(data->>'app', data->>'name') AS app FROM events
-            WHERE position > $1 AND type = ANY($2::text[]) ORDER BY position LIMIT 5000`,
-          [position, ROLLOUT_TRIGGERS],
-        );
-        position = tail.rows.at(-1)?.position ?? position;
+        position ??= await this.store.head();
+        const events = await this.store.tail(position, ROLLOUT_TRIGGERS, 5000);
+        position = events.at(-1)?.position ?? position;
+        const tail = events.map(({ event }) => ({
+          type: event.type,
+          app: 'app' in event.data ? event.data.app : (event.data as { name: string }).name,
+        }));
         const starts = ['AppUpdateStarted', 'AppRollbackStarted'];
-        const apps = new Set(
-          tail.rows.filter((r) => starts.includes(r.type) || this.rolling.has(r.app)).map((r) => r.app),
-        );
+        const apps = new Set(tail.filter((r) => starts.includes(r.type) || this.rolling.has(r.app)).map((r) => r.app));
         if (Date.now() >= nextSweepAt) {
           for (const app of await this.inProgress()) apps.add(app);
           nextSweepAt = Date.now() + this.config.sweepMs;
@@ -102,21 +98,9 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** inProgress lists the apps whose last rollout event started one (a hint: RolloutStep decides on the app stream). */
   private async inProgress(): Promise<string[]> {
-    const r = await this.pool.query<{ app: string }>(
-      `SELECT app FROM (SELECT DISTINCT ON (stream_id) data->>'name' AS app, type FROM events
-                         WHERE type = ANY($1::text[]) ORDER BY stream_id, position DESC) last
-        WHERE type IN ('AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted')`,
-      [
-        [
-          'AppUpdateStarted',
-          'AppRollbackStarted',
-          'AppCanaryPromoted',
-          'AppUpdateCompleted',
-          'AppRemoved',
-          'AppDeployed',
-        ],
-      ],
-    );
-    return r.rows.map((x) => x.app);
+    const open = await this.store.latestPerStream(['AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted'], {
+      notFollowedBy: ['AppUpdateCompleted', 'AppRemoved', 'AppDeployed'],
+    });
+    return open.map((e) => (e.event.data as { name: string }).name);
   }
 }
