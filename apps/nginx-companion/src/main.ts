@@ -9,6 +9,7 @@ import { loadConfig } from './config';
 import { LbConfigFeed } from './feed/lb-config-feed';
 import { CompanionHealthModule, companionProbes, FEED_SILENCE_MS } from './health.module';
 import { Nginx } from './nginx/nginx';
+import { LISTEN_DEFAULT_INCLUDE, LISTEN_INCLUDE } from '@mammoth/read-models/lb-config/render';
 import { BOOTSTRAP, confFiles } from './nginx/nginx-conf';
 import { NginxTarget } from './nginx/nginx-target';
 
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     await nginx.stage(files);
     nginx.install(files);
   } else {
-    for (const name of ['mammoth-listen.conf', 'mammoth-listen-default.conf']) nginx.put(name, files[name]);
+    for (const name of [LISTEN_INCLUDE, LISTEN_DEFAULT_INCLUDE]) nginx.put(name, files[name]);
   }
   const running = nginx.pid();
   if (running === null) await nginx.start();

@@ -1,3 +1,5 @@
+import { LISTEN_DEFAULT_INCLUDE, LISTEN_INCLUDE } from '@mammoth/read-models/lb-config/render';
+
 /** LbVersion is one lb-config version as the companion receives it. */
 export interface LbVersion {
   readonly version: number;
@@ -16,8 +18,7 @@ export const LB_FILE = 'mammoth-lb.conf';
 export const BOOTSTRAP: LbVersion = {
   version: 0,
   hash: 'none',
-  config:
-    '# No lb-config received yet.\nserver {\n    include mammoth-listen-default.conf;\n    location / { return 503; }\n}\n',
+  config: `# No lb-config received yet.\nserver {\n    include ${LISTEN_DEFAULT_INCLUDE};\n    location / { return 503; }\n}\n`,
 };
 
 /**
@@ -65,7 +66,7 @@ export function confFiles(
   return {
     'nginx.conf': main,
     [LB_FILE]: v.config,
-    'mammoth-listen.conf': `listen ${listen};\n`,
-    'mammoth-listen-default.conf': `listen ${listen} default_server;\n`,
+    [LISTEN_INCLUDE]: `listen ${listen};\n`,
+    [LISTEN_DEFAULT_INCLUDE]: `listen ${listen} default_server;\n`,
   };
 }
