@@ -26,7 +26,7 @@ interface Instance {
 type App = Record<string, unknown> & { package: { version: string }; rollout: unknown; instances: Instance[] };
 
 describe('the registry answers what the write side answers, and every instance reaches a final state', () => {
-  const cluster = new Cluster({ from: testPort(32500), to: testPort(32549) }, testPort(18989));
+  const cluster = new Cluster({ from: testPort(32700), to: testPort(32749) }, testPort(19191));
 
   beforeAll(async () => {
     const v1 = await buildTestImage('mammoth-e2e/registry:1', 'registry v1');
