@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { MammothEvent } from '@mammoth/events';
+import { DomainError, foldInstance, initialInstanceState, InstanceState } from '@mammoth/domain';
+import { InstanceEvent, MammothEvent, streamIds } from '@mammoth/events';
 import {
   AppendCommand,
   AppendContext,
@@ -8,12 +9,17 @@ import {
   WrongExpectedVersionError,
 } from '@mammoth/event-store';
 import { DomainException } from '../common/domain.exception';
-import { DomainError } from '@mammoth/domain';
 
 /** Loaded is an aggregate's state with the stream version it was folded from. */
 export interface Loaded<S> {
   readonly state: S;
   readonly version: number;
+}
+
+/** LoadedInstance is an instance's state with its stream version, the app its events name and its last event's id. */
+export interface LoadedInstance extends Loaded<InstanceState> {
+  readonly app: string | null;
+  readonly lastEventId: string | null;
 }
 
 /** Fold folds a stream's events into an aggregate's state, all at once (foldApp), or one by one with `reducing(evolve)`. */
@@ -58,6 +64,24 @@ export class AggregateRepository {
         ),
         version: s.version,
       });
+    return out;
+  }
+
+  /** loadInstances folds instance streams with foldInstance, keyed by instance id: the control plane's one instance read. */
+  async loadInstances(instanceIds: Iterable<string>): Promise<Map<string, LoadedInstance>> {
+    const ids = [...new Set(instanceIds)];
+    const loaded = await this.store.readStreams(ids.map(streamIds.instance));
+    const out = new Map<string, LoadedInstance>();
+    for (const id of ids) {
+      const s = loaded.get(streamIds.instance(id))!;
+      const events = s.events.map((e) => e.event as InstanceEvent);
+      out.set(id, {
+        state: foldInstance(initialInstanceState(), events),
+        version: s.version,
+        app: events[0]?.data.app ?? null,
+        lastEventId: s.events.at(-1)?.metadata.eventId ?? null,
+      });
+    }
     return out;
   }
 

@@ -1,17 +1,19 @@
 import { Global, Module } from '@nestjs/common';
+import { CONFIG } from '../infra/config';
 import { AggregateRepository } from './aggregate-repository';
-import { AppScheduler } from './app-scheduler.service';
+import { Loops } from './loops';
+import { PlanQueue } from './plan-queue';
+import { RANDOM, seededRandom } from './random';
 
 /**
- * SchedulingModule provides the process's one AppScheduler and the AggregateRepository to every feature module. The app
- * commands (deploy, scale, remove, update, promote, rollback), the pending placer and the failure detector's replacement
- * of lost instances are planned in AppScheduler's one queue and group-committed; rollout steps, instance repair and the
- * detector's node verdicts and stale stops still plan and append through AggregateRepository on their own, re-planning
- * when an optimistic commit conflicts.
+ * SchedulingModule provides every feature module with the process's one write path for app and node streams (PlanQueue:
+ * operator commands, rollout steps, instance repair, node verdicts, replacements and stale stops, node registration and the
+ * pending placer all commit through its queue), its one seeded Random, its background loops, and the AggregateRepository
+ * for reads and single-stream commands (instance reports, packages).
  */
 @Global()
 @Module({
-  providers: [AggregateRepository, AppScheduler],
-  exports: [AggregateRepository, AppScheduler],
+  providers: [{ provide: RANDOM, inject: [CONFIG], useFactory: seededRandom }, AggregateRepository, PlanQueue, Loops],
+  exports: [RANDOM, AggregateRepository, PlanQueue, Loops],
 })
 export class SchedulingModule {}

@@ -4,6 +4,7 @@ import { Decision, DomainError, exhaustive } from '../shared/errors';
 import { checkInt, checkName, firstError } from '../shared/validation';
 import { checkConstraints, checkStrategy, DEFAULT_STRATEGY, normalizeConstraint } from './constraints';
 import { checkHealthCheck, normalizeHealthCheck } from './health-check';
+import { RepairStreak } from './repair-backoff';
 
 /** LiveInstance is an instance the app has placed and not yet asked to stop. */
 export interface LiveInstance {
@@ -58,6 +59,8 @@ export type AppState =
       readonly rollout: Rollout | null;
       /** previous is the package the app ran before its last update began: what RollbackApp returns to. */
       readonly previous: PackageRef | null;
+      /** backoff is the app's latest instance repair and when the next may come (repairGate), null before any. */
+      readonly backoff: RepairStreak | null;
     };
 
 /** DeployApp creates an app (or re-creates a removed one). */
@@ -176,6 +179,7 @@ export function evolveApp(state: AppState, event: AppEvent): AppState {
         pending: null,
         rollout: null,
         previous: null,
+        backoff: null,
       };
     case 'AppScaled':
       // A new count makes the last pending figure stale; the next scheduling pass records a fresh one if still needed.
@@ -209,6 +213,11 @@ export function evolveApp(state: AppState, event: AppEvent): AppState {
       return { ...state, rollout: { ...state.rollout, canary: null } };
     case 'AppUpdateCompleted':
       return state.status === 'none' ? state : { ...state, rollout: null };
+    case 'AppRepairBackedOff': {
+      if (state.status === 'none') return state;
+      const { attempts, reason, at, nextAttemptAt } = event.data;
+      return { ...state, backoff: { attempts, reason, at: Date.parse(at), nextAttemptAt: Date.parse(nextAttemptAt) } };
+    }
     case 'InstanceDraining':
     case 'InstancePlaced':
     case 'InstanceStopRequested':

@@ -1,10 +1,9 @@
-import { AppEvent } from '@mammoth/events';
+import { AppEvent, makeEvent } from '@mammoth/events';
 
 /**
- * RepairBackoff slows down replacing the same failing workload again and again (Nomad's reschedule delay, Kubernetes'
- * CrashLoopBackOff): the first replacement of an instance is immediate, a replacement of that replacement waits `baseMs`
- * after it was placed, the next twice that, up to `maxMs`. A lineage that ran for `resetAfterMs` without being replaced
- * starts over.
+ * RepairBackoff spaces out the repairs of one app (Kubernetes' CrashLoopBackOff, Nomad's reschedule delay): the first
+ * repair is immediate, the next waits `baseMs` after it, the one after twice that, up to `maxMs`. An app that went
+ * `resetAfterMs` without a repair has been healthy: its next repair starts the count over.
  */
 export interface RepairBackoff {
   readonly baseMs: number;
@@ -12,49 +11,47 @@ export interface RepairBackoff {
   readonly resetAfterMs: number;
 }
 
-/** TimedAppEvent is an app-stream event with when it was recorded and whether instance repair wrote it. */
-export interface TimedAppEvent {
-  readonly event: AppEvent;
+/** RepairStreak is an app's latest repair as its last AppRepairBackedOff recorded it; times in ms since the epoch. */
+export interface RepairStreak {
+  readonly attempts: number;
+  readonly reason: string;
   readonly at: number;
-  readonly byRepair: boolean;
+  readonly nextAttemptAt: number;
 }
 
-/** RepairGate says how many repairs in a row led to an instance and when it may be replaced (ms since the epoch). */
-export interface RepairGate {
-  readonly generation: number;
-  readonly notBefore: number;
-}
+/** RepairGate says whether an app may be repaired now (the how-many-th repair in a row it is), or when it may. */
+export type RepairGate =
+  | { readonly due: true; readonly attempts: number }
+  | { readonly due: false; readonly attempts: number; readonly nextAttemptAt: number };
 
-/** MAX_LINEAGE bounds the walk back through replacements (a lineage this long is at the maximum delay anyway). */
-const MAX_LINEAGE = 64;
+/** repairDelay is how long the app's next repair waits after its `attempts`-th in a row: min(maxMs, baseMs × 2^(attempts−1)). */
+export function repairDelay(attempts: number, backoff: RepairBackoff): number {
+  return Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(attempts - 1, 52));
+}
 
 /**
- * repairGate reads an app's history for the repairs that led to `instanceId` (each InstanceStopRequested written by repair
- * names its replacement) and applies the backoff: generation 0 (not itself a repair's replacement, or its lineage was
- * quiet for `resetAfterMs`) may be replaced now; generation g waits min(maxMs, baseMs × 2^(g−1)) after it was placed.
+ * repairGate applies the backoff to an app's streak at `now`: no streak, or one whose last repair lies `resetAfterMs` back,
+ * makes the next repair the first in a row; otherwise it is due at the streak's `nextAttemptAt` and counts one more.
  */
-export function repairGate(
-  history: readonly TimedAppEvent[],
-  instanceId: string,
+export function repairGate(streak: RepairStreak | null, now: number, backoff: RepairBackoff): RepairGate {
+  if (!streak || now - streak.at >= backoff.resetAfterMs) return { due: true, attempts: 1 };
+  if (now < streak.nextAttemptAt) return { due: false, attempts: streak.attempts, nextAttemptAt: streak.nextAttemptAt };
+  return { due: true, attempts: streak.attempts + 1 };
+}
+
+/** repairBackedOff records the `attempts`-th repair of an app in a row at `now`, and when the next may come. */
+export function repairBackedOff(
+  name: string,
+  reason: string,
+  attempts: number,
   now: number,
   backoff: RepairBackoff,
-): RepairGate {
-  const createdBy = new Map<string, { readonly parent: string; readonly at: number }>();
-  for (const { event, at, byRepair } of history) {
-    if (byRepair && event.type === 'InstanceStopRequested' && event.data.replacedBy)
-      createdBy.set(event.data.replacedBy, { parent: event.data.instanceId, at });
-  }
-  const own = createdBy.get(instanceId);
-  if (!own || now - own.at >= backoff.resetAfterMs) return { generation: 0, notBefore: 0 };
-  let generation = 1;
-  for (
-    let link = own, parent = createdBy.get(own.parent);
-    parent && generation < MAX_LINEAGE;
-    link = parent, parent = createdBy.get(parent.parent)
-  ) {
-    if (link.at - parent.at >= backoff.resetAfterMs) break;
-    generation++;
-  }
-  const delay = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (generation - 1));
-  return { generation, notBefore: own.at + delay };
+): AppEvent {
+  return makeEvent('AppRepairBackedOff', {
+    name,
+    reason,
+    attempts,
+    at: new Date(now).toISOString(),
+    nextAttemptAt: new Date(now + repairDelay(attempts, backoff)).toISOString(),
+  });
 }

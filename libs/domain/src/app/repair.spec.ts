@@ -1,5 +1,5 @@
 import { AppEvent, HealthCheck, InstanceEvent, makeEvent } from '@mammoth/events';
-import { evolveInstance, initialInstanceState } from '../instance/instance';
+import { foldInstance, initialInstanceState } from '../instance/instance';
 import { AppSpec, evolveApp, initialAppState } from './app';
 import { repairOf } from './repair';
 
@@ -36,7 +36,7 @@ const app = (over: Partial<AppSpec> = {}, more: AppEvent[] = []) =>
     makeEvent('InstancePlaced', { app: 'web', instanceId: ID, nodeId: 'n1', host: 'h', port: 20000 }),
     ...more,
   ].reduce(evolveApp, initialAppState());
-const instance = (events: InstanceEvent[]) => events.reduce(evolveInstance, initialInstanceState());
+const instance = (events: InstanceEvent[]) => foldInstance(initialInstanceState(), events);
 const running = (c = 'c1') => makeEvent('InstanceRunning', { ...base, containerId: c });
 const health = (healthy: boolean, message: string) =>
   makeEvent('InstanceHealthChanged', { ...base, healthy, message, containerId: 'c1' });

@@ -1,7 +1,10 @@
 import { crashLoop, restartPolicyOf } from '../instance/crash-loop';
 import { InstanceState } from '../instance/instance';
+import { NodeCandidate } from '../scheduler/types';
 import { AppState } from './app';
-import { ReplaceInstance } from './replace';
+import { RepairBackoff, repairBackedOff, repairGate } from './repair-backoff';
+import { ReplaceInstance, replaceInstance } from './replace';
+import { ScheduleOptions, ScheduleResult } from './schedule';
 
 /**
  * repairOf decides whether one of an app's live instances must be killed and replaced, and why: its node found it unhealthy
@@ -21,4 +24,41 @@ export function repairOf(app: AppState, instanceId: string, instance: InstanceSt
     return replace(`unhealthy: ${instance.healthMessage || 'health check failed'}`);
   const loop = crashLoop(instance, restartPolicyOf(app.spec));
   return loop ? replace(loop) : null;
+}
+
+/** RepairOptions brings in ids, randomness, the time (ms since the epoch) and the app's repair backoff. */
+export interface RepairOptions extends ScheduleOptions {
+  readonly now: number;
+  readonly backoff: RepairBackoff;
+}
+
+/** Repair is what repairing one instance writes, whether it left its app for good, and, if its repair must wait, until when. */
+export interface Repair extends ScheduleResult {
+  readonly retired: boolean;
+  readonly deferred: { readonly attempts: number; readonly nextAttemptAt: number } | null;
+}
+
+/**
+ * repairInstance replaces an instance repairOf condemns (replaceInstance) and records the app's repair streak with it
+ * (AppRepairBackedOff), unless the app's backoff says its next repair is not due yet: then it writes nothing and says when.
+ * An instance that is not live is `retired`; deciding again once it was replaced writes nothing.
+ */
+export function repairInstance(
+  app: AppState,
+  instanceId: string,
+  instance: InstanceState,
+  nodes: readonly NodeCandidate[],
+  opts: RepairOptions,
+): Repair {
+  const retired = app.status === 'none' || !app.live.has(instanceId);
+  const cmd = repairOf(app, instanceId, instance);
+  if (!cmd || app.status !== 'active') return { app: [], nodes: new Map(), retired, deferred: null };
+  const gate = repairGate(app.backoff, opts.now, opts.backoff);
+  if (!gate.due) {
+    const deferred = { attempts: gate.attempts, nextAttemptAt: gate.nextAttemptAt };
+    return { app: [], nodes: new Map(), retired: false, deferred };
+  }
+  const plan = replaceInstance(app, cmd, nodes, opts);
+  const streak = repairBackedOff(app.spec.name, cmd.reason, gate.attempts, opts.now, opts.backoff);
+  return { app: [...plan.app, streak], nodes: plan.nodes, retired: true, deferred: null };
 }

@@ -1,4 +1,5 @@
 import { AppEvent, makeEvent } from '@mammoth/events';
+import { InstanceState } from '../instance/instance';
 import { place } from '../scheduler/place';
 import { NodeCandidate } from '../scheduler/types';
 import { AppState, foldApp, LiveInstance } from './app';
@@ -6,6 +7,15 @@ import { push, ScheduleOptions, ScheduleResult, scheduleApp } from './schedule';
 
 /** Health is what the caller knows of an instance: healthy (or running without a health check), unhealthy, or unknown. */
 export type Health = 'healthy' | 'unhealthy' | 'unknown';
+
+/**
+ * instanceHealth is what a rollout knows of an instance from its stream: a running one is as healthy as its check last said
+ * (healthy without a check), an exited or failed one is unhealthy, anything else is unknown.
+ */
+export function instanceHealth(instance: InstanceState, checked: boolean): Health {
+  if (instance.state === 'running') return checked ? instance.health : 'healthy';
+  return instance.state === 'exited' || instance.state === 'failed' ? 'unhealthy' : 'unknown';
+}
 
 /** RolloutOptions brings in time, the drain period, ids and randomness. */
 export interface RolloutOptions extends ScheduleOptions {

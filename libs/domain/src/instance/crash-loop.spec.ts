@@ -1,6 +1,6 @@
 import { InstanceEvent, makeEvent } from '@mammoth/events';
 import { checkRestartPolicy, crashLoop, DEFAULT_RESTART_POLICY, restartPolicyOf } from './crash-loop';
-import { evolveInstance, initialInstanceState, MAX_TRACKED_EXITS } from './instance';
+import { foldInstance, initialInstanceState, MAX_TRACKED_EXITS } from './instance';
 
 const base = { instanceId: '00000000-0000-4000-8000-0000000000aa', app: 'web', nodeId: 'n1' };
 const T0 = Date.parse('2024-01-01T00:00:00.000Z');
@@ -14,7 +14,7 @@ function history(exitSeconds: (number | null)[], exitCode = 3) {
     events.push(makeEvent('InstanceRunning', { ...base, containerId }));
     events.push(makeEvent('InstanceExited', { ...base, containerId, exitCode, ...(s === null ? {} : { at: iso(s) }) }));
   });
-  return events.reduce(evolveInstance, initialInstanceState());
+  return foldInstance(initialInstanceState(), events);
 }
 
 describe('crashLoop', () => {

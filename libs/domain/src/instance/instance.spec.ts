@@ -1,6 +1,6 @@
 import { InstanceEvent, makeEvent } from '@mammoth/events';
 import { spec } from '../testing/given-when-then';
-import { decideInstance, evolveInstance, initialInstanceState, ReportInstance } from './instance';
+import { decideInstance, evolveInstance, foldInstance, initialInstanceState, ReportInstance } from './instance';
 
 const decider = { initialState: initialInstanceState, evolve: evolveInstance, decide: decideInstance };
 const ID = '00000000-0000-4000-8000-0000000000aa';
@@ -88,7 +88,7 @@ describe('instance decider', () => {
 
   it('counts restarts: running after an exit', () => {
     const events: InstanceEvent[] = [running('c1'), exited('c1'), running('c2'), exited('c2'), running('c3')];
-    const s = events.reduce(evolveInstance, initialInstanceState());
+    const s = foldInstance(initialInstanceState(), events);
     expect(s).toMatchObject({ state: 'running', containerId: 'c3', exitCode: 1, restarts: 2 });
   });
 });
@@ -100,7 +100,7 @@ describe('instance decider: health and exits', () => {
     makeEvent('InstanceHealthChanged', { ...base, healthy: false, message, containerId });
   const withHealth = (ok: boolean, message: string, containerId = 'c1') =>
     report({ state: 'running', containerId, health: { healthy: ok, message } });
-  const fold = (events: InstanceEvent[]) => events.reduce(evolveInstance, initialInstanceState());
+  const fold = (events: InstanceEvent[]) => foldInstance(initialInstanceState(), events);
 
   it('records the first health result of a running container', () => {
     spec(decider).given([running()]).when(withHealth(true, 'HTTP 200')).then([healthy()]);

@@ -89,6 +89,11 @@ export function evolveInstance(state: InstanceState, event: InstanceEvent): Inst
   }
 }
 
+/** foldInstance folds an instance stream's events, in order, onto `state` (initialInstanceState() for a whole stream). */
+export function foldInstance(state: InstanceState, events: readonly InstanceEvent[]): InstanceState {
+  return events.reduce(evolveInstance, state);
+}
+
 /**
  * decideInstance turns a report into events; repeating the last report (same state, same container, same health) writes
  * nothing. A running report may carry the container's health: a change of health is an InstanceHealthChanged. A running
@@ -105,7 +110,7 @@ export function decideInstance(cmd: ReportInstance, state: InstanceState): Decis
       if (!(state.state === 'running' && state.containerId === cmd.containerId))
         events.push(makeEvent('InstanceRunning', { ...base, containerId: cmd.containerId }));
       const health = cmd.health ? (cmd.health.healthy ? 'healthy' : 'unhealthy') : null;
-      if (health && events.reduce(evolveInstance, state).health !== health) {
+      if (health && foldInstance(state, events).health !== health) {
         events.push(
           makeEvent('InstanceHealthChanged', {
             ...base,

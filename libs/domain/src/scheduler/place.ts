@@ -94,7 +94,8 @@ function pick(
   return best;
 }
 
-function shuffle<T>(xs: readonly T[], rng: () => number): T[] {
+/** shuffle returns a copy of `xs` in a random order drawn from `rng` (Fisher–Yates). */
+export function shuffle<T>(xs: readonly T[], rng: () => number): T[] {
   const out = xs.slice();
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));

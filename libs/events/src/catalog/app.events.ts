@@ -164,3 +164,20 @@ export const InstanceDraining = defineEvent(
     at: z.string().datetime(),
   }),
 );
+
+/**
+ * AppRepairBackedOff records that instance repair replaced one of the app's instances (`reason`), the `attempts`-th repair
+ * in a row without a healthy period in between, at `at`; the app's next repair waits until `nextAttemptAt` (ISO times), the
+ * way Kubernetes' CrashLoopBackOff spaces out restarts.
+ */
+export const AppRepairBackedOff = defineEvent(
+  'app',
+  'AppRepairBackedOff',
+  z.object({
+    name: z.string().min(1),
+    reason: z.string().min(1),
+    attempts: z.number().int().positive(),
+    at: z.string().datetime(),
+    nextAttemptAt: z.string().datetime(),
+  }),
+);

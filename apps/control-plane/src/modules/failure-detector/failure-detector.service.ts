@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaEventBus, Topics } from '@mammoth/events';
+import { BackgroundLoop } from '../../common/background-loop';
 import { inCommandContext, newContext } from '../../common/command-context';
 import { ClusterState } from '../../infra/cluster-state';
 import { CONFIG, ControlPlaneConfig } from '../../infra/config';
+import { Loops } from '../../scheduling/loops';
 import { DETECTOR_CONFIG, DetectorConfig } from './detector.config';
 import { DetectorLease } from './detector-lease';
 import { HeartbeatListener } from './heartbeat-listener';
@@ -34,10 +36,8 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
   private readonly seen: LastSeen;
   private readonly listener: HeartbeatListener;
   private readonly lease: DetectorLease;
-  private timer: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private readonly loop: BackgroundLoop;
   private active = false;
-  private failing = false;
   /** replaced holds `node@lostAt` for each loss whose replacements this term has committed. */
   private readonly replaced = new Set<string>();
   /** settled holds, per recovered node, the stream version at which nothing stale was left to wait for. */
@@ -50,11 +50,18 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     topics: Topics,
     private readonly cluster: ClusterState,
     private readonly repair: NodeRepair,
+    loops: Loops,
   ) {
     const log = (m: string) => this.log.log(m);
     this.seen = new LastSeen(Math.max(1, Math.floor(config.lostAfterMs / 2)), config.resumeGraceMs);
     this.listener = new HeartbeatListener({ bus, topics, seen: this.seen, log: (m) => this.log.warn(m) });
     this.lease = new DetectorLease({ connectionString: cp.database.url, retryMs: config.leaseRetryMs, log });
+    this.loop = loops.create({
+      name: 'failure-detector',
+      watchMs: config.sweepMs,
+      sweepMs: 0,
+      pass: () => this.sweep(),
+    });
   }
 
   status(): DetectorStatus {
@@ -73,14 +80,11 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     if (!this.config.enabled) return void this.log.log('failure detector disabled (FAILURE_DETECTOR=off)');
     this.listener.start();
     this.lease.start();
-    this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep().finally(() => (this.sweeping = null));
-    }, this.config.sweepMs);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.sweeping;
+    await this.loop.stop();
     await this.lease.stop();
     await this.listener.stop();
   }
@@ -98,17 +102,10 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
       this.settled.clear();
       this.log.log(`active; every node has ${this.config.lostAfterMs} ms from now before it can be declared lost`);
     }
-    try {
-      await this.cluster.refresh();
-      const reasons = await this.commitVerdicts();
-      await this.replaceLost(reasons);
-      await this.stopStale();
-      if (this.failing) this.log.log('sweeping again');
-      this.failing = false;
-    } catch (err) {
-      if (!this.failing) this.log.warn(`sweep failed, will retry: ${(err as Error).message}`);
-      this.failing = true;
-    }
+    await this.cluster.refresh();
+    const reasons = await this.commitVerdicts();
+    await this.replaceLost(reasons);
+    await this.stopStale();
   }
 
   /** commitVerdicts judges every node and commits all verdicts at once; it returns the reasons of the losses it recorded. */

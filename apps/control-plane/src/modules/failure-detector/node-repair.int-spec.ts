@@ -1,11 +1,12 @@
-import { AppSpec, decideApp, evolveApp, initialAppState } from '@mammoth/domain';
+import { AppSpec, decideApp, evolveApp, initialAppState, STALE_REASON } from '@mammoth/domain';
 import { AppEvent, makeEvent, streamIds } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
-import { AppScheduler } from '../../scheduling/app-scheduler.service';
 import { AggregateRepository } from '../../scheduling/aggregate-repository';
+import { converge } from '../../scheduling/converge';
+import { PlanQueue } from '../../scheduling/plan-queue';
+import { seededRandom } from '../../scheduling/random';
 import { ClusterState } from '../../infra/cluster-state';
-import { ControlPlaneConfig } from '../../infra/config';
 import { NodeRepair } from './node-repair';
 
 const pkg = {
@@ -57,13 +58,15 @@ describe('NodeRepair against PostgreSQL: a mass node failure', () => {
     store = new PgEventStore(db.pool);
     repo = new AggregateRepository(store);
     cluster = new ClusterState(store);
-    const scheduler = new AppScheduler(repo, cluster, { schedulerSeed: 'node-repair' } as ControlPlaneConfig);
-    repair = new NodeRepair(repo, store, cluster, scheduler);
+    const plans = new PlanQueue(repo, cluster, seededRandom({ schedulerSeed: 'node-repair' }));
+    repair = new NodeRepair(plans, cluster);
     for (const n of ['n1', 'n2', 'n3', 'n4'])
       await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
     // Spread: 4 instances of each app land one per node.
     for (const app of APPS)
-      await scheduler.run(app, (s) => decideApp({ type: 'DeployApp', spec: spec(app, 4) }, s), ctx(`deploy-${app}`));
+      await plans.commit(
+        converge(app, ctx(`deploy-${app}`), (s) => decideApp({ type: 'DeployApp', spec: spec(app, 4) }, s)),
+      );
   });
 
   afterAll(() => db?.drop());
@@ -109,5 +112,39 @@ describe('NodeRepair against PostgreSQL: a mass node failure', () => {
     const before = (await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n;
     expect(Object.fromEntries(await repair.replaceLost(lost, ctx('again')))).toEqual({ n1: 0, n2: 0 });
     expect((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n).toBe(before);
+  });
+
+  it("stops a recovered node's stale instances only once their replacements run, reading the instances' reports", async () => {
+    const recovered = { type: 'MarkNodeRecovered' as const, at, heartbeatAt: at };
+    await repair.judge([{ nodeId: 'n1', cmd: recovered, ctx: ctx('recovered') }]);
+    const n1 = async () => (await store.readStream(streamIds.node('n1'))).events.map((e) => e.event.type);
+    const before = await n1();
+    expect(await repair.stopStale('n1', ctx('stale-early'))).toBe(3);
+    expect(await n1()).toEqual(before);
+
+    for (const app of APPS) {
+      const state = (await appEvents(app)).reduce((s, e) => evolveApp(s, e.event as AppEvent), initialAppState());
+      if (state.status !== 'active') throw new Error(`${app} not active`);
+      for (const i of state.live.values())
+        await store.append(
+          [
+            {
+              streamId: streamIds.instance(i.instanceId),
+              expectedVersion: 0,
+              events: [
+                makeEvent('InstanceRunning', { instanceId: i.instanceId, app, nodeId: i.nodeId, containerId: 'c' }),
+              ],
+            },
+          ],
+          ctx('running'),
+        );
+    }
+    expect(await repair.stopStale('n1', ctx('stale'))).toBe(0);
+    expect((await n1()).slice(before.length)).toEqual(APPS.map(() => 'InstanceUnassigned'));
+    for (const app of APPS)
+      expect((await appEvents(app)).at(-1)!.event).toMatchObject({
+        type: 'InstanceStopRequested',
+        data: { nodeId: 'n1', reason: STALE_REASON },
+      });
   });
 });

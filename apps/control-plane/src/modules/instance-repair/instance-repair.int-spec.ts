@@ -2,8 +2,9 @@ import { DomainEvent, HealthCheck, makeEvent, streamIds } from '@mammoth/events'
 import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { AggregateRepository } from '../../scheduling/aggregate-repository';
+import { PlanQueue } from '../../scheduling/plan-queue';
+import { seededRandom } from '../../scheduling/random';
 import { ClusterState } from '../../infra/cluster-state';
-import { ControlPlaneConfig } from '../../infra/config';
 import { InstanceRepair } from './instance-repair';
 import { RepairCandidates } from './repair-candidates';
 
@@ -50,19 +51,35 @@ describe('InstanceRepair against PostgreSQL', () => {
       timestamp: new Date().toISOString(),
     });
   const report = (n: number, app: string) => ({ instanceId: I(n), app, nodeId: 'n1' });
+  /** controlPlane is one control plane's instance repair, with its own plan queue and cluster cache. */
+  const controlPlane = (seed: string) => {
+    const repo = new AggregateRepository(store);
+    return new InstanceRepair(
+      new PlanQueue(repo, new ClusterState(store), seededRandom({ schedulerSeed: seed })),
+      repo,
+      BACKOFF,
+    );
+  };
 
   /** deploy records an app with one instance on n1, running in container c<n>, as the scheduler and the node would have. */
   async function deploy(app: string, n: number, over: { healthCheck?: HealthCheck; maxRestarts?: number } = {}) {
     await append(
       streamIds.app(app),
       makeEvent('AppDeployed', { name: app, package: pkg, instances: 1, resources, env: {}, ...over }),
+    );
+    await place(app, n, over.healthCheck);
+  }
+  /** place records instance n of an app on n1, running in container c<n>. */
+  async function place(app: string, n: number, healthCheck?: HealthCheck) {
+    await append(
+      streamIds.app(app),
       makeEvent('InstancePlaced', {
         app,
         instanceId: I(n),
         nodeId: 'n1',
         host: '127.0.0.1',
         port: 20000 + n,
-        ...(over.healthCheck ? { healthCheckKind: over.healthCheck.kind } : {}),
+        ...(healthCheck ? { healthCheckKind: healthCheck.kind } : {}),
       }),
     );
     await append(
@@ -86,14 +103,7 @@ describe('InstanceRepair against PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
-    const cluster = new ClusterState(store);
-    repair = new InstanceRepair(
-      new AggregateRepository(store),
-      store,
-      cluster,
-      { schedulerSeed: 'repair-test' } as ControlPlaneConfig,
-      BACKOFF,
-    );
+    repair = controlPlane('repair-test');
     candidates = new RepairCandidates(store);
     await append(streamIds.node('n1'), node('n1'));
     await append(streamIds.node('n2'), node('n2'));
@@ -105,18 +115,22 @@ describe('InstanceRepair against PostgreSQL', () => {
     await deploy('web', 1, { healthCheck: CHECK });
     const start = await candidates.head();
     await unhealthy(1, 'web');
-    expect((await candidates.tail(start)).instanceIds).toEqual([I(1)]);
+    expect((await candidates.after(start)).items).toEqual([I(1)]);
     expect(await candidates.sweep(new Date(0))).toContain(I(1));
 
     const { events, retired } = await repair.repair(I(1));
     expect(retired).toBe(true);
-    const [stop, placed] = events;
+    const [stop, placed, streak] = events;
     expect(stop).toMatchObject({
       type: 'InstanceStopRequested',
       data: { instanceId: I(1), nodeId: 'n1', reason: 'unhealthy: HTTP 404 from GET /healthz (expected 200)' },
     });
     expect(placed).toMatchObject({ type: 'InstancePlaced', data: { nodeId: 'n2', healthCheckKind: 'http' } });
     expect(stop.data).toMatchObject({ replacedBy: (placed.data as { instanceId: string }).instanceId });
+    expect(streak).toMatchObject({
+      type: 'AppRepairBackedOff',
+      data: { attempts: 1, reason: 'unhealthy: HTTP 404 from GET /healthz (expected 200)' },
+    });
     expect((await types(streamIds.node('n1'))).slice(-1)).toEqual(['InstanceUnassigned']);
     const n2 = await store.readStream(streamIds.node('n2'));
     expect(n2.events.at(-1)!.event).toMatchObject({
@@ -132,22 +146,16 @@ describe('InstanceRepair against PostgreSQL', () => {
 
   it('writes nothing the second time: the instance is no longer live', async () => {
     const before = await types(streamIds.app('web'));
-    expect(await repair.repair(I(1))).toEqual({ events: [], retired: true });
+    expect(await repair.repair(I(1))).toEqual({ events: [], retired: true, deferred: null });
     expect(await types(streamIds.app('web'))).toEqual(before);
   });
 
   it('replaces an instance once when two control planes decide at the same time', async () => {
     await deploy('race', 2, { healthCheck: CHECK });
     await unhealthy(2, 'race');
-    const other = new InstanceRepair(
-      new AggregateRepository(store),
-      store,
-      new ClusterState(store),
-      { schedulerSeed: 'other' } as ControlPlaneConfig,
-      BACKOFF,
-    );
+    const other = controlPlane('other');
     const results = await Promise.all([repair.repair(I(2)), other.repair(I(2))]);
-    expect(results.map((r) => r.events.length).sort()).toEqual([0, 2]);
+    expect(results.map((r) => r.events.length).sort()).toEqual([0, 3]);
     expect((await types(streamIds.app('race'))).filter((t) => t === 'InstancePlaced')).toHaveLength(2);
   });
 
@@ -165,7 +173,7 @@ describe('InstanceRepair against PostgreSQL', () => {
       exit('c3', 0),
       makeEvent('InstanceRunning', { ...report(3, 'loop'), containerId: 'c3b' }),
     );
-    expect(await repair.repair(I(3))).toEqual({ events: [], retired: false });
+    expect(await repair.repair(I(3))).toEqual({ events: [], retired: false, deferred: null });
     await append(streamIds.instance(I(3)), exit('c3b', 2));
     const { events } = await repair.repair(I(3));
     expect(events[0]).toMatchObject({
@@ -175,7 +183,7 @@ describe('InstanceRepair against PostgreSQL', () => {
     expect(events[1]).toMatchObject({ type: 'InstancePlaced', data: { nodeId: 'n2' } });
   });
 
-  it('waits for the backoff before replacing a replacement that fails too, twice as long the next time', async () => {
+  it("waits for the app's backoff before replacing a replacement that fails too, twice as long the next time", async () => {
     await deploy('never', 4, { healthCheck: CHECK });
     await unhealthy(4, 'never');
     const first = await repair.repair(I(4));
@@ -202,17 +210,42 @@ describe('InstanceRepair against PostgreSQL', () => {
 
     const before = await types(streamIds.app('never'));
     const early = await repair.repair(second, placedAt + 5_000);
-    expect(early).toEqual({ events: [], retired: false, deferred: { generation: 1, notBefore: placedAt + 10_000 } });
+    expect(early).toEqual({ events: [], retired: false, deferred: { attempts: 1, nextAttemptAt: placedAt + 10_000 } });
     expect(await types(streamIds.app('never'))).toEqual(before);
 
     const due = await repair.repair(second, placedAt + 10_000);
-    expect(due.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced']);
+    expect(due.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced', 'AppRepairBackedOff']);
     const third = (due.events[1].data as { instanceId: string }).instanceId;
     await failing(third);
     const thirdAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
     expect((await repair.repair(third, thirdAt + 15_000)).deferred).toEqual({
-      generation: 2,
-      notBefore: thirdAt + 20_000,
+      attempts: 2,
+      nextAttemptAt: thirdAt + 20_000,
+    });
+  });
+
+  it("backs off per app: a second instance failing right after the first was replaced waits for the app's next attempt", async () => {
+    await append(
+      streamIds.app('pair'),
+      makeEvent('AppDeployed', { name: 'pair', package: pkg, instances: 2, resources, env: {}, healthCheck: CHECK }),
+    );
+    await place('pair', 5, CHECK);
+    await place('pair', 6, CHECK);
+    await unhealthy(5, 'pair');
+    await unhealthy(6, 'pair');
+    const now = Date.now();
+    const first = await repair.repair(I(5), now);
+    expect(first.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced', 'AppRepairBackedOff']);
+    const before = await types(streamIds.app('pair'));
+    expect(await repair.repair(I(6), now + 1_000)).toEqual({
+      events: [],
+      retired: false,
+      deferred: { attempts: 1, nextAttemptAt: now + 10_000 },
+    });
+    expect(await types(streamIds.app('pair'))).toEqual(before);
+    expect((await repair.repair(I(6), now + 10_000)).events[2]).toMatchObject({
+      type: 'AppRepairBackedOff',
+      data: { attempts: 2, nextAttemptAt: new Date(now + 30_000).toISOString() },
     });
   });
 });

@@ -1,5 +1,6 @@
-import { Alarm } from '@mammoth/event-store';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BackgroundLoop, Pass } from '../../common/background-loop';
+import { Loops } from '../../scheduling/loops';
 import { INSTANCE_REPAIR_CONFIG, InstanceRepairConfig } from './instance-repair.config';
 import { InstanceRepair } from './instance-repair';
 import { RepairCandidates } from './repair-candidates';
@@ -8,57 +9,64 @@ import { RepairCandidates } from './repair-candidates';
 const MAX_RETIRED = 100_000;
 
 /**
- * InstanceRepairLoop replaces unhealthy and crash-looping instances without anyone asking. It tails the log for health verdicts
- * and exits (every `watchMs`) and, every `sweepMs`, looks again at recent ones, which covers a trigger that committed late
- * below the tail's position and an attempt that failed; the first sweep after start looks back `startupLookbackMs`. Every
- * control plane may run it: InstanceRepair decides on fresh streams and commits at expected versions, so racing loops
- * replace an instance once. An instance whose replacement must wait for its lineage's backoff is remembered and looked at
- * again when it is due, however far back its verdict lies.
+ * InstanceRepairLoop replaces unhealthy and crash-looping instances without anyone asking. Its loop tails the log for
+ * health verdicts and exits (every `watchMs`) and, every `sweepMs`, looks again at recent ones, which covers a trigger that
+ * committed late below the tail's position and an attempt that failed; the first sweep after start looks back
+ * `startupLookbackMs`. Every control plane may run it: InstanceRepair decides on fresh streams and commits at expected
+ * versions, so racing loops replace an instance once. An instance whose app's repairs are backed off is remembered and
+ * looked at again when it is due, however far back its verdict lies.
  */
 @Injectable()
 export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('instance-repair');
   private readonly retired = new Set<string>();
-  /** deferred holds instances waiting for their backoff, with when they are due (ms since the epoch). */
+  /** deferred holds instances waiting for their app's backoff, with when they are due (ms since the epoch). */
   private readonly deferred = new Map<string, number>();
-  private loop: Promise<void> | null = null;
-  private stopped = false;
-  private readonly alarm = new Alarm();
-  private failing = false;
+  private readonly loop: BackgroundLoop<string>;
+  private lookbackMs: number;
 
   constructor(
     @Inject(INSTANCE_REPAIR_CONFIG) private readonly config: InstanceRepairConfig,
     private readonly candidates: RepairCandidates,
     private readonly repair: InstanceRepair,
-  ) {}
+    loops: Loops,
+  ) {
+    this.lookbackMs = config.startupLookbackMs;
+    this.loop = loops.create({
+      name: 'instance-repair',
+      watchMs: config.watchMs,
+      sweepMs: config.sweepMs,
+      tail: candidates,
+      due: () => this.due().length > 0,
+      pass: (p) => this.pass(p),
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.enabled) return void this.log.log('instance repair disabled (INSTANCE_REPAIR=off)');
-    this.loop = this.run();
+    this.loop.start();
   }
 
-  /** beforeApplicationShutdown ends the loop after the instance in flight, before InfraModule closes the pool. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.alarm.ring();
-    await this.loop;
+  /** beforeApplicationShutdown ends the loop after the pass in flight, before InfraModule closes the pool. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** check decides for each instance in turn, skipping those known to be retired; it returns how many it replaced. */
-  async check(instanceIds: readonly string[]): Promise<number> {
+  /** check decides for each instance in turn, skipping those known to be retired or waiting; it returns how many it replaced. */
+  async check(instanceIds: Iterable<string>): Promise<number> {
     let replaced = 0;
     for (const id of instanceIds) {
-      if (this.stopped) break;
+      if (this.loop.stopping) break;
       if (this.retired.has(id) || (this.deferred.get(id) ?? 0) > Date.now()) continue;
       this.deferred.delete(id);
       try {
         const { events, retired, deferred } = await this.repair.repair(id);
         if (retired) this.retire(id);
         if (deferred) {
-          this.deferred.set(id, deferred.notBefore);
-          const wait = ((deferred.notBefore - Date.now()) / 1000).toFixed(1);
+          this.deferred.set(id, deferred.nextAttemptAt);
+          const wait = ((deferred.nextAttemptAt - Date.now()) / 1000).toFixed(1);
           this.log.log(
-            `instance ${id} failing after ${deferred.generation} replacement(s) in a row: next replacement in ${wait} s (backoff)`,
+            `instance ${id}: its app was repaired ${deferred.attempts} time(s) in a row; next repair in ${wait} s`,
           );
         }
         for (const e of events)
@@ -74,34 +82,18 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
     return replaced;
   }
 
-  private async run(): Promise<void> {
-    let position: string | null = null;
-    let nextSweepAt = 0;
-    let lookbackMs = this.config.startupLookbackMs;
-    while (!this.stopped) {
-      try {
-        position ??= await this.candidates.head();
-        for (let more = true; more && !this.stopped;) {
-          const tail = await this.candidates.tail(position);
-          more = tail.position !== position;
-          position = tail.position;
-          await this.check(tail.instanceIds);
-        }
-        const due = [...this.deferred].filter(([, at]) => at <= Date.now()).map(([id]) => id);
-        if (due.length) await this.check(due);
-        if (Date.now() >= nextSweepAt) {
-          await this.check(await this.candidates.sweep(new Date(Date.now() - lookbackMs)));
-          nextSweepAt = Date.now() + this.config.sweepMs;
-          lookbackMs = Math.max(60_000, 4 * this.config.sweepMs);
-        }
-        if (this.failing) this.log.log('reading the log again');
-        this.failing = false;
-      } catch (err) {
-        if (!this.failing) this.log.warn(`pass failed, will retry: ${(err as Error).message}`);
-        this.failing = true;
-      }
-      await this.alarm.sleep(this.config.watchMs);
-    }
+  private async pass({ sweep, changed }: Pass<string>): Promise<void> {
+    await this.check(changed);
+    await this.check(this.due());
+    if (!sweep) return;
+    await this.check(await this.candidates.sweep(new Date(Date.now() - this.lookbackMs)));
+    this.lookbackMs = Math.max(60_000, 4 * this.config.sweepMs);
+  }
+
+  /** due lists the instances whose app's backoff has ended. */
+  private due(): string[] {
+    const now = Date.now();
+    return [...this.deferred].filter(([, at]) => at <= now).map(([id]) => id);
   }
 
   private retire(id: string): void {

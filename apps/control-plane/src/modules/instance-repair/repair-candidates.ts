@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { MammothEvent, RecordedEvent } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
+import { LogTail, TailPage } from '../../common/background-loop';
 
 /** REPAIR_TRIGGERS are the instance events after which an instance may need replacing: a health verdict, an exit. */
 export const REPAIR_TRIGGERS = ['InstanceHealthChanged', 'InstanceExited'] as const;
 
-/** Tail is the instances named by trigger events after a log position, and the position to read after next time. */
-export interface Tail {
-  readonly instanceIds: string[];
-  readonly position: string;
-}
+const PAGE = 1000;
 
 /** isTrigger says whether an event may call for a repair: an exit, or an unhealthy verdict. */
 function isTrigger(e: RecordedEvent<MammothEvent>): boolean {
@@ -20,24 +17,24 @@ const instanceOf = (e: RecordedEvent<MammothEvent>): string => (e.event.data as 
 
 /**
  * RepairCandidates reads the event log (the write side, not a read model) for instances that may need replacing. Both
- * reads are hints: InstanceRepair decides on each instance's and app's fresh streams. The tail follows positions, so a trigger
- * that commits late below the tail's position is missed there and found by the next sweep.
+ * reads are hints: InstanceRepair decides on each instance's and app's fresh streams. The tail follows positions, so a
+ * trigger that commits late below the tail's position is missed there and found by the next sweep.
  */
 @Injectable()
-export class RepairCandidates {
+export class RepairCandidates implements LogTail<string> {
   constructor(private readonly store: PgEventStore) {}
 
-  /** head is the log's last position, where a new tail starts. */
   head(): Promise<string> {
     return this.store.head();
   }
 
-  /** tail lists the instances of unhealthy verdicts and of exits after `after`, reading at most `limit` events, in log order. */
-  async tail(after: string, limit = 1000): Promise<Tail> {
-    const events = await this.store.tail(after, REPAIR_TRIGGERS, limit);
+  /** after lists the instances of unhealthy verdicts and of exits after `position`, a page of events at a time. */
+  async after(position: string): Promise<TailPage<string>> {
+    const events = await this.store.tail(position, REPAIR_TRIGGERS, PAGE);
     return {
-      instanceIds: [...new Set(events.filter(isTrigger).map(instanceOf))],
-      position: events.at(-1)?.position ?? after,
+      items: [...new Set(events.filter(isTrigger).map(instanceOf))],
+      position: events.at(-1)?.position ?? position,
+      more: events.length === PAGE,
     };
   }
 

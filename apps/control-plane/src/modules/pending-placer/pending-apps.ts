@@ -10,7 +10,7 @@ const PENDING_CLEARED_BY: readonly EventType[] = ['AppDeployed', 'AppScaled', 'A
 
 /**
  * PendingApps reads the event log (the write side, not a read model) for the pending placer: which apps are pending, and
- * a mark that moves whenever capacity may have appeared. Both are hints; AppScheduler decides on fresh state.
+ * a mark that moves whenever capacity may have appeared. Both are hints; the plan queue decides on fresh state.
  */
 @Injectable()
 export class PendingApps {

@@ -7,6 +7,7 @@ import { UpdateAppHandler } from './commands/update-app/update-app.handler';
 import { UpdateAppResolver } from './commands/update-app/update-app.resolver';
 import { CONFIG, ControlPlaneConfig } from '../../infra/config';
 import { ROLLOUT_CONFIG } from './rollout.config';
+import { RolloutCandidates } from './rollout-candidates';
 import { RolloutStep } from './rollout-step';
 import { RolloutLoop } from './rollout.service';
 
@@ -14,6 +15,7 @@ import { RolloutLoop } from './rollout.service';
 @Module({
   providers: [
     { provide: ROLLOUT_CONFIG, inject: [CONFIG], useFactory: (c: ControlPlaneConfig) => c.rollout },
+    RolloutCandidates,
     RolloutStep,
     RolloutLoop,
     UpdateAppHandler,

@@ -146,6 +146,7 @@ export const appsTable: TableModel<AppRow, AppEvent['type']> = {
       case 'InstanceStopRequested':
       case 'InstanceLost':
       case 'InstanceDraining':
+      case 'AppRepairBackedOff':
         return row;
       default: {
         const _exhaustive: never = ev;

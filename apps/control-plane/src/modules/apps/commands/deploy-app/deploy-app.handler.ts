@@ -11,7 +11,8 @@ import {
 import { Constraint, HealthCheck, Strategy, streamIds } from '@mammoth/events';
 import { AggregateRepository, reducing } from '../../../../scheduling/aggregate-repository';
 import { DomainException } from '../../../../common/domain.exception';
-import { AppScheduler } from '../../../../scheduling/app-scheduler.service';
+import { converge } from '../../../../scheduling/converge';
+import { PlanQueue } from '../../../../scheduling/plan-queue';
 import { DeployAppCommand } from './deploy-app.command';
 
 /** DeployAppHandler resolves the package version, records the app and places its instances in one commit. */
@@ -19,7 +20,7 @@ import { DeployAppCommand } from './deploy-app.command';
 export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
   constructor(
     private readonly repo: AggregateRepository,
-    private readonly scheduler: AppScheduler,
+    private readonly plans: PlanQueue,
   ) {}
 
   async execute({ input, ctx }: DeployAppCommand): Promise<AppState> {
@@ -44,8 +45,7 @@ export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
       maxRestarts: input.maxRestarts ?? undefined,
       restartWindowMs: input.restartWindowMs ?? undefined,
     };
-    return this.scheduler.run(input.name, (state) => decideApp({ type: 'DeployApp', spec }, state), ctx, {
-      checkFits: true,
-    });
+    const deploy = converge(input.name, ctx, (s) => decideApp({ type: 'DeployApp', spec }, s), { checkFits: true });
+    return (await this.plans.commit(deploy)).state;
   }
 }

@@ -1,7 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { decideInstance, evolveInstance, initialInstanceState } from '@mammoth/domain';
+import { decideInstance, foldInstance, InstanceState } from '@mammoth/domain';
 import { InstanceEvent, streamIds } from '@mammoth/events';
-import { PgEventStore, StreamWrite } from '@mammoth/event-store';
+import { StreamWrite } from '@mammoth/event-store';
 import { AggregateRepository } from '../../../../scheduling/aggregate-repository';
 import { orThrow } from '../../../../common/domain.exception';
 import { ReportInstancesCommand } from './report-instances.command';
@@ -9,30 +9,26 @@ import { ReportInstancesCommand } from './report-instances.command';
 /**
  * ReportInstancesHandler folds each instance stream, decides each report, and appends the whole batch atomically. A batch
  * may carry reports of many nodes (a fleet of hollow nodes merges them): each instance's events name its own node as actor.
+ * Instance streams are written by reports alone, so they commit here rather than through the plan queue.
  */
 @CommandHandler(ReportInstancesCommand)
 export class ReportInstancesHandler implements ICommandHandler<ReportInstancesCommand> {
-  constructor(
-    private readonly repo: AggregateRepository,
-    private readonly store: PgEventStore,
-  ) {}
+  constructor(private readonly repo: AggregateRepository) {}
 
   execute({ reports, ctx }: ReportInstancesCommand): Promise<number> {
     return this.repo.retrying(async () => {
-      const loaded = await this.store.readStreams([...new Set(reports.map((r) => streamIds.instance(r.instanceId)))]);
+      const loaded = await this.repo.loadInstances(reports.map((r) => r.instanceId));
       const writes = new Map<string, StreamWrite>();
-      const states = new Map<string, ReturnType<typeof initialInstanceState>>();
+      const states = new Map<string, InstanceState>();
       for (const report of reports) {
-        const streamId = streamIds.instance(report.instanceId);
-        const stream = loaded.get(streamId)!;
-        const state =
-          states.get(streamId) ??
-          stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
+        const { state: folded, version } = loaded.get(report.instanceId)!;
+        const state = states.get(report.instanceId) ?? folded;
         const events = orThrow(decideInstance(report, state)) as InstanceEvent[];
-        states.set(streamId, events.reduce(evolveInstance, state));
+        states.set(report.instanceId, foldInstance(state, events));
+        const streamId = streamIds.instance(report.instanceId);
         const w = writes.get(streamId) ?? {
           streamId,
-          expectedVersion: stream.version,
+          expectedVersion: version,
           events: [],
           actor: `node:${report.nodeId}`,
         };

@@ -1,14 +1,16 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AppState, decideApp } from '@mammoth/domain';
-import { AppScheduler } from '../../../../scheduling/app-scheduler.service';
+import { converge } from '../../../../scheduling/converge';
+import { PlanQueue } from '../../../../scheduling/plan-queue';
 import { PromoteAppCommand } from './promote-app.command';
 
 /** PromoteAppHandler records the decision; the rollout controller moves the instances. */
 @CommandHandler(PromoteAppCommand)
 export class PromoteAppHandler implements ICommandHandler<PromoteAppCommand> {
-  constructor(private readonly scheduler: AppScheduler) {}
+  constructor(private readonly plans: PlanQueue) {}
 
-  execute({ name, ctx }: PromoteAppCommand): Promise<AppState> {
-    return this.scheduler.run(name, (state) => decideApp({ type: 'PromoteApp', name }, state), ctx);
+  async execute({ name, ctx }: PromoteAppCommand): Promise<AppState> {
+    const { state } = await this.plans.commit(converge(name, ctx, (s) => decideApp({ type: 'PromoteApp', name }, s)));
+    return state;
   }
 }

@@ -3,7 +3,8 @@ import { AppState, decideApp, DomainError, evolvePackage, initialPackageState, p
 import { streamIds } from '@mammoth/events';
 import { DomainException } from '../../../../common/domain.exception';
 import { AggregateRepository, reducing } from '../../../../scheduling/aggregate-repository';
-import { AppScheduler } from '../../../../scheduling/app-scheduler.service';
+import { converge } from '../../../../scheduling/converge';
+import { PlanQueue } from '../../../../scheduling/plan-queue';
 import { UpdateAppCommand } from './update-app.command';
 
 /** UpdateAppHandler pins the requested package version and records AppUpdateStarted; the rollout controller does the rest. */
@@ -11,7 +12,7 @@ import { UpdateAppCommand } from './update-app.command';
 export class UpdateAppHandler implements ICommandHandler<UpdateAppCommand> {
   constructor(
     private readonly repo: AggregateRepository,
-    private readonly scheduler: AppScheduler,
+    private readonly plans: PlanQueue,
   ) {}
 
   async execute({ input, ctx }: UpdateAppCommand): Promise<AppState> {
@@ -23,10 +24,7 @@ export class UpdateAppHandler implements ICommandHandler<UpdateAppCommand> {
     const pkg = pinPackage(packages.state, input.package, input.version);
     if (pkg instanceof DomainError) throw new DomainException(pkg);
     const { name, maxSurge, maxUnavailable, canary } = input;
-    return this.scheduler.run(
-      name,
-      (state) => decideApp({ type: 'UpdateApp', name, package: pkg, maxSurge, maxUnavailable, canary }, state),
-      ctx,
-    );
+    const update = { type: 'UpdateApp' as const, name, package: pkg, maxSurge, maxUnavailable, canary };
+    return (await this.plans.commit(converge(name, ctx, (s) => decideApp(update, s)))).state;
   }
 }

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { AppSpec, decideApp, evolveNode, initialNodeState, NodeState } from '@mammoth/domain';
+import { AppSpec, AppState, decideApp, decideNode, evolveNode, initialNodeState, NodeState } from '@mammoth/domain';
 import { makeEvent, NodeEvent, streamIds } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { AggregateRepository } from './aggregate-repository';
 import { DomainException } from '../common/domain.exception';
 import { ClusterState } from '../infra/cluster-state';
-import { ControlPlaneConfig } from '../infra/config';
-import { AppScheduler } from './app-scheduler.service';
+import { converge } from './converge';
+import { PlanQueue } from './plan-queue';
+import { seededRandom } from './random';
 
 const pkg = {
   name: 'web',
@@ -38,19 +38,22 @@ const spec = (name: string, instances: number, cpuMillis = 100): AppSpec => ({
 });
 const ctx = (correlationId: string) => ({ correlationId, actor: 'test', timestamp: new Date().toISOString() });
 
-describe('AppScheduler group commit against PostgreSQL', () => {
+describe('PlanQueue group commit against PostgreSQL', () => {
   let db: TestDatabase;
   let store: PgEventStore;
   let repo: AggregateRepository;
-  let scheduler: AppScheduler;
+  let plans: PlanQueue;
 
-  const deploy = (name: string, instances: number, cpuMillis = 100) =>
-    scheduler.run(
-      name,
-      (s) => decideApp({ type: 'DeployApp', spec: spec(name, instances, cpuMillis) }, s),
-      ctx(`deploy-${name}`),
-      { checkFits: true },
-    );
+  const deploy = async (name: string, instances: number, cpuMillis = 100, queue = plans) => {
+    const decide = (s: AppState) => decideApp({ type: 'DeployApp', spec: spec(name, instances, cpuMillis) }, s);
+    return (await queue.commit(converge(name, ctx(`deploy-${name}`), decide, { checkFits: true }))).state;
+  };
+  const scale = async (name: string, instances: number) =>
+    (
+      await plans.commit(
+        converge(name, ctx(`scale-${name}`), (s) => decideApp({ type: 'ScaleApp', name, instances }, s)),
+      )
+    ).state;
   const nodeState = async (nodeId: string) =>
     (await store.readStream(streamIds.node(nodeId))).events.reduce(
       (s: NodeState, e) => evolveNode(s, e.event as NodeEvent),
@@ -61,9 +64,7 @@ describe('AppScheduler group commit against PostgreSQL', () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
     repo = new AggregateRepository(store);
-    scheduler = new AppScheduler(repo, new ClusterState(store), {
-      schedulerSeed: 'group-commit',
-    } as ControlPlaneConfig);
+    plans = new PlanQueue(repo, new ClusterState(store), seededRandom({ schedulerSeed: 'group-commit' }));
     for (const n of NODES)
       await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
   });
@@ -104,11 +105,7 @@ describe('AppScheduler group commit against PostgreSQL', () => {
       deploy('fits', 1),
       deploy('too-big', 1, 5000),
       deploy('again', 2),
-      scheduler.run(
-        'again',
-        (s) => decideApp({ type: 'ScaleApp', name: 'again', instances: 1 }, s),
-        ctx('scale-again'),
-      ),
+      scale('again', 1),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DomainException);
@@ -125,22 +122,67 @@ describe('AppScheduler group commit against PostgreSQL', () => {
 
   it('re-plans on fresh state when another writer moved a node stream it read', async () => {
     const cluster = new ClusterState(store);
-    const stale = new AppScheduler(repo, cluster, { schedulerSeed: 'stale' } as ControlPlaneConfig);
+    const stale = new PlanQueue(repo, cluster, seededRandom({ schedulerSeed: 'stale' }));
     await cluster.refresh();
     // Another control plane places on every node after this one's cache was filled.
     await Promise.all(NODES.map((n) => deploy(`other-${n}`, 1, 1)));
     jest.spyOn(cluster, 'refresh').mockResolvedValueOnce(undefined); // the first attempt plans on the stale cache
     const reload = jest.spyOn(cluster, 'reload');
-    const state = await stale.run(
-      'late',
-      (s) => decideApp({ type: 'DeployApp', spec: spec('late', 3, 1) }, s),
-      ctx(randomUUID()),
-    );
+    const state = await deploy('late', 3, 1, stale);
     expect(state.status === 'active' && state.live.size).toBe(3);
     expect(reload).toHaveBeenCalled();
     for (const n of NODES) {
       const versions = (await store.readStream(streamIds.node(n))).events.map((e) => e.streamVersion);
       expect(versions).toEqual(versions.map((_, i) => i + 1));
     }
+  });
+
+  it("commits a churning app's queued commands one per group, so another app's command waits for none of them", async () => {
+    await deploy('churn', 1, 1);
+    const done: string[] = [];
+    const churn = Array.from({ length: 6 }, (_, i) =>
+      scale('churn', 2 + (i % 2)).then(() => void done.push(`churn-${i}`)),
+    );
+    const calm = deploy('calm', 1, 1).then(() => void done.push('calm'));
+    await Promise.all([...churn, calm]);
+    expect(done.indexOf('calm')).toBeLessThan(done.indexOf('churn-1'));
+    expect(done.filter((d) => d.startsWith('churn'))).toEqual(churn.map((_, i) => `churn-${i}`));
+  });
+
+  it('group-commits a node-only command with app commands on the same nodes, and refuses a failing decision alone', async () => {
+    const appendAll = jest.spyOn(repo, 'appendAll');
+    const info = { ...node('n4').data };
+    const results = await Promise.allSettled([
+      deploy('beside', 3, 1),
+      plans.commit({
+        app: null,
+        ctx: ctx('register-n4'),
+        decide: ({ nodes }) => {
+          const events = decideNode({ type: 'RegisterNode', info }, nodes.node('n4'));
+          if (!Array.isArray(events)) throw new Error('refused');
+          return { app: [], nodes: new Map([['n4', [...events]]]), value: undefined };
+        },
+      }),
+      plans.commit({
+        app: 'broken',
+        ctx: ctx('broken'),
+        decide: () => {
+          throw new TypeError('a bug in one decision');
+        },
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(TypeError);
+    expect(appendAll).toHaveBeenCalledTimes(1);
+    appendAll.mockRestore();
+    expect((await store.readStream(streamIds.node('n4'))).events.map((e) => e.event.type)).toEqual(['NodeRegistered']);
+    expect((await store.readStream(streamIds.app('broken'))).version).toBe(0);
+  });
+
+  it('writes nothing when a decision is repeated on a state that already holds it', async () => {
+    const before = (await store.readStream(streamIds.app('beside'))).version;
+    const again = await plans.commit(converge('beside', ctx('again'), () => []));
+    expect([again.events, again.nodes.size]).toEqual([[], 0]);
+    expect((await store.readStream(streamIds.app('beside'))).version).toBe(before);
   });
 });
