@@ -31,7 +31,7 @@ export class ReadContract1732240000051 implements MigrationInterface {
 }
 
 /** resetRegistry empties the registry read model and forgets its offsets and stream versions, as `rebuild registry` does. */
-async function resetRegistry(q: QueryRunner): Promise<void> {
+export async function resetRegistry(q: QueryRunner): Promise<void> {
   await q.query(`TRUNCATE rm_packages, rm_nodes, rm_apps, rm_instances`);
   await q.query(`DELETE FROM projection_offsets WHERE projection = 'registry'`);
   await q.query(`DELETE FROM projection_streams WHERE projection = 'registry'`);

@@ -1,4 +1,4 @@
-import { repairDelay, repairGate, RepairBackoff, RepairStreak } from './repair-backoff';
+import { appStatus, repairDelay, repairGate, RepairBackoff, RepairStreak } from './repair-backoff';
 
 const backoff: RepairBackoff = { baseMs: 10_000, maxMs: 60_000, resetAfterMs: 120_000 };
 /** streak is an app whose `attempts`-th repair in a row happened at `at`. */
@@ -40,5 +40,18 @@ describe('repairGate', () => {
     ['a streak quiet for the reset period: starts over', streak(5, 1_000), 121_000, { due: true, attempts: 1 }],
   ])('%s', (_name, s, now, gate) => {
     expect(repairGate(s, now, backoff)).toEqual(gate);
+  });
+});
+
+describe('appStatus', () => {
+  const next = { nextAttemptAt: 10_000 };
+  it.each([
+    ['a deployed app never repaired', 'deployed', null, 5_000, 0, 'deployed'],
+    ['an unhealthy app whose next repair waits', 'deployed', next, 5_000, 1, 'crash-loop-backoff'],
+    ['the same once its next repair is due', 'deployed', next, 10_000, 1, 'deployed'],
+    ['an app healthy again while the delay runs', 'deployed', next, 5_000, 2, 'deployed'],
+    ['a removed app', 'removed', next, 5_000, 0, 'removed'],
+  ])('%s', (_name, status, streak, now, healthy, shown) => {
+    expect(appStatus(status, streak, now, { healthy, desired: 2 })).toBe(shown);
   });
 });

@@ -39,6 +39,20 @@ export function repairGate(streak: RepairStreak | null, now: number, backoff: Re
   return { due: true, attempts: streak.attempts + 1 };
 }
 
+/** CRASH_LOOP_BACKOFF is an app's status while its instances are not all healthy and its next repair must wait. */
+export const CRASH_LOOP_BACKOFF = 'crash-loop-backoff';
+
+/** appStatus is what an app shows: CRASH_LOOP_BACKOFF while fewer than `desired` are healthy and its repairs wait, else `status`. */
+export function appStatus(
+  status: string,
+  streak: Pick<RepairStreak, 'nextAttemptAt'> | null,
+  now: number,
+  counts: { readonly healthy: number; readonly desired: number },
+): string {
+  const waiting = streak !== null && now < streak.nextAttemptAt && counts.healthy < counts.desired;
+  return status === 'deployed' && waiting ? CRASH_LOOP_BACKOFF : status;
+}
+
 /** repairBackedOff records the `attempts`-th repair of an app in a row at `now`, and when the next may come. */
 export function repairBackedOff(
   name: string,

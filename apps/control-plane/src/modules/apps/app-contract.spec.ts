@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { AppCommand, AppState, decideApp, DomainError, foldApp, initialAppState } from '@mammoth/domain';
+import {
+  AppCommand,
+  AppState,
+  decideApp,
+  DomainError,
+  foldApp,
+  initialAppState,
+  RepairBackoff,
+  repairBackedOff,
+} from '@mammoth/domain';
 import { AppEvent, makeEvent, PackageRef, RecordedEvent } from '@mammoth/events';
 import { AppRow, appsTable, InstanceRow, instancesTable } from '@mammoth/read-models';
 import { AppModel } from './app.model';
@@ -15,11 +24,14 @@ const pkg = (version: string): PackageRef => ({
   imageRef: `web:${version}`,
 });
 
+const BACKOFF: RepairBackoff = { baseMs: 10_000, maxMs: 60_000, resetAfterMs: 120_000 };
+
 /** Step is one thing that happens to the app: an operator's command, or a scheduling decision the control plane records. */
 type Step =
   | { kind: 'command'; command: AppCommand }
   | { kind: 'place'; node: string; port: number }
   | { kind: 'pending'; count: number }
+  | { kind: 'repair'; attempts: number }
   | { kind: 'stop' | 'lose' | 'drain'; pick: number };
 
 const commands: fc.Arbitrary<AppCommand> = fc.oneof(
@@ -86,6 +98,10 @@ const steps: fc.Arbitrary<Step[]> = fc.array(
       arbitrary: fc.record({ kind: fc.constant('pending' as const), count: fc.integer({ min: 1, max: 3 }) }),
     },
     {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('repair' as const), attempts: fc.integer({ min: 1, max: 5 }) }),
+    },
+    {
       weight: 2,
       arbitrary: fc.record({
         kind: fc.constantFrom('stop' as const, 'lose' as const, 'drain' as const),
@@ -112,6 +128,8 @@ function eventsOf(step: Step, state: AppState, at: string): AppEvent[] {
     }
     case 'pending':
       return [makeEvent('InstancesPending', { app: 'web', count: step.count, reasons: [{ reason: 'cpu', nodes: 2 }] })];
+    case 'repair':
+      return [repairBackedOff('web', 'unhealthy: HTTP 500', step.attempts, Date.parse(at), BACKOFF)];
     default: {
       const inst = live[step.pick % Math.max(1, live.length)];
       if (!inst) return [];

@@ -90,10 +90,26 @@ export class RolloutModel {
   canaryWeight?: number | null;
 }
 
+@ObjectType('RepairBackoff', {
+  description:
+    "An app's instance repairs in a row without a healthy period, and when the next may come (CrashLoopBackOff).",
+})
+export class RepairBackoffModel {
+  @Field({ description: 'Why the last repair replaced an instance, e.g. unhealthy: HTTP 500.' }) reason: string;
+  @Field(() => Int, { description: 'Repairs in a row; each doubles the wait before the next, up to a maximum.' })
+  attempts: number;
+  @Field({ description: 'When the last repair happened.' }) at: string;
+  @Field({ description: 'The earliest time the next repair may replace an instance.' }) nextAttemptAt: string;
+}
+
 @ObjectType('App', { description: 'An app: its desired shape and count, and its instances.' })
 export class AppModel {
   @Field() name: string;
-  @Field() status: string;
+  @Field({
+    description:
+      'deployed, removed, or crash-loop-backoff: fewer instances healthy than desired and the next repair waits (see backoff).',
+  })
+  status: string;
   @Field(() => PackageRefModel) package: PackageRefModel;
   @Field(() => Int, { description: 'Desired instance count.' }) desired: number;
   @Field(() => Int, { description: 'Instances reported running.' }) running: number;
@@ -120,6 +136,11 @@ export class AppModel {
   @Field(() => [InstanceModel]) instances: InstanceModel[];
   @Field(() => RolloutModel, { nullable: true, description: 'The rollout in progress, if any.' })
   rollout: RolloutModel | null;
+  @Field(() => RepairBackoffModel, {
+    nullable: true,
+    description: "The app's instance repair backoff, if an instance was repaired; null before any.",
+  })
+  backoff: RepairBackoffModel | null;
 }
 
 /** pendingModel renders an app's pending instances and the rejections counted per filter. */

@@ -28,6 +28,12 @@ export function fromState(state: AppState): AppModel {
     ...restartPolicyModel(spec),
     pending: pendingModel(state.pending?.count ?? 0, rejections),
     rollout: rolloutModel(state),
+    backoff: state.backoff && {
+      reason: state.backoff.reason,
+      attempts: state.backoff.attempts,
+      at: new Date(state.backoff.at).toISOString(),
+      nextAttemptAt: new Date(state.backoff.nextAttemptAt).toISOString(),
+    },
     instances: [...state.live.values()].map((i) => ({
       id: i.instanceId,
       app: spec.name,

@@ -45,6 +45,7 @@ describe('appsTable.evolve', () => {
       restart_window_ms: null,
       incarnation: 1,
       rollout: null,
+      repair_backoff: null,
     });
   });
 
@@ -87,6 +88,19 @@ describe('appsTable.evolve', () => {
   it("keeps the stream version of the deploy as the app's incarnation, a new one on a redeploy", () => {
     const at7 = recorded('AppDeployed', deployed.event.data, at(7), { id: 'app-web', version: 7 });
     expect(fold(evolve, [deployed, removed, at7])).toMatchObject({ incarnation: 7, status: 'deployed' });
+  });
+
+  it("records the app's last repair backoff, and a redeploy starts without one", () => {
+    const backedOff = recorded(
+      'AppRepairBackedOff',
+      { name: 'web', reason: 'unhealthy: HTTP 500', attempts: 2, at: at(6), nextAttemptAt: at(26) },
+      at(6),
+    );
+    expect(fold(evolve, [deployed, backedOff])).toMatchObject({
+      repair_backoff: { attempts: 2, reason: 'unhealthy: HTTP 500', at: at(6), nextAttemptAt: at(26) },
+      updated_at: at(6),
+    });
+    expect(fold(evolve, [deployed, backedOff, removed, deployed])).toMatchObject({ repair_backoff: null });
   });
 
   it("records the app's health check and restart policy", () => {

@@ -12,6 +12,14 @@ export interface AppRolloutRow {
   canaryWeight: number | null;
 }
 
+/** AppRepairBackoffRow is an app's last instance repair as rm_apps keeps it: the streak, why, and when the next may come. */
+export interface AppRepairBackoffRow {
+  attempts: number;
+  reason: string;
+  at: string;
+  nextAttemptAt: string;
+}
+
 /** AppRow is one row of rm_apps: an app's spec as its stream stands (what deployApp and updateApp answer), status and pending state. */
 export interface AppRow {
   name: string;
@@ -38,6 +46,8 @@ export interface AppRow {
   /** incarnation is the app stream version of the AppDeployed that (re)created the app: its instances are placed after it. */
   incarnation: number;
   rollout: AppRolloutRow | null;
+  /** repair_backoff is the app's last AppRepairBackedOff (ISO times), null before any repair of this incarnation. */
+  repair_backoff: AppRepairBackoffRow | null;
 }
 
 /** APP_EVENT_TYPES is every app-stream event type: the apps table sees each, so none that changes an app can be missed. */
@@ -60,7 +70,7 @@ const packageColumns = (
  * appsTable folds an app stream into rm_apps the way the app aggregate's evolveApp folds its spec: a deploy (re)creates the
  * row, an update or rollback moves its package to the target at once (as the write side answers) and opens its rollout,
  * a promotion ends the canary, completion ends the rollout; scale, removal and a placement clear the pending state,
- * InstancesPending sets it. Events of an app that has no row change nothing.
+ * InstancesPending sets it, AppRepairBackedOff records the repair backoff. Events of an app that has no row change nothing.
  */
 export const appsTable: TableModel<AppRow, AppEvent['type']> = {
   table: 'rm_apps',
@@ -86,6 +96,7 @@ export const appsTable: TableModel<AppRow, AppEvent['type']> = {
     restart_window_ms: 'int',
     incarnation: 'int',
     rollout: 'jsonb',
+    repair_backoff: 'jsonb',
   },
   key: ['name'],
   handles: APP_EVENT_TYPES,
@@ -113,6 +124,7 @@ export const appsTable: TableModel<AppRow, AppEvent['type']> = {
         restart_window_ms: d.restartWindowMs ?? null,
         incarnation: e.streamVersion,
         rollout: null,
+        repair_backoff: null,
       };
     }
     if (row === null) return null;
@@ -143,10 +155,13 @@ export const appsTable: TableModel<AppRow, AppEvent['type']> = {
         return { ...touched, ...notPending() };
       case 'InstancesPending':
         return { ...touched, pending_count: ev.data.count, pending_reasons: ev.data.reasons.map((r) => ({ ...r })) };
+      case 'AppRepairBackedOff': {
+        const { attempts, reason, at: repairedAt, nextAttemptAt } = ev.data;
+        return { ...touched, repair_backoff: { attempts, reason, at: repairedAt, nextAttemptAt } };
+      }
       case 'InstanceStopRequested':
       case 'InstanceLost':
       case 'InstanceDraining':
-      case 'AppRepairBackedOff':
         return row;
       default: {
         const _exhaustive: never = ev;

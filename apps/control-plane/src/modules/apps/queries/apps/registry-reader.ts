@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { appStatus } from '@mammoth/domain';
 import { AppRow, findApp, InstanceRow, listApps, listInstances } from '@mammoth/read-models';
 import { AppModel, InstanceModel, pendingModel, restartPolicyModel, toConstraintModel } from '../../app.model';
 import { toHealthCheckModel } from '../../health-check.graphql';
@@ -31,12 +32,18 @@ export class RegistryReader {
   }
 }
 
-/** toApp renders an app row and its listed instances for the API. */
-export function toApp(row: AppRow, instances: InstanceModel[]): AppModel {
+/**
+ * toApp renders an app row and its listed instances for the API at `now`: its status is crash-loop-backoff while fewer
+ * instances are healthy than desired and its next repair waits (appStatus).
+ */
+export function toApp(row: AppRow, instances: InstanceModel[], now = Date.now()): AppModel {
   const serving = instances.filter((i) => i.state === 'running' && i.desired === 'run');
+  const healthy = serving.filter((i) => i.health === 'healthy').length;
+  const backoff = row.repair_backoff;
+  const streak = backoff && { nextAttemptAt: Date.parse(backoff.nextAttemptAt) };
   return {
     name: row.name,
-    status: row.status,
+    status: appStatus(row.status, streak, now, { healthy, desired: row.instances }),
     package: {
       name: row.package_name,
       version: row.package_version,
@@ -45,7 +52,7 @@ export function toApp(row: AppRow, instances: InstanceModel[]): AppModel {
     },
     desired: row.instances,
     running: serving.length,
-    healthy: serving.filter((i) => i.health === 'healthy').length,
+    healthy,
     cpus: row.cpu_millis / 1000,
     memoryMiB: row.memory_mib,
     diskMiB: row.disk_mib,
@@ -55,6 +62,7 @@ export function toApp(row: AppRow, instances: InstanceModel[]): AppModel {
     ...restartPolicyModel({ maxRestarts: row.max_restarts, restartWindowMs: row.restart_window_ms }),
     pending: pendingModel(row.pending_count, row.pending_reasons),
     rollout: row.rollout && { ...row.rollout },
+    backoff: backoff && { ...backoff },
     instances,
   };
 }
