@@ -34,6 +34,13 @@ interface EventView {
   metadata: { actor: string; causationId: string | null; timestamp: string };
 }
 
+interface BackoffView {
+  status: string;
+  healthy: number;
+  backoff: { reason: string; attempts: number; at: string; nextAttemptAt: string } | null;
+}
+
+const BACKOFF_QUERY = `query($name: String!) { app(name: $name) { status healthy backoff { reason attempts at nextAttemptAt } } }`;
 const APP_QUERY = `query($name: String!) { app(name: $name) {
   desired running healthy healthCheck { kind } maxRestarts
   instances { id nodeId state desired health healthMessage restarts lastExitCode nextAttemptAt } } }`;
@@ -255,5 +262,68 @@ describe('instance failures: health checks replace unhealthy instances, crash lo
     )!;
     expect(placed.data.nodeId).not.toBe(first.nodeId);
     await remove('crashy');
+  });
+
+  it('(d) an app whose instances are all unhealthy is repaired ever more slowly (crash-loop-backoff); a healthy app beside it scales at once', async () => {
+    const check = { kind: 'HTTP', path: '/nope', gracePeriodMs: 0, ...FAST };
+    await deploy({ name: 'churn', package: 'healthy', instances: 2, healthCheck: check });
+    await deploy({ name: 'steady', package: 'healthy', healthCheck: { kind: 'HTTP', path: '/healthz', ...FAST } });
+
+    // Four repairs of the app in a row: each waits twice as long after the one before, whichever instance failed.
+    const streak = await eventually(
+      async () => {
+        const backoffs = await events('churn', ['AppRepairBackedOff']);
+        if (backoffs.length < 4) throw new Error(`${backoffs.length} repair(s) so far`);
+        return backoffs.slice(0, 4);
+      },
+      90000,
+      250,
+    );
+    expect(streak.map((e) => e.data.attempts)).toEqual([1, 2, 3, 4]);
+    expect(streak.map((e) => Date.parse(String(e.data.nextAttemptAt)) - Date.parse(String(e.data.at)))).toEqual([
+      BACKOFF_MS,
+      2 * BACKOFF_MS,
+      4 * BACKOFF_MS,
+      8 * BACKOFF_MS,
+    ]);
+    const repairs = (await events('churn', ['InstanceStopRequested'])).filter(
+      (e) => e.metadata.actor === 'instance-repair',
+    );
+    const times = repairs.slice(0, 4).map((e) => Date.parse(e.metadata.timestamp));
+    expect(times.slice(1).map((t, k) => t - times[k] >= BACKOFF_MS * 2 ** k)).toEqual([true, true, true]);
+
+    // The registry shows the backoff while the next repair waits.
+    const shown = await eventually(
+      async () => {
+        const got = await cluster.gql<{ app: BackoffView }>(BACKOFF_QUERY, { name: 'churn' });
+        if (got.app.status !== 'crash-loop-backoff') throw new Error(`churn: ${JSON.stringify(got.app)}`);
+        return got.app;
+      },
+      30000,
+      200,
+    );
+    expect(shown.backoff).toMatchObject({ reason: 'unhealthy: HTTP 404 from GET /nope (expected 200)' });
+    expect(shown.backoff!.attempts).toBeGreaterThanOrEqual(1);
+    expect(Date.parse(shown.backoff!.nextAttemptAt)).toBeGreaterThan(Date.parse(shown.backoff!.at));
+
+    // Meanwhile the healthy app scales in one commit with its placements, and runs healthy, never backed off.
+    await cluster.gql(`mutation { scaleApp(name: "steady", instances: 3) { name } }`);
+    const scaled = await events('steady', ['AppScaled', 'InstancePlaced']);
+    const scale = scaled.find((e) => e.type === 'AppScaled')!;
+    expect(
+      scaled.filter((e) => e.metadata.timestamp === scale.metadata.timestamp && e.type === 'InstancePlaced'),
+    ).toHaveLength(2);
+    const steady = await eventually(
+      async () => {
+        const got = await cluster.gql<{ app: BackoffView }>(BACKOFF_QUERY, { name: 'steady' });
+        if (got.app.healthy !== 3) throw new Error(`steady: ${JSON.stringify(got.app)}`);
+        return got.app;
+      },
+      30000,
+      200,
+    );
+    expect(steady).toMatchObject({ status: 'deployed', backoff: null });
+    expect(await events('steady', ['AppRepairBackedOff'])).toEqual([]);
+    await Promise.all(['churn', 'steady'].map(remove));
   });
 });
