@@ -48,25 +48,6 @@ export class AggregateRepository {
     };
   }
 
-  /** loadMany folds several streams of one aggregate type with one read, keyed by stream id. */
-  async loadMany<S, E extends MammothEvent>(
-    streamIds: string[],
-    initial: () => S,
-    fold: Fold<S, E>,
-  ): Promise<Map<string, Loaded<S>>> {
-    const loaded = await this.store.readStreams(streamIds);
-    const out = new Map<string, Loaded<S>>();
-    for (const [id, s] of loaded)
-      out.set(id, {
-        state: fold(
-          initial(),
-          s.events.map((e) => e.event as E),
-        ),
-        version: s.version,
-      });
-    return out;
-  }
-
   /** loadInstances folds instance streams with foldInstance, keyed by instance id: the control plane's one instance read. */
   async loadInstances(instanceIds: Iterable<string>): Promise<Map<string, LoadedInstance>> {
     const ids = [...new Set(instanceIds)];

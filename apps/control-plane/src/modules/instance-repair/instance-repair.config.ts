@@ -12,7 +12,7 @@ export interface InstanceRepairConfig {
   readonly sweepMs: number;
   /** startupLookbackMs is how far back the first sweep after start looks (exits and verdicts while no control plane ran). */
   readonly startupLookbackMs: number;
-  /** backoff spaces out repeated replacements of one failing lineage (first immediate, then base, 2×base, … up to max). */
+  /** backoff spaces out an app's repairs in a row (first immediate, then base, 2×base, … up to max). */
   readonly backoff: RepairBackoff;
 }
 
@@ -42,7 +42,7 @@ export const instanceRepairConfig = z
     watchMs: e.INSTANCE_REPAIR_WATCH_MS,
     sweepMs: e.INSTANCE_REPAIR_SWEEP_MS,
     startupLookbackMs: e.INSTANCE_REPAIR_STARTUP_LOOKBACK_MS,
-    // A lineage that ran twice the longest delay without failing again is healthy: the next failure starts over.
+    // An app that went twice the longest delay without a repair is healthy: its next repair starts over.
     backoff: {
       baseMs: e.INSTANCE_REPAIR_BACKOFF_MS,
       maxMs: e.INSTANCE_REPAIR_BACKOFF_MAX_MS,
