@@ -48,7 +48,7 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
           const { events, rolling } = await this.stepper.step(app);
           if (rolling) this.rolling.add(app);
           else this.rolling.delete(app);
-          if (events.length) this.log.log(`${app}: ${events.map(describe).join(', ')}`);
+          if (events.length) this.log.log(`${app}: ${events.map(summary).join(', ')}`);
         } catch (err) {
           this.log.warn(`${app}: ${(err as Error).message}; the next sweep retries`);
         }
@@ -65,7 +65,7 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
-function describe(e: { type: string; data: object }): string {
+function summary(e: { type: string; data: object }): string {
   return 'instanceId' in e.data && typeof e.data.instanceId === 'string'
     ? `${e.type} ${e.data.instanceId.slice(0, 8)}`
     : e.type;
