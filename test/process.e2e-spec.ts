@@ -94,7 +94,20 @@ describe('running processes: JSON logs with correlation ids, /healthz and /ready
       postgres: { status: 'up' },
       kafka: { status: 'up' },
     });
-    expect((await probe(`${cluster.url}/healthz`)).body).toMatchObject({ loops: { status: 'up' } });
+    // The feature loops report to the liveness probe beside the relay and the watermark.
+    expect((await probe(`${cluster.url}/healthz`)).body).toMatchObject({
+      loops: {
+        status: 'up',
+        loops: expect.arrayContaining([
+          'outbox-relay',
+          'log-watermark',
+          'pending-placer',
+          'rollout',
+          'instance-repair',
+          'failure-detector',
+        ]),
+      },
+    });
 
     const projector = await cluster.projector.healthUrl();
     expect(await probe(`${projector}/readyz`)).toEqual({

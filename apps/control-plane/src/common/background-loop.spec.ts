@@ -1,3 +1,4 @@
+import { LoopBeats } from '@mammoth/platform';
 import { BackgroundLoop, LogTail, LoopSpec, Pass, TailPage } from './background-loop';
 
 /** FakeLog is an in-memory log of positions 1, 2, … carrying one item each; `broken` makes every read fail. */
@@ -21,11 +22,13 @@ class FakeLog implements LogTail<string> {
 
 const WATCH = 100;
 const SWEEP = 1_000;
+const SILENCE = 10 * WATCH;
 
 describe('BackgroundLoop (fake timers)', () => {
   let passes: Pass<string>[];
   let log: { log: jest.Mock; warn: jest.Mock };
   let loop: BackgroundLoop<string>;
+  let beats: LoopBeats;
   let fail: Error | null;
   const start = (over: Partial<LoopSpec<string>> = {}) => {
     loop = new BackgroundLoop<string>({
@@ -34,6 +37,8 @@ describe('BackgroundLoop (fake timers)', () => {
       sweepMs: SWEEP,
       random: () => 0.5,
       log,
+      beats,
+      maxSilenceMs: SILENCE,
       pass: async (p) => {
         if (fail) throw fail;
         passes.push(p);
@@ -48,6 +53,7 @@ describe('BackgroundLoop (fake timers)', () => {
     passes = [];
     fail = null;
     log = { log: jest.fn(), warn: jest.fn() };
+    beats = new LoopBeats(() => Date.now());
   });
 
   afterEach(async () => {
@@ -81,7 +87,7 @@ describe('BackgroundLoop (fake timers)', () => {
     expect(passes.slice(1).map((p) => p.changed)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
 
-  it('logs a failing pass once, marks itself failing, retries the same items and logs the recovery', async () => {
+  it('logs a failing pass once, retries the same items and logs the recovery', async () => {
     const tail = new FakeLog();
     start({ tail });
     await jest.advanceTimersByTimeAsync(0);
@@ -90,35 +96,62 @@ describe('BackgroundLoop (fake timers)', () => {
     await jest.advanceTimersByTimeAsync(10 * WATCH);
     expect(log.warn).toHaveBeenCalledTimes(1);
     expect(log.warn.mock.calls[0][0]).toMatch(/database down/);
-    expect(loop.status()).toEqual({ name: 'test', running: true, failing: true, error: 'database down' });
 
     fail = null;
     await jest.advanceTimersByTimeAsync(WATCH);
     expect(passes.slice(1)).toEqual([{ sweep: true, changed: ['x'] }]);
     expect(log.log).toHaveBeenCalledWith('recovered');
-    expect(loop.status().failing).toBe(false);
   });
 
-  it('runs a pass the body says is due, though the log did not move', async () => {
-    let due = false;
-    start({ tail: new FakeLog(), due: () => due });
-    await jest.advanceTimersByTimeAsync(WATCH);
-    due = true;
-    await jest.advanceTimersByTimeAsync(WATCH);
-    expect(passes.slice(1)).toEqual([{ sweep: false, changed: [] }]);
-  });
-
-  it('wakes at once when told to, and delays a pass with work by its jitter', async () => {
+  it('beats at every good round; failing every round past its allowance fails the liveness probe with the error', async () => {
     const tail = new FakeLog();
-    start({ tail, jitterMs: 40 });
-    await jest.advanceTimersByTimeAsync(20);
-    expect(passes).toHaveLength(1);
-    tail.items.push('now');
-    loop.wake();
-    await jest.advanceTimersByTimeAsync(19);
-    expect(passes).toHaveLength(1);
+    start({ tail });
+    await jest.advanceTimersByTimeAsync(3 * SILENCE);
+    expect(beats.probe().check()).toEqual({ loops: ['test'] });
+
+    fail = new Error('database down');
+    tail.items.push('x');
+    await jest.advanceTimersByTimeAsync(SILENCE);
+    expect(beats.silent()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(2 * WATCH);
+    expect(beats.silent()).toEqual([{ name: 'test', silentMs: expect.any(Number), error: 'database down' }]);
+    expect(() => beats.probe().check()).toThrow(/^test silent for \d+ ms \(last round failed: database down\)$/);
+
+    fail = null;
+    await jest.advanceTimersByTimeAsync(WATCH);
+    expect(beats.silent()).toEqual([]);
+  });
+
+  it('fails the liveness probe when a round hangs past its allowance, and beats again once it ends', async () => {
+    let release: (() => void) | null = null;
+    start({
+      pass: async (p) => {
+        passes.push(p);
+        if (passes.length === 2) await new Promise<void>((r) => (release = r));
+      },
+      due: () => passes.length === 1,
+    });
+    await jest.advanceTimersByTimeAsync(WATCH);
+    expect(passes).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(SILENCE - WATCH);
+    expect(beats.silent()).toEqual([]);
     await jest.advanceTimersByTimeAsync(1);
-    expect(passes.slice(1)).toEqual([{ sweep: false, changed: ['now'] }]);
+    expect(beats.silent()).toEqual([{ name: 'test', silentMs: SILENCE + 1 }]);
+    release!();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(beats.silent()).toEqual([]);
+  });
+
+  it('counts the silence from start when its first round never ends', async () => {
+    let release!: (head: string) => void;
+    const tail = new FakeLog();
+    tail.head = () => new Promise<string>((r) => (release = r));
+    start({ tail });
+    await jest.advanceTimersByTimeAsync(SILENCE + 1);
+    expect(() => beats.probe().check()).toThrow('test silent for 1001 ms');
+    release('0');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(beats.silent()).toEqual([]);
   });
 
   it('stops after the pass in flight and runs no other', async () => {
@@ -139,6 +172,6 @@ describe('BackgroundLoop (fake timers)', () => {
     await stopping;
     await jest.advanceTimersByTimeAsync(10 * SWEEP);
     expect(passes).toHaveLength(1);
-    expect(loop.status().running).toBe(false);
+    expect(beats.probe().check()).toEqual({ loops: [] });
   });
 });

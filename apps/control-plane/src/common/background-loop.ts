@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Alarm } from '@mammoth/event-store';
+import { LOOP_SILENCE_MS, LoopBeats } from '@mammoth/platform';
 
 /** TailPage is what a log tail found after a position: its items, where to read after next time, and whether more wait. */
 export interface TailPage<T> {
@@ -35,26 +36,24 @@ export interface LoopSpec<T> {
   readonly pass: (pass: Pass<T>) => Promise<void>;
   readonly random?: () => number;
   readonly log?: Pick<Logger, 'log' | 'warn'>;
-}
-
-/** LoopStatus is what a health check reads of a loop. */
-export interface LoopStatus {
-  readonly name: string;
-  readonly running: boolean;
-  readonly failing: boolean;
-  readonly error: string | null;
+  /** beats is the process's liveness: each round reports there, a good one as a beat and a failed one with its error. */
+  readonly beats?: Pick<LoopBeats, 'beat' | 'failed' | 'forget'>;
+  /** maxSilenceMs is how long the loop may go without a good round (default LOOP_SILENCE_MS and one pause more). */
+  readonly maxSilenceMs?: number;
 }
 
 /**
  * BackgroundLoop runs a pass whenever the log tail shows something new, its body says work is due, or a sweep is due, then
- * pauses `watchMs`. A failing
- * pass is logged once (not at every retry), marks the loop failing, and is retried from the same tail position until it
- * succeeds, which is logged too. stop() ends the loop after the pass in flight; a pass checks `stopping` between items.
+ * pauses `watchMs`. A failing pass is logged once (not at every retry) and is retried from the same tail position until
+ * it succeeds, which is logged too. Every round reports to `beats`, so a loop hung in a round, or failing every round,
+ * for longer than `maxSilenceMs` fails the process's liveness probe under its name. stop() ends the loop after the pass
+ * in flight (a pass checks `stopping` between items) and stops its watch.
  */
 export class BackgroundLoop<T = never> {
   private readonly alarm = new Alarm();
   private readonly log: Pick<Logger, 'log' | 'warn'>;
   private readonly random: () => number;
+  private readonly maxSilenceMs: number;
   private running: Promise<void> | null = null;
   private position: string | null = null;
   private nextSweepAt = 0;
@@ -64,6 +63,7 @@ export class BackgroundLoop<T = never> {
   constructor(private readonly spec: LoopSpec<T>) {
     this.log = spec.log ?? new Logger(spec.name);
     this.random = spec.random ?? Math.random;
+    this.maxSilenceMs = spec.maxSilenceMs ?? LOOP_SILENCE_MS + spec.watchMs + (spec.jitterMs ?? 0);
   }
 
   /** stopping says stop() was called: a pass ends at its next item. */
@@ -71,12 +71,10 @@ export class BackgroundLoop<T = never> {
     return this.stopped;
   }
 
-  status(): LoopStatus {
-    return { name: this.spec.name, running: this.running !== null, failing: this.error !== null, error: this.error };
-  }
-
+  /** start runs the loop, its watch starting now (a first round that never ends counts as silence). */
   start(): void {
     this.stopped = false;
+    this.spec.beats?.beat(this.spec.name, this.maxSilenceMs);
     this.running ??= this.run();
   }
 
@@ -90,6 +88,7 @@ export class BackgroundLoop<T = never> {
     this.alarm.ring();
     await this.running;
     this.running = null;
+    this.spec.beats?.forget(this.spec.name);
   }
 
   private async run(): Promise<void> {
@@ -99,9 +98,11 @@ export class BackgroundLoop<T = never> {
         more = await this.once();
         if (this.error !== null) this.log.log('recovered');
         this.error = null;
+        this.spec.beats?.beat(this.spec.name, this.maxSilenceMs);
       } catch (err) {
         if (this.error === null) this.log.warn(`pass failed, retrying every ${this.spec.watchMs} ms: ${message(err)}`);
         this.error = message(err);
+        this.spec.beats?.failed(this.spec.name, this.maxSilenceMs, this.error);
       }
       if (!more && !this.stopped) await this.alarm.sleep(this.spec.watchMs);
     }

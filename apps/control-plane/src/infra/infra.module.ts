@@ -10,14 +10,11 @@ import {
 import { Pool } from 'pg';
 import { KafkaEventBus, Topics } from '@mammoth/events';
 import { createPool, LogWatermark, OutboxRelay, PgEventStore, pgConfig, pgPoolConfig } from '@mammoth/event-store';
-import { kafkaLogging, LoopBeats } from '@mammoth/platform';
+import { kafkaLogging, LOOP_SILENCE_MS, LoopBeats } from '@mammoth/platform';
 import { ClusterState } from './cluster-state';
 import { CONFIG, ControlPlaneConfig } from './config';
 
 const log = new Logger('control-plane');
-
-/** LOOP_SILENCE_MS is how long the relay or the watermark may go without a round before the process counts as hung. */
-const LOOP_SILENCE_MS = 120_000;
 
 /**
  * InfraModule provides the control plane's config and adapters: PostgreSQL, the event store, Kafka, the relay, the

@@ -1,23 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BackgroundLoop, LoopSpec, LoopStatus } from '../common/background-loop';
+import { LoopBeats } from '@mammoth/platform';
+import { BackgroundLoop, LoopSpec } from '../common/background-loop';
 import { Random, RANDOM } from './random';
 
-/** Loops makes the process's background loops, jittered by its one Random, and lists them for a health check. */
+/**
+ * Loops makes the process's background loops (pending placer, rollout, instance repair, failure detector), jittered by its
+ * one Random and reporting every round to its LoopBeats, so /healthz fails naming a loop that stops going round or whose
+ * rounds keep failing.
+ */
 @Injectable()
 export class Loops {
-  private readonly all: BackgroundLoop<unknown>[] = [];
+  constructor(
+    @Inject(RANDOM) private readonly random: Random,
+    private readonly beats: LoopBeats,
+  ) {}
 
-  constructor(@Inject(RANDOM) private readonly random: Random) {}
-
-  /** create makes a loop (not started) and keeps it listed. */
-  create<T>(spec: Omit<LoopSpec<T>, 'random'>): BackgroundLoop<T> {
-    const loop = new BackgroundLoop<T>({ ...spec, random: this.random });
-    this.all.push(loop as BackgroundLoop<unknown>);
-    return loop;
-  }
-
-  /** status lists every loop made, failing or not. */
-  status(): LoopStatus[] {
-    return this.all.map((l) => l.status());
+  /** create makes a loop (not started) that, once started, is watched by the liveness probe until it is stopped. */
+  create<T>(spec: Omit<LoopSpec<T>, 'random' | 'beats'>): BackgroundLoop<T> {
+    return new BackgroundLoop<T>({ ...spec, random: this.random, beats: this.beats });
   }
 }
