@@ -1,11 +1,16 @@
+import { Writable } from 'node:stream';
 import { DomainEvent, HealthCheck, makeEvent, streamIds } from '@mammoth/events';
-import { PgEventStore } from '@mammoth/event-store';
+import { AppendContext, PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
+import { initLogging, LoopBeats } from '@mammoth/platform';
+import { newContext } from '../../common/command-context';
 import { AggregateRepository } from '../../scheduling/aggregate-repository';
+import { Loops } from '../../scheduling/loops';
 import { PlanQueue } from '../../scheduling/plan-queue';
 import { seededRandom } from '../../scheduling/random';
 import { ClusterState } from '../../infra/cluster-state';
-import { InstanceRepair } from './instance-repair';
+import { InstanceRepair, REPAIR_ACTOR } from './instance-repair';
+import { InstanceRepairLoop } from './instance-repair.service';
 import { RepairCandidates } from './repair-candidates';
 
 const pkg = {
@@ -27,6 +32,24 @@ const CHECK: HealthCheck = {
   healthyThreshold: 1,
 };
 const I = (n: number) => `6f1c2a3b-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** lines are the JSON log lines the process wrote, with their correlation ids. */
+const lines: { msg: string; correlationId?: string }[] = [];
+initLogging(
+  'control-plane',
+  { level: 'info' },
+  new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as (typeof lines)[number]);
+      done();
+    },
+  }),
+);
+
+/** at is a repair's command context, at `ms` (now unless given). */
+const at = (ms?: number): AppendContext => {
+  const ctx = newContext(REPAIR_ACTOR);
+  return ms === undefined ? ctx : { ...ctx, timestamp: new Date(ms).toISOString() };
+};
 const BACKOFF = { backoff: { baseMs: 10_000, maxMs: 60_000, resetAfterMs: 120_000 } };
 const node = (nodeId: string) =>
   makeEvent('NodeRegistered', {
@@ -118,7 +141,7 @@ describe('InstanceRepair against PostgreSQL', () => {
     expect((await candidates.after(start)).items).toEqual([I(1)]);
     expect(await candidates.sweep(new Date(0))).toContain(I(1));
 
-    const { events, retired } = await repair.repair(I(1));
+    const { events, retired } = await repair.repair(I(1), at());
     expect(retired).toBe(true);
     const [stop, placed, streak] = events;
     expect(stop).toMatchObject({
@@ -146,7 +169,7 @@ describe('InstanceRepair against PostgreSQL', () => {
 
   it('writes nothing the second time: the instance is no longer live', async () => {
     const before = await types(streamIds.app('web'));
-    expect(await repair.repair(I(1))).toEqual({ events: [], retired: true, deferred: null });
+    expect(await repair.repair(I(1), at())).toEqual({ events: [], retired: true, deferred: null });
     expect(await types(streamIds.app('web'))).toEqual(before);
   });
 
@@ -154,7 +177,7 @@ describe('InstanceRepair against PostgreSQL', () => {
     await deploy('race', 2, { healthCheck: CHECK });
     await unhealthy(2, 'race');
     const other = controlPlane('other');
-    const results = await Promise.all([repair.repair(I(2)), other.repair(I(2))]);
+    const results = await Promise.all([repair.repair(I(2), at()), other.repair(I(2), at())]);
     expect(results.map((r) => r.events.length).sort()).toEqual([0, 3]);
     expect((await types(streamIds.app('race'))).filter((t) => t === 'InstancePlaced')).toHaveLength(2);
   });
@@ -173,9 +196,9 @@ describe('InstanceRepair against PostgreSQL', () => {
       exit('c3', 0),
       makeEvent('InstanceRunning', { ...report(3, 'loop'), containerId: 'c3b' }),
     );
-    expect(await repair.repair(I(3))).toEqual({ events: [], retired: false, deferred: null });
+    expect(await repair.repair(I(3), at())).toEqual({ events: [], retired: false, deferred: null });
     await append(streamIds.instance(I(3)), exit('c3b', 2));
-    const { events } = await repair.repair(I(3));
+    const { events } = await repair.repair(I(3), at());
     expect(events[0]).toMatchObject({
       type: 'InstanceStopRequested',
       data: { reason: 'crash loop: exited 2 times within 2.0 s (at most 1 restarts per 600 s), last exit code 3' },
@@ -186,7 +209,7 @@ describe('InstanceRepair against PostgreSQL', () => {
   it("waits for the app's backoff before replacing a replacement that fails too, twice as long the next time", async () => {
     await deploy('never', 4, { healthCheck: CHECK });
     await unhealthy(4, 'never');
-    const first = await repair.repair(I(4));
+    const first = await repair.repair(I(4), at());
     const second = (first.events[1].data as { instanceId: string }).instanceId;
     const failing = async (instanceId: string) => {
       await append(
@@ -209,16 +232,16 @@ describe('InstanceRepair against PostgreSQL', () => {
     const placedAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
 
     const before = await types(streamIds.app('never'));
-    const early = await repair.repair(second, placedAt + 5_000);
+    const early = await repair.repair(second, at(placedAt + 5_000));
     expect(early).toEqual({ events: [], retired: false, deferred: { attempts: 1, nextAttemptAt: placedAt + 10_000 } });
     expect(await types(streamIds.app('never'))).toEqual(before);
 
-    const due = await repair.repair(second, placedAt + 10_000);
+    const due = await repair.repair(second, at(placedAt + 10_000));
     expect(due.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced', 'AppRepairBackedOff']);
     const third = (due.events[1].data as { instanceId: string }).instanceId;
     await failing(third);
     const thirdAt = Date.parse((await store.readStream(streamIds.app('never'))).events.at(-1)!.metadata.timestamp);
-    expect((await repair.repair(third, thirdAt + 15_000)).deferred).toEqual({
+    expect((await repair.repair(third, at(thirdAt + 15_000))).deferred).toEqual({
       attempts: 2,
       nextAttemptAt: thirdAt + 20_000,
     });
@@ -234,18 +257,58 @@ describe('InstanceRepair against PostgreSQL', () => {
     await unhealthy(5, 'pair');
     await unhealthy(6, 'pair');
     const now = Date.now();
-    const first = await repair.repair(I(5), now);
+    const first = await repair.repair(I(5), at(now));
     expect(first.events.map((e) => e.type)).toEqual(['InstanceStopRequested', 'InstancePlaced', 'AppRepairBackedOff']);
     const before = await types(streamIds.app('pair'));
-    expect(await repair.repair(I(6), now + 1_000)).toEqual({
+    expect(await repair.repair(I(6), at(now + 1_000))).toEqual({
       events: [],
       retired: false,
       deferred: { attempts: 1, nextAttemptAt: now + 10_000 },
     });
     expect(await types(streamIds.app('pair'))).toEqual(before);
-    expect((await repair.repair(I(6), now + 10_000)).events[2]).toMatchObject({
+    expect((await repair.repair(I(6), at(now + 10_000))).events[2]).toMatchObject({
       type: 'AppRepairBackedOff',
       data: { attempts: 2, nextAttemptAt: new Date(now + 30_000).toISOString() },
     });
+  });
+
+  it('runs each repair of the loop under a correlation id of its own, on its events and its log lines', async () => {
+    await deploy('traced', 7, { healthCheck: CHECK });
+    await deploy('traced-too', 8, { healthCheck: CHECK });
+    await unhealthy(7, 'traced');
+    await unhealthy(8, 'traced-too');
+    const loop = new InstanceRepairLoop(
+      { enabled: true, watchMs: 500, sweepMs: 15_000, startupLookbackMs: 0, ...BACKOFF },
+      candidates,
+      repair,
+      new Loops(() => 0.5, new LoopBeats()),
+    );
+    const start = await store.head();
+    expect(await loop.check([I(7), I(8)])).toBe(2);
+
+    const written = (await store.readAll(start, 1000)).filter((e) => e.metadata.actor === REPAIR_ACTOR);
+    for (const [n, app] of [
+      [7, 'traced'],
+      [8, 'traced-too'],
+    ] as const) {
+      const stop = written.find((e) => e.event.type === 'InstanceStopRequested' && e.event.data.instanceId === I(n))!;
+      const id = stop.metadata.correlationId;
+      expect(
+        written
+          .filter((e) => e.metadata.correlationId === id)
+          .map((e) => e.event.type)
+          .sort(),
+      ).toEqual([
+        'AppRepairBackedOff',
+        'InstanceAssigned',
+        'InstancePlaced',
+        'InstanceStopRequested',
+        'InstanceUnassigned',
+      ]);
+      expect(lines.filter((l) => l.correlationId === id).map((l) => l.msg)).toEqual([
+        expect.stringMatching(new RegExp(`^instance ${I(n)} \\(${app}\\) replaced by `)),
+      ]);
+    }
+    expect(new Set(written.map((e) => e.metadata.correlationId)).size).toBe(2);
   });
 });

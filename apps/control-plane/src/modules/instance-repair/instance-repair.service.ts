@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppendContext } from '@mammoth/event-store';
 import { BackgroundLoop, Pass } from '../../common/background-loop';
+import { inCommandContext } from '../../common/command-context';
 import { Loops } from '../../scheduling/loops';
 import { INSTANCE_REPAIR_CONFIG, InstanceRepairConfig } from './instance-repair.config';
-import { InstanceRepair } from './instance-repair';
+import { InstanceRepair, REPAIR_ACTOR } from './instance-repair';
 import { RepairCandidates } from './repair-candidates';
 
 /** MAX_RETIRED bounds the instance ids remembered as no longer live (they are skipped without reading their streams). */
@@ -52,34 +54,43 @@ export class InstanceRepairLoop implements OnApplicationBootstrap, BeforeApplica
     return this.loop.stop();
   }
 
-  /** check decides for each instance in turn, skipping those known to be retired or waiting; it returns how many it replaced. */
+  /**
+   * check decides for each instance in turn, skipping those known to be retired or waiting; it returns how many it
+   * replaced. Each decision runs in a command context of its own: its events and its log lines share a correlation id.
+   */
   async check(instanceIds: Iterable<string>): Promise<number> {
     let replaced = 0;
     for (const id of instanceIds) {
       if (this.loop.stopping) break;
       if (this.retired.has(id) || (this.deferred.get(id) ?? 0) > Date.now()) continue;
       this.deferred.delete(id);
-      try {
-        const { events, retired, deferred } = await this.repair.repair(id);
-        if (retired) this.retire(id);
-        if (deferred) {
-          this.deferred.set(id, deferred.nextAttemptAt);
-          const wait = ((deferred.nextAttemptAt - Date.now()) / 1000).toFixed(1);
-          this.log.log(
-            `instance ${id}: its app was repaired ${deferred.attempts} time(s) in a row; next repair in ${wait} s`,
-          );
-        }
-        for (const e of events)
-          if (e.type === 'InstanceStopRequested')
-            this.log.log(
-              `instance ${id} (${e.data.app}) replaced by ${e.data.replacedBy ?? 'nothing yet (pending)'}: ${e.data.reason}`,
-            );
-        if (events.length) replaced++;
-      } catch (err) {
-        this.log.warn(`instance ${id}: ${(err as Error).message}; the next sweep retries`);
-      }
+      if (await inCommandContext(REPAIR_ACTOR, (ctx) => this.checkOne(id, ctx))) replaced++;
     }
     return replaced;
+  }
+
+  /** checkOne decides for one instance and logs what it did; it says whether the instance was replaced. */
+  private async checkOne(id: string, ctx: AppendContext): Promise<boolean> {
+    try {
+      const { events, retired, deferred } = await this.repair.repair(id, ctx);
+      if (retired) this.retire(id);
+      if (deferred) {
+        this.deferred.set(id, deferred.nextAttemptAt);
+        const wait = ((deferred.nextAttemptAt - Date.now()) / 1000).toFixed(1);
+        this.log.log(
+          `instance ${id}: its app was repaired ${deferred.attempts} time(s) in a row; next repair in ${wait} s`,
+        );
+      }
+      for (const e of events)
+        if (e.type === 'InstanceStopRequested')
+          this.log.log(
+            `instance ${id} (${e.data.app}) replaced by ${e.data.replacedBy ?? 'nothing yet (pending)'}: ${e.data.reason}`,
+          );
+      return events.length > 0;
+    } catch (err) {
+      this.log.warn(`instance ${id}: ${(err as Error).message}; the next sweep retries`);
+      return false;
+    }
   }
 
   private async pass({ sweep, changed }: Pass<string>): Promise<void> {

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Repair, RepairBackoff, repairInstance } from '@mammoth/domain';
 import { AppEvent } from '@mammoth/events';
+import { AppendContext } from '@mammoth/event-store';
 import { AggregateRepository } from '../../scheduling/aggregate-repository';
 import { PlanQueue } from '../../scheduling/plan-queue';
 import { INSTANCE_REPAIR_CONFIG, InstanceRepairConfig } from './instance-repair.config';
@@ -32,18 +32,17 @@ export class InstanceRepair {
     this.backoff = config.backoff;
   }
 
-  /** repair decides and commits for one instance at `now` (ms since the epoch); its events name its last event as cause. */
-  async repair(instanceId: string, now = Date.now()): Promise<RepairOutcome> {
+  /**
+   * repair decides and commits for one instance in a command context (its correlation id and its time, the decision's
+   * now); its events carry that correlation id and name the instance's last event as their cause.
+   */
+  async repair(instanceId: string, ctx: AppendContext): Promise<RepairOutcome> {
+    const now = Date.parse(ctx.timestamp);
     const seen = (await this.repo.loadInstances([instanceId])).get(instanceId)!;
     if (seen.app === null) return { events: [], retired: false, deferred: null };
     const { events, value } = await this.plans.commit({
       app: seen.app,
-      ctx: {
-        correlationId: randomUUID(),
-        causationId: seen.lastEventId,
-        actor: REPAIR_ACTOR,
-        timestamp: new Date(now).toISOString(),
-      },
+      ctx: { ...ctx, causationId: seen.lastEventId },
       instances: () => [instanceId],
       decide: ({ app, instances, nodes, opts }) => {
         const instance = instances.get(instanceId)!.state;

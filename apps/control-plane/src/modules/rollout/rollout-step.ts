@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { instanceHealth, planRollout } from '@mammoth/domain';
 import { AppEvent } from '@mammoth/events';
-import { newContext } from '../../common/command-context';
+import { AppendContext } from '@mammoth/event-store';
 import { PlanQueue } from '../../scheduling/plan-queue';
 import { ROLLOUT_CONFIG, RolloutConfig } from './rollout.config';
 
@@ -20,11 +20,15 @@ export class RolloutStep {
     @Inject(ROLLOUT_CONFIG) private readonly rollout: RolloutConfig,
   ) {}
 
-  /** step returns the app events written and whether the app still has a rollout in progress afterwards. */
-  async step(app: string, now = Date.now()): Promise<{ events: readonly AppEvent[]; rolling: boolean }> {
+  /**
+   * step moves the app's rollout in a command context (its events carry its correlation id; its time is the step's now),
+   * and returns the app events written and whether the app still has a rollout in progress afterwards.
+   */
+  async step(app: string, ctx: AppendContext): Promise<{ events: readonly AppEvent[]; rolling: boolean }> {
+    const now = Date.parse(ctx.timestamp);
     const { events, state } = await this.plans.commit({
       app,
-      ctx: newContext(ROLLOUT_ACTOR),
+      ctx,
       instances: (s) => (s.status === 'none' ? [] : s.live.keys()),
       decide: ({ app: s, instances, nodes, opts }) => {
         if (s.status !== 'active' || !s.rollout) return { app: [], nodes: new Map(), value: undefined };

@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BackgroundLoop, Pass } from '../../common/background-loop';
+import { inCommandContext } from '../../common/command-context';
 import { Loops } from '../../scheduling/loops';
 import { ROLLOUT_STARTS, RolloutCandidates, RolloutTrigger } from './rollout-candidates';
 import { ROLLOUT_CONFIG, RolloutConfig } from './rollout.config';
-import { RolloutStep } from './rollout-step';
+import { ROLLOUT_ACTOR, RolloutStep } from './rollout-step';
 
 /**
  * RolloutLoop drives every rollout in progress. Its loop tails the log (every `watchMs`) for trigger events of apps it
@@ -40,19 +41,24 @@ export class RolloutLoop implements OnApplicationBootstrap, BeforeApplicationShu
     return this.loop.stop();
   }
 
-  /** step moves each named app's rollout, logging what it wrote, and keeps the set of rolling apps current. */
+  /**
+   * step moves each named app's rollout, logging what it wrote, and keeps the set of rolling apps current. Each app's step
+   * runs in a command context of its own: its events and its log lines share a correlation id.
+   */
   async step(apps: Iterable<string>): Promise<void> {
     await Promise.all(
-      [...apps].map(async (app) => {
-        try {
-          const { events, rolling } = await this.stepper.step(app);
-          if (rolling) this.rolling.add(app);
-          else this.rolling.delete(app);
-          if (events.length) this.log.log(`${app}: ${events.map(summary).join(', ')}`);
-        } catch (err) {
-          this.log.warn(`${app}: ${(err as Error).message}; the next sweep retries`);
-        }
-      }),
+      [...apps].map((app) =>
+        inCommandContext(ROLLOUT_ACTOR, async (ctx) => {
+          try {
+            const { events, rolling } = await this.stepper.step(app, ctx);
+            if (rolling) this.rolling.add(app);
+            else this.rolling.delete(app);
+            if (events.length) this.log.log(`${app}: ${events.map(summary).join(', ')}`);
+          } catch (err) {
+            this.log.warn(`${app}: ${(err as Error).message}; the next sweep retries`);
+          }
+        }),
+      ),
     );
   }
 
