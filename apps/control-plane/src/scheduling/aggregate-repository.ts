@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, foldInstance, initialInstanceState, InstanceState } from '@mammoth/domain';
 import { InstanceEvent, MammothEvent, streamIds } from '@mammoth/events';
 import {
@@ -9,6 +9,7 @@ import {
   WrongExpectedVersionError,
 } from '@mammoth/event-store';
 import { DomainException } from '../common/domain.exception';
+import { Random, RANDOM } from './random';
 
 /** Loaded is an aggregate's state with the stream version it was folded from. */
 export interface Loaded<S> {
@@ -34,7 +35,10 @@ export const reducing =
 /** AggregateRepository loads streams by folding them and retries a command on optimistic-concurrency conflicts. */
 @Injectable()
 export class AggregateRepository {
-  constructor(readonly store: PgEventStore) {}
+  constructor(
+    readonly store: PgEventStore,
+    @Inject(RANDOM) private readonly random: Random,
+  ) {}
 
   /** load folds a stream into an aggregate's state. */
   async load<S, E extends MammothEvent>(streamId: string, initial: () => S, fold: Fold<S, E>): Promise<Loaded<S>> {
@@ -78,7 +82,9 @@ export class AggregateRepository {
 
   /**
    * retrying runs a load-decide-append attempt until it commits without a version conflict; each attempt reads
-   * fresh state, so a conflict is re-decided, never overwritten.
+   * fresh state, so a conflict is re-decided, never overwritten. It waits a random part of an exponential backoff between
+   * attempts, drawn from the process's one Random: the jitter only has to spread writers that collided apart, and every
+   * process has a seed of its own unless SCHEDULER_SEED pins it.
    */
   async retrying<T>(
     attempt: (n: number) => Promise<T>,
@@ -95,7 +101,7 @@ export class AggregateRepository {
             new DomainError('CONFLICT', `too much contention on ${err.streamId}; retry the command`),
           );
         if (onConflict) await onConflict(err);
-        await new Promise((r) => setTimeout(r, Math.random() * Math.min(50 * 2 ** n, 1000)));
+        await new Promise((r) => setTimeout(r, this.random() * Math.min(50 * 2 ** n, 1000)));
       }
     }
   }

@@ -63,8 +63,9 @@ describe('PlanQueue group commit against PostgreSQL', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
-    repo = new AggregateRepository(store);
-    plans = new PlanQueue(repo, new ClusterState(store), seededRandom({ schedulerSeed: 'group-commit' }));
+    const random = seededRandom({ schedulerSeed: 'group-commit' });
+    repo = new AggregateRepository(store, random);
+    plans = new PlanQueue(repo, new ClusterState(store), random);
     for (const n of NODES)
       await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));
   });

@@ -56,9 +56,10 @@ describe('NodeRepair against PostgreSQL: a mass node failure', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
-    repo = new AggregateRepository(store);
+    const random = seededRandom({ schedulerSeed: 'node-repair' });
+    repo = new AggregateRepository(store, random);
     cluster = new ClusterState(store);
-    const plans = new PlanQueue(repo, cluster, seededRandom({ schedulerSeed: 'node-repair' }));
+    const plans = new PlanQueue(repo, cluster, random);
     repair = new NodeRepair(plans, cluster);
     for (const n of ['n1', 'n2', 'n3', 'n4'])
       await store.append([{ streamId: streamIds.node(n), expectedVersion: 0, events: [node(n)] }], ctx('setup'));

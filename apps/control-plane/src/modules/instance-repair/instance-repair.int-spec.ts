@@ -76,12 +76,9 @@ describe('InstanceRepair against PostgreSQL', () => {
   const report = (n: number, app: string) => ({ instanceId: I(n), app, nodeId: 'n1' });
   /** controlPlane is one control plane's instance repair, with its own plan queue and cluster cache. */
   const controlPlane = (seed: string) => {
-    const repo = new AggregateRepository(store);
-    return new InstanceRepair(
-      new PlanQueue(repo, new ClusterState(store), seededRandom({ schedulerSeed: seed })),
-      repo,
-      BACKOFF,
-    );
+    const random = seededRandom({ schedulerSeed: seed });
+    const repo = new AggregateRepository(store, random);
+    return new InstanceRepair(new PlanQueue(repo, new ClusterState(store), random), repo, BACKOFF);
   };
 
   /** deploy records an app with one instance on n1, running in container c<n>, as the scheduler and the node would have. */
