@@ -1,24 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BusMessage, KafkaEventBus, makeEvent, RecordedEvent, Subscription, Topics, toWire } from '@mammoth/events';
+import { eventually, KAFKA_BROKERS } from '@mammoth/event-store/testing/test-infra';
 import { StreamEvent } from '../desired-state';
 import { Heartbeater } from './heartbeat';
 import { subscribeNodeEvents } from './node-events';
 
 jest.setTimeout(120000);
-
-const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-
-async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 const recorded = (nodeId: string, streamVersion: number, app = 'web'): RecordedEvent => ({
   streamId: `node-${nodeId}`,
@@ -36,7 +23,7 @@ const recorded = (nodeId: string, streamVersion: number, app = 'web'): RecordedE
 
 describe('node daemon on a real Kafka broker', () => {
   const topics = new Topics(`t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`);
-  const bus = new KafkaEventBus(BROKERS, 'node-daemon-int');
+  const bus = new KafkaEventBus(KAFKA_BROKERS, 'node-daemon-int');
   const subs: Subscription[] = [];
 
   beforeAll(() => bus.ensureTopics([topics.events('node'), topics.heartbeats()], 3));
@@ -66,7 +53,7 @@ describe('node daemon on a real Kafka broker', () => {
     });
     hb.start();
     try {
-      await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(3));
+      await eventually(async () => expect(seen.length).toBeGreaterThanOrEqual(3));
     } finally {
       hb.stop();
     }
@@ -107,7 +94,7 @@ describe('node daemon on a real Kafka broker', () => {
       got
         .filter((e) => !(e.event.type === 'InstanceUnassigned' && e.event.data.app === 'probe'))
         .map((e) => e.streamVersion);
-    await eventually(() => expect(real()).toEqual([2, 3]));
+    await eventually(async () => expect(real()).toEqual([2, 3]));
     await new Promise((r) => setTimeout(r, 500));
     expect(real()).toEqual([2, 3]);
     expect(got.every((e) => e.event.type === 'InstanceUnassigned')).toBe(true);
