@@ -144,6 +144,8 @@ describe('running processes: JSON logs with correlation ids, /healthz and /ready
         KAFKA_BROKERS: KAFKA_BROKERS.join(','),
         MAMMOTH_TOPIC_PREFIX: cluster.prefix,
         NODE_ID: `${cluster.nodeId}-nodocker`,
+        // Too small for the app the next test deploys, so the scheduler places it on the cluster's own node.
+        NODE_MEMORY_MIB: '16',
         NODE_PORT_RANGE: `${testPort(32510)}-${testPort(32519)}`,
         NODE_DATA_DIR: join(cluster.runDir, 'nodocker'),
         DOCKER_SOCKET: join(cluster.runDir, 'no-such-docker.sock'),
