@@ -65,11 +65,8 @@ export class ProjectorService implements OnApplicationShutdown {
   private async ensureTopics(): Promise<void> {
     for (let delay = 500; !this.stopping; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await this.bus.ensureTopics(
-          [...this.topics.allEvents(), this.topics.heartbeats()],
-          this.config.topics.partitions,
-          this.config.topics.replication,
-        );
+        const ensured = await this.bus.ensureTopics(this.topics.specs(this.config.topics));
+        if (ensured.corrected.length) this.log.log(`corrected the settings of topics ${ensured.corrected.join(', ')}`);
         return;
       } catch (err) {
         this.log.warn(`cannot create topics yet (${(err as Error).message}); retrying in ${delay} ms`);

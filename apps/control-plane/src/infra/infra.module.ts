@@ -101,11 +101,8 @@ export class InfraModule implements OnApplicationBootstrap, OnApplicationShutdow
   private async ensureTopics(): Promise<void> {
     for (let delay = 500; ; delay = Math.min(delay * 2, 10000)) {
       try {
-        await this.bus.ensureTopics(
-          [...this.topics.allEvents(), this.topics.heartbeats()],
-          this.config.topics.partitions,
-          this.config.topics.replication,
-        );
+        const ensured = await this.bus.ensureTopics(this.topics.specs(this.config.topics));
+        if (ensured.corrected.length) log.log(`corrected the settings of topics ${ensured.corrected.join(', ')}`);
         return;
       } catch (err) {
         log.warn(`cannot create topics yet (${(err as Error).message}); retrying in ${delay} ms`);

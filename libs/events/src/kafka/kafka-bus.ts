@@ -1,5 +1,7 @@
 import { Admin, Consumer, Kafka, logCreator, logLevel, Producer } from 'kafkajs';
 import { WireMessage } from '../serde';
+import { TopicSpec } from '../topics';
+import { ensureTopicSpecs, TopicsEnsured } from './topic-admin';
 
 /** BusMessage is one message read from a topic partition. */
 export interface BusMessage {
@@ -38,18 +40,10 @@ export interface KafkaLogOptions {
   readonly logCreator: logCreator;
 }
 
-/** TopicReplication is how a created topic is replicated: its replication factor and, when set, min.insync.replicas. */
-export interface TopicReplication {
-  readonly replicationFactor: number;
-  readonly minInsyncReplicas?: number;
-}
-
-/** ONE_REPLICA is the replication of a one-broker Kafka's topics. */
-export const ONE_REPLICA: TopicReplication = { replicationFactor: 1 };
-
 /** EventBus is Mammoth's one port onto the message broker; KafkaEventBus is its only implementation so the client can be swapped. */
 export interface EventBus {
-  ensureTopics(topics: string[], partitions?: number, replication?: TopicReplication): Promise<void>;
+  /** ensureTopics creates missing topics and corrects the configs (retention) of existing ones to match the specs. */
+  ensureTopics(specs: readonly TopicSpec[]): Promise<TopicsEnsured>;
   publish(topic: string, messages: WireMessage[]): Promise<void>;
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
   disconnect(): Promise<void>;
@@ -88,41 +82,25 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
-  async ensureTopics(topics: string[], partitions = 1, replication = ONE_REPLICA): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: partitions,
-          replicationFactor: replication.replicationFactor,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            { name: 'retention.bytes', value: '-1' },
-            ...(replication.minInsyncReplicas === undefined
-              ? []
-              : [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }]),
-          ],
-        })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<TopicsEnsured> {
+    return this.withAdmin((admin) => ensureTopicSpecs(admin, specs));
   }
 
   /** deleteTopicsOf deletes every topic of a prefix (`<prefix>.…`): a test's or a benchmark's, never an installation's log. */
   async deleteTopicsOf(prefix: string): Promise<number> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    return this.withAdmin(async (admin) => {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
       if (topics.length) await admin.deleteTopics({ topics });
       return topics.length;
+    });
+  }
+
+  /** withAdmin runs fn with a connected admin client and disconnects it afterwards. */
+  async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
     } finally {
       await admin.disconnect();
     }
