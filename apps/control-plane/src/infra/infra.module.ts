@@ -58,7 +58,8 @@ const LOOP_SILENCE_MS = 120_000;
     {
       provide: ClusterState,
       inject: [PgEventStore, LogWatermark],
-      useFactory: (store: PgEventStore, w: LogWatermark) => new ClusterState(store, w),
+      useFactory: (store: PgEventStore, w: LogWatermark) =>
+        new ClusterState(store, w, (m) => new Logger('cluster-state').error(m)),
     },
   ],
   exports: [LoopBeats, Pool, PgEventStore, Topics, KafkaEventBus, OutboxRelay, LogWatermark, ClusterState],

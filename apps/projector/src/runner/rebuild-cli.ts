@@ -1,11 +1,13 @@
 import { Client, ClientConfig } from 'pg';
 import { streamsBehind } from './catch-up';
-import { Projection, REBUILD_CHANNEL, REBUILT_CHANNEL } from './projection';
+import { Projection, REBUILD_CHANNEL, rebuildPayload, RebuildSource, REBUILT_CHANNEL } from './projection';
 
 /** RebuildCliOptions bound how long the CLI waits for a projector to answer and for the replay to finish. */
 export interface RebuildCliOptions {
   /** pg is the database to ask; the catch-up check scans every stream of the projection, so it may want no statement timeout. */
   pg: ClientConfig;
+  /** from is where the rebuild replays from (default: Kafka). */
+  from?: RebuildSource;
   answerTimeoutMs?: number;
   catchUpTimeoutMs?: number;
   pollMs?: number;
@@ -28,7 +30,8 @@ export async function requestRebuild(projection: Projection, opts: RebuildCliOpt
       });
     });
     await client.query(`LISTEN ${REBUILT_CHANNEL}`);
-    await client.query('SELECT pg_notify($1, $2)', [REBUILD_CHANNEL, projection.name]);
+    const from = opts.from ?? 'kafka';
+    await client.query('SELECT pg_notify($1, $2)', [REBUILD_CHANNEL, rebuildPayload(projection.name, from)]);
     print(`rebuild ${projection.name}: requested`);
     const answerMs = opts.answerTimeoutMs ?? 30_000;
     await withTimeout(
@@ -36,7 +39,9 @@ export async function requestRebuild(projection: Projection, opts: RebuildCliOpt
       answerMs,
       `no running projector cleared ${projection.name} within ${answerMs} ms; is the projector running?`,
     );
-    print(`rebuild ${projection.name}: cleared, replaying from offset zero`);
+    print(
+      `rebuild ${projection.name}: cleared, replaying ${from === 'store' ? 'the event store, then Kafka' : 'from offset zero'}`,
+    );
     const deadline = Date.now() + (opts.catchUpTimeoutMs ?? 30 * 60_000);
     for (;;) {
       const behind = await streamsBehind(client, projection);

@@ -15,6 +15,8 @@ export interface BusBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly BusMessage[];
+  /** highWatermark is the partition's end offset when the batch was fetched (the offset its next message will get). */
+  readonly highWatermark?: string;
 }
 
 /** SubscribeOptions describes one consumer: its group, topics and what to do with each batch. */
@@ -92,6 +94,16 @@ export class KafkaEventBus implements EventBus {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
       if (topics.length) await admin.deleteTopics({ topics });
       return topics.length;
+    });
+  }
+
+  /** topicEnds reads the end offset of every partition of the topics, keyed `topic/partition`. */
+  topicEnds(topics: readonly string[]): Promise<Map<string, bigint>> {
+    return this.withAdmin(async (admin) => {
+      const out = new Map<string, bigint>();
+      for (const topic of topics)
+        for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, BigInt(p.high));
+      return out;
     });
   }
 
@@ -185,7 +197,12 @@ export class KafkaEventBus implements EventBus {
           key: m.key ? m.key.toString() : null,
           value: m.value ? m.value.toString() : '',
         }));
-        await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
+        await opts.eachBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          highWatermark: batch.highWatermark,
+        });
         await heartbeat();
       },
     });
