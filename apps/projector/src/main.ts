@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createPool, pgConfig, pgPoolConfig } from '@mammoth/event-store';
-import { initLogging, listenForHealth, loadOrExit, nestLogger } from '@mammoth/platform';
+import { initLogging, kafkaLogging, listenForHealth, loadOrExit, nestLogger } from '@mammoth/platform';
 import { runMigrations } from '../../../migrations/data-source';
 import { loadConfig, ProjectorConfig } from './config';
 import { LOG_PROJECTIONS, logProjectionNamed, PROJECTIONS, projectionNamed } from './projections';
 import { ProjectorModule } from './projector.module';
 import { ProjectorService } from './projector.service';
 import { requestLogRebuild } from './runner/log-projections';
+import { KafkaEventBus, Topics } from '@mammoth/events';
 import { DEAD_LETTERS_USAGE, deadLettersCli } from './runner/dead-letters-cli';
 import { requestRebuild } from './runner/rebuild-cli';
 
@@ -47,7 +48,17 @@ async function rebuild(config: ProjectorConfig, name: string | undefined, option
     log.error(`usage: main.js rebuild <${names}> [--from store]`);
     process.exit(2);
   }
-  await requestRebuild(projection, { pg, from });
+  const bus = new KafkaEventBus(config.kafka.brokers, 'projector-cli', kafkaLogging(config.kafka.logLevel));
+  const topics = new Topics(config.topics.prefix);
+  try {
+    await requestRebuild(projection, {
+      pg,
+      from,
+      topicEnds: () => bus.topicEnds(projection.categories.map((c) => topics.events(c))),
+    });
+  } finally {
+    await bus.disconnect();
+  }
 }
 
 /** deadLetters is the `dead-letters` CLI: list, retry or skip what the projections parked. */

@@ -1,5 +1,5 @@
 import { Client, ClientConfig } from 'pg';
-import { streamsBehind } from './catch-up';
+import { parkedStreams, readAllKafkaHolds, streamsBehind } from './catch-up';
 import { Projection, REBUILD_CHANNEL, rebuildPayload, RebuildSource, REBUILT_CHANNEL } from './projection';
 
 /** RebuildCliOptions bound how long the CLI waits for a projector to answer and for the replay to finish. */
@@ -12,11 +12,18 @@ export interface RebuildCliOptions {
   catchUpTimeoutMs?: number;
   pollMs?: number;
   print?: (line: string) => void;
+  /** topicEnds reads the end offsets of the projection's topics; with it the CLI tells when Kafka lost history. */
+  topicEnds?: () => Promise<ReadonlyMap<string, bigint>>;
 }
+
+/** EXHAUSTED_POLLS is how many polls in a row must find Kafka read to its end, streams still behind, before the CLI says so. */
+const EXHAUSTED_POLLS = 3;
 
 /**
  * requestRebuild asks the running projectors (NOTIFY REBUILD_CHANNEL) to rebuild a projection, waits until one of them has cleared
- * it (its REBUILT_CHANNEL notification), then polls until every stream the projection reads is applied up to the event store's version.
+ * it (its REBUILT_CHANNEL notification), then polls until every stream the projection reads is applied up to the event store's
+ * version. It fails, saying to rebuild `--from store`, when streams stay held back behind parked events, or (given topicEnds)
+ * when the projection has read all Kafka holds and streams are still behind: Kafka lost their history.
  */
 export async function requestRebuild(projection: Projection, opts: RebuildCliOptions): Promise<void> {
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -43,9 +50,22 @@ export async function requestRebuild(projection: Projection, opts: RebuildCliOpt
       `rebuild ${projection.name}: cleared, replaying ${from === 'store' ? 'the event store, then Kafka' : 'from offset zero'}`,
     );
     const deadline = Date.now() + (opts.catchUpTimeoutMs ?? 30 * 60_000);
-    for (;;) {
+    for (let exhausted = 0; ;) {
       const behind = await streamsBehind(client, projection);
-      if (behind === 0) break;
+      if (behind === 0) {
+        const parked = await parkedStreams(client, projection);
+        if (parked.length === 0) break;
+        throw new Error(
+          `rebuild ${projection.name}: ${parked.length} stream(s) held back by parked events, first ${parked[0].streamId}: ${parked[0].error}`,
+        );
+      }
+      const topicEnds = opts.topicEnds;
+      exhausted = topicEnds && (await readAllKafkaHolds(client, projection, topicEnds)) ? exhausted + 1 : 0;
+      if (exhausted >= EXHAUSTED_POLLS)
+        throw new Error(
+          `rebuild ${projection.name}: read all Kafka holds, yet ${behind} stream(s) are behind the event store: ` +
+            `Kafka lost their history; run \`rebuild ${projection.name} --from store\``,
+        );
       if (Date.now() > deadline)
         throw new Error(`rebuild ${projection.name}: still ${behind} stream(s) behind at the deadline`);
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
