@@ -18,14 +18,21 @@ export async function streamsBehind(db: Pool | Client, projection: Projection): 
   return r.rows[0].behind;
 }
 
-/** parkedStreams lists the streams a projection holds back behind a parked event, each with the error that parked it. */
+/**
+ * parkedStreams lists the event-store streams a projection holds back behind a parked event (so it cannot catch up with
+ * them), each with the error that parked it; a parked message of no stream in the store holds nothing back.
+ */
 export async function parkedStreams(
   db: Pool | Client,
   projection: Projection,
 ): Promise<{ streamId: string; error: string }[]> {
   const r = await db.query<{ stream_id: string; error: string }>(
-    `SELECT DISTINCT ON (stream_id) stream_id, error FROM projection_dead_letters
-      WHERE projection = $1 AND status = 'parked' ORDER BY stream_id, id`,
+    `SELECT DISTINCT ON (d.stream_id) d.stream_id, d.error
+       FROM projection_dead_letters d
+       JOIN streams s ON s.stream_id = d.stream_id
+       LEFT JOIN projection_streams p ON p.projection = d.projection AND p.stream_id = d.stream_id
+      WHERE d.projection = $1 AND d.status = 'parked' AND COALESCE(p.version, 0) < s.version
+      ORDER BY d.stream_id, d.id`,
     [projection.name],
   );
   return r.rows.map((x) => ({ streamId: x.stream_id, error: x.error }));
