@@ -95,9 +95,11 @@ export class DockerRuntime implements ContainerRuntime {
     );
   }
 
-  /** ping asks dockerd whether it answers (GET /_ping). */
+  /** ping asks dockerd whether it answers (GET /_ping), within the call deadline. */
   async ping(): Promise<void> {
-    await this.docker.ping();
+    // @types/dockerode leaves out ping's options, which dockerode takes (and passes the signal on) like every other call.
+    const docker = this.docker as unknown as { ping(opts: { abortSignal: AbortSignal }): Promise<unknown> };
+    await this.call('ping', (abortSignal) => docker.ping({ abortSignal }));
   }
 
   async exitCode(containerId: string): Promise<number | null> {

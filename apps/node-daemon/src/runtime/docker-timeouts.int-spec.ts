@@ -66,6 +66,7 @@ describe('Docker calls against a hung engine (a socket that accepts and never an
   });
 
   it('fails each call with a timeout that names it, and closes the hung connections', async () => {
+    await expect(runtime.ping()).rejects.toThrow('docker ping did not answer within 400 ms');
     await expect(runtime.list()).rejects.toThrow('docker list did not answer within 400 ms');
     await expect(
       runtime.start({
