@@ -60,7 +60,8 @@ export async function requestRebuild(projection: Projection, opts: RebuildCliOpt
         );
       }
       const topicEnds = opts.topicEnds;
-      exhausted = topicEnds && (await readAllKafkaHolds(client, projection, topicEnds)) ? exhausted + 1 : 0;
+      const holds = topicEnds && (await readAllKafkaHolds(client, projection, topicEnds).catch(() => false));
+      exhausted = holds ? exhausted + 1 : 0; // Kafka not answering tells nothing: keep waiting
       if (exhausted >= EXHAUSTED_POLLS)
         throw new Error(
           `rebuild ${projection.name}: read all Kafka holds, yet ${behind} stream(s) are behind the event store: ` +

@@ -97,19 +97,19 @@ export class KafkaEventBus implements EventBus {
     });
   }
 
-  /** topicEnds reads the end offset of every partition of the topics, keyed `topic/partition`. */
+  /** topicEnds reads the end offset of every partition of the topics, keyed `topic/partition`; it asks once, no retries. */
   topicEnds(topics: readonly string[]): Promise<Map<string, bigint>> {
     return this.withAdmin(async (admin) => {
       const out = new Map<string, bigint>();
       for (const topic of topics)
         for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, BigInt(p.high));
       return out;
-    });
+    }, 0);
   }
 
-  /** withAdmin runs fn with a connected admin client and disconnects it afterwards. */
-  async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin: Admin = this.kafka.admin();
+  /** withAdmin runs fn with a connected admin client (retrying as `retries` says, else as the bus does) and disconnects it. */
+  async withAdmin<T>(fn: (admin: Admin) => Promise<T>, retries?: number): Promise<T> {
+    const admin: Admin = this.kafka.admin(retries === undefined ? undefined : { retry: { retries } });
     await admin.connect();
     try {
       return await fn(admin);
