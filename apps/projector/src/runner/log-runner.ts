@@ -1,7 +1,6 @@
 import { Client, Pool, PoolClient } from 'pg';
-import { toRecorded, LogWatermark } from '@mammoth/event-store';
-import { EventMetadata, wireValue } from '@mammoth/events';
-import { park } from './dead-letters';
+import { LogWatermark } from '@mammoth/event-store';
+import { EVENT_COLUMNS, EventRow, parkedError, parkPoison, Poison, readRow } from './log-poison';
 import { LoggedEvent, LogPage, LogProjection } from './log-projection';
 import { ProjectorLog, REBUILT_CHANNEL } from './projection';
 import { lockProjection, withTransaction } from './tx';
@@ -19,19 +18,6 @@ interface StepDone {
   readonly halted: string | null;
   readonly page?: { readonly position: bigint; readonly state: unknown; readonly applied: number };
 }
-
-/** EventRow is an events row as the log runner reads it. */
-interface EventRow {
-  position: string;
-  stream_id: string;
-  stream_version: number;
-  type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-}
-
-const EVENT_COLUMNS = 'position, stream_id, stream_version, type, schema_version, data, metadata';
 
 /** COMMIT_KEY is the SQL for a LoggedEvent's commit key; `recorded_at` is the inserting transaction's start time. */
 export const COMMIT_KEY = `(extract(epoch FROM recorded_at) * 1000000)::bigint::text || '/' || (metadata->>'correlationId')`;
@@ -133,14 +119,14 @@ export class LogProjectionRunner {
     const safe = this.deps.watermark.position;
     const done = await withTransaction<StepDone>(this.deps.pool, async (tx) => {
       await lockProjection(tx, this.name);
-      const stop = await this.parkedError(tx);
+      const stop = await parkedError(tx, this.name);
       if (stop !== null) return { halted: stop };
       const position = await storedPosition(tx, this.name);
       if (position >= safe) return { halted: null };
       const state = this.cache?.position === position ? this.cache.state : await this.projection.load(tx);
       const events = await this.page(tx, position, safe);
       const atSafe = events.rows < this.pageSize && !events.poison;
-      const next = events.poison ? BigInt(events.poison.position) - 1n : atSafe ? safe : BigInt(events.last);
+      const next = events.poison ? BigInt(events.poison.row.position) - 1n : atSafe ? safe : BigInt(events.last);
       const page: LogPage = {
         events: events.events,
         atSafe,
@@ -153,7 +139,7 @@ export class LogProjectionRunner {
          ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
         [this.name, next.toString()],
       );
-      if (events.poison) await this.parkPoison(tx, events.poison);
+      if (events.poison) await parkPoison(tx, this.name, events.poison);
       return { halted: events.poison?.error ?? null, page: { position: next, state, applied: events.events.length } };
     });
     this.noteHalt(done.halted);
@@ -178,56 +164,11 @@ export class LogProjectionRunner {
     this.halted = error;
   }
 
-  /**
-   * parkedError is the error of the event this projection is stopped at, or null when it may go on: an event parked
-   * earlier that this process can now read is unparked.
-   */
-  private async parkedError(tx: PoolClient): Promise<string | null> {
-    const r = await tx.query<{ id: string; position: string; error: string }>(
-      `SELECT id, position::text AS position, error FROM projection_dead_letters
-        WHERE projection = $1 AND status = 'parked' ORDER BY id LIMIT 1`,
-      [this.name],
-    );
-    if (r.rows.length === 0) return null;
-    const parked = r.rows[0];
-    const again = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position = $1`, [
-      parked.position,
-    ]);
-    try {
-      if (again.rows.length) toRecorded(again.rows[0]);
-    } catch {
-      return parked.error;
-    }
-    await tx.query('DELETE FROM projection_dead_letters WHERE id = $1', [parked.id]);
-    return null;
-  }
-
-  private async parkPoison(tx: PoolClient, poison: { row: EventRow; error: string }): Promise<void> {
-    const { row, error } = poison;
-    const payload = wireValue({
-      streamId: row.stream_id,
-      streamVersion: row.stream_version,
-      position: String(row.position),
-      type: row.type,
-      version: row.schema_version,
-      data: row.data,
-      metadata: row.metadata,
-    });
-    const source = `log@${row.position}`;
-    const decoded = { streamId: row.stream_id, streamVersion: row.stream_version, position: String(row.position) };
-    await park(tx, this.name, [{ decoded: { ...decoded, source, payload }, status: 'parked', error }]);
-  }
-
   private async page(
     tx: PoolClient,
     after: bigint,
     safe: bigint,
-  ): Promise<{
-    events: LoggedEvent[];
-    rows: number;
-    last: string;
-    poison?: { row: EventRow; error: string; position: string };
-  }> {
+  ): Promise<{ events: LoggedEvent[]; rows: number; last: string; poison?: Poison }> {
     const r = await tx.query<EventRow & { commit: string }>(
       `SELECT ${EVENT_COLUMNS}, ${COMMIT_KEY} AS commit FROM events e
         WHERE position > $1 AND position <= $2 AND type = ANY($3::text[])
@@ -238,17 +179,9 @@ export class LogProjectionRunner {
     );
     const events: LoggedEvent[] = [];
     for (const row of r.rows) {
-      try {
-        events.push({ recorded: toRecorded(row), commit: row.commit });
-      } catch (err) {
-        const error = `event ${row.type} v${row.schema_version} at position ${row.position} (stream ${row.stream_id}): ${(err as Error).message}`;
-        return {
-          events,
-          rows: r.rows.length,
-          last: String(row.position),
-          poison: { row, error, position: String(row.position) },
-        };
-      }
+      const read = readRow(row);
+      if ('poison' in read) return { events, rows: r.rows.length, last: String(row.position), poison: read.poison };
+      events.push({ recorded: read.recorded, commit: row.commit });
     }
     return {
       events,
