@@ -54,20 +54,23 @@ export interface EventBus {
 /** KafkaEventBus implements EventBus with kafkajs: an idempotent producer (acks=all) and consumers per subscription. */
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
+  /** once is a client that never retries (connecting included): for questions whose asker gives up rather than waits. */
+  private readonly once: Kafka;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
   private readonly consumers = new Set<Consumer>();
   private pingAdmin: Admin | null = null;
 
   constructor(brokers: string[], clientId: string, log?: KafkaLogOptions) {
-    this.kafka = new Kafka({
+    const config = {
       clientId,
       brokers,
       logLevel: log?.logLevel ?? logLevel.ERROR,
       logCreator: log?.logCreator,
-      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       connectionTimeout: 3000,
-    });
+    };
+    this.kafka = new Kafka({ ...config, retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 } });
+    this.once = new Kafka({ ...config, retry: { retries: 0 } });
   }
 
   /** ping asks the cluster for its brokers over one kept admin connection, without retries; it fails while Kafka does not answer. */
@@ -104,12 +107,12 @@ export class KafkaEventBus implements EventBus {
       for (const topic of topics)
         for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, BigInt(p.high));
       return out;
-    }, 0);
+    }, 'once');
   }
 
-  /** withAdmin runs fn with a connected admin client (retrying as `retries` says, else as the bus does) and disconnects it. */
-  async withAdmin<T>(fn: (admin: Admin) => Promise<T>, retries?: number): Promise<T> {
-    const admin: Admin = this.kafka.admin(retries === undefined ? undefined : { retry: { retries } });
+  /** withAdmin runs fn with a connected admin client (`once`: one that never retries) and disconnects it afterwards. */
+  async withAdmin<T>(fn: (admin: Admin) => Promise<T>, retrying: 'retry' | 'once' = 'retry'): Promise<T> {
+    const admin: Admin = (retrying === 'once' ? this.once : this.kafka).admin();
     await admin.connect();
     try {
       return await fn(admin);
