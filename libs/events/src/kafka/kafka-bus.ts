@@ -75,7 +75,7 @@ export class KafkaEventBus implements EventBus {
 
   /** ping asks the cluster for its brokers over one kept admin connection, without retries; it fails while Kafka does not answer. */
   async ping(): Promise<void> {
-    this.pingAdmin ??= this.kafka.admin({ retry: { retries: 0 } });
+    this.pingAdmin ??= this.once.admin();
     try {
       await this.pingAdmin.connect();
       await this.pingAdmin.describeCluster();
