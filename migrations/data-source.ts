@@ -8,6 +8,7 @@ import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
 import { Rollout1732240000040 } from './1732240000040-rollout';
 import { ReadContract1732240000051 } from './1732240000051-read-contract';
 import { AppRepairBackoff1732240000052 } from './1732240000052-app-repair-backoff';
+import { Consumers1732240000070 } from './1732240000070-consumers';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   Rollout1732240000040,
   ReadContract1732240000051,
   AppRepairBackoff1732240000052,
+  Consumers1732240000070,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */

@@ -201,8 +201,15 @@ export class Cluster {
     );
   }
 
-  /** newDaemonFor makes (but does not start) a Docker node daemon for another node of this cluster, on the same Docker engine. */
-  newDaemonFor(nodeId: string, portRange: { from: number; to: number }): MammothProcess {
+  /**
+   * newDaemonFor makes (but does not start) a Docker node daemon for another node of this cluster, on the same Docker
+   * engine; `extra` adds settings (e.g. DOCKER_SOCKET for an engine socket the test controls).
+   */
+  newDaemonFor(
+    nodeId: string,
+    portRange: { from: number; to: number },
+    extra: Record<string, string> = {},
+  ): MammothProcess {
     const env = {
       ...this.commonEnv(),
       CONTROL_PLANE_URL: this.url,
@@ -210,6 +217,7 @@ export class Cluster {
       NODE_PORT_RANGE: `${portRange.from}-${portRange.to}`,
       NODE_DATA_DIR: join(this.runDir, nodeId),
       HEARTBEAT_INTERVAL_MS: '1000',
+      ...extra,
     };
     return new MammothProcess(
       'node-daemon',

@@ -4,6 +4,7 @@
 # The image is Debian's static busybox + a few applet links + /www/index.html.
 # Its CMD serves /www with busybox httpd on ${HOST:-127.0.0.1}:${PORT:-8080}, so run it with
 #   docker run --network host -e PORT=31999 NAME:TAG        (a node daemon also sets HOST to its node's address)
+# /cgi-bin/bare-lf is a CGI whose header lines end in a bare LF (as many CGIs write them): 200, text "ok".
 # Env: MESSAGE     extra text for index.html (to tell two builds apart).
 #      CRASH_EXIT  when set, the CMD prints a line and exits with this code at once (a crash-looping app).
 set -euo pipefail
@@ -35,7 +36,7 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/mammoth-img.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
-mkdir -p "$rootfs/bin" "$rootfs/www" "$rootfs/tmp" "$rootfs/etc"
+mkdir -p "$rootfs/bin" "$rootfs/www/cgi-bin" "$rootfs/tmp" "$rootfs/etc"
 chmod 1777 "$rootfs/tmp"
 cp "$BUSYBOX" "$rootfs/bin/busybox"
 chmod 755 "$rootfs/bin/busybox"
@@ -59,6 +60,8 @@ html_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
 # plain-text twins, handy for curl assertions
 printf 'hello from mammoth %s%s\n' "$IMAGE" "${MESSAGE:+ $MESSAGE}" >"$rootfs/www/version.txt"
 echo ok >"$rootfs/www/healthz"
+printf '#!/bin/sh\nprintf "Content-Type: text/plain\\n\\nok\\n"\n' >"$rootfs/www/cgi-bin/bare-lf"
+chmod 755 "$rootfs/www/cgi-bin/bare-lf"
 
 log "importing $IMAGE"
 # numeric owner root so files are not owned by the build user's uid

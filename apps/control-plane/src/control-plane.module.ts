@@ -17,6 +17,7 @@ import { InstanceRepairModule } from './modules/instance-repair/instance-repair.
 import { NodesModule } from './modules/nodes/nodes.module';
 import { PackagesModule } from './modules/packages/packages.module';
 import { PendingPlacerModule } from './modules/pending-placer/pending-placer.module';
+import { ProjectionsModule } from './modules/projections/projections.module';
 import { RolloutModule } from './modules/rollout/rollout.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 
@@ -57,6 +58,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
     InstanceRepairModule,
     FailureDetectorModule,
     ConsoleModule,
+    ProjectionsModule,
   ],
 })
 export class ControlPlaneModule {

@@ -17,6 +17,7 @@ import {
   topicsConfig,
   TopicsConfig,
 } from '@mammoth/platform';
+import { DEFAULT_DOCKER_TIMEOUTS, DockerTimeouts } from './runtime/docker-deadline';
 
 /** NodeDaemonConfig is every setting of one node daemon, read once at start. */
 export interface NodeDaemonConfig {
@@ -44,6 +45,10 @@ export interface NodeDaemonConfig {
   readonly resyncIntervalMs: number;
   readonly reconcileIntervalMs: number;
   readonly dockerSocket: string;
+  /** dockerTimeouts bound each Docker API call and each image load (DOCKER_CALL_TIMEOUT_MS, DOCKER_LOAD_TIMEOUT_MS). */
+  readonly dockerTimeouts: DockerTimeouts;
+  /** runtimeStuckAfterMs: the node reports itself not ready when its runtime has not answered for this long. */
+  readonly runtimeStuckAfterMs: number;
 }
 
 /** NodeShape is one hollow node's capacity. */
@@ -128,6 +133,9 @@ const NodeEnv = z.object({
   RESYNC_INTERVAL_MS: int(100).optional(),
   RECONCILE_INTERVAL_MS: int(100).optional(),
   DOCKER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
+  DOCKER_CALL_TIMEOUT_MS: int(100).default(DEFAULT_DOCKER_TIMEOUTS.callMs),
+  DOCKER_LOAD_TIMEOUT_MS: int(1000).default(DEFAULT_DOCKER_TIMEOUTS.loadMs),
+  RUNTIME_STUCK_AFTER_MS: int(100).default(30_000),
 });
 
 /** nodeDaemonConfig is the node daemon's environment schema: its own settings, the shared ones and its health listener (HEALTH_PORT 8082). */
@@ -230,5 +238,7 @@ export function loadConfig(
     resyncIntervalMs: e.RESYNC_INTERVAL_MS ?? (sim ? SIM_DEFAULTS.resyncIntervalMs : 15000),
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS ?? (sim ? SIM_DEFAULTS.reconcileIntervalMs : 2000),
     dockerSocket: e.DOCKER_SOCKET,
+    dockerTimeouts: { callMs: e.DOCKER_CALL_TIMEOUT_MS, loadMs: e.DOCKER_LOAD_TIMEOUT_MS },
+    runtimeStuckAfterMs: e.RUNTIME_STUCK_AFTER_MS,
   };
 }

@@ -6,6 +6,7 @@ import { GraphQLRequestError, isRefused } from './control-plane/graphql-client';
 import { DesiredState } from './desired-state';
 import { retryUntilDone, sleep } from './agent/backoff';
 import { Heartbeater } from './agent/heartbeat';
+import { readinessOf } from './agent/readiness';
 import { subscribeNodeEvents } from './agent/node-events';
 import { ReconcileLoop } from './agent/reconcile-loop';
 import { ReportQueue } from './agent/report-queue';
@@ -90,6 +91,7 @@ export class NodeAgent {
       intervalMs: config.heartbeatIntervalMs,
       log,
       onBeat: deps.onBeat,
+      readiness: (now) => readinessOf(this.loop.progress(), now.getTime(), config.runtimeStuckAfterMs),
     });
   }
 
@@ -120,6 +122,8 @@ export class NodeAgent {
       `registered node ${config.nodeId} (${config.cpus} cpus, ${config.memoryMiB} MiB, ports ${config.portRange.from}-${config.portRange.to})`,
     );
     this.heartbeat.start();
+    // Ticks list the containers even before the desired state is known: the runtime's answers make the node's readiness.
+    this.every(config.reconcileIntervalMs, () => this.loop.trigger());
 
     const subscribed = this.subscribe();
     await Promise.race([subscribed, sleep(SUBSCRIBE_WAIT_MS, signal)]);
@@ -135,7 +139,6 @@ export class NodeAgent {
 
     this.unwatch = this.deps.runtime.watchExits(() => void this.loop.trigger());
     void this.loop.trigger();
-    this.every(config.reconcileIntervalMs, () => this.loop.trigger());
     this.every(config.resyncIntervalMs, () => this.resync());
     this.timers.push(setTimeout(() => void this.resync(), EARLY_RESYNC_MS));
   }

@@ -6,7 +6,12 @@ describe('the projector config', () => {
     expect(loadConfig({})).toEqual({
       database: { url: DEFAULT_DATABASE_URL, poolMax: 10, connectTimeoutMs: 5000, statementTimeoutMs: 30000 },
       kafka: { brokers: ['127.0.0.1:9092'], logLevel: 'error' },
-      topics: { prefix: 'mammoth', partitions: 3, replication: { replicationFactor: 1 } },
+      topics: {
+        prefix: 'mammoth',
+        partitions: 3,
+        replication: { replicationFactor: 1 },
+        heartbeatRetentionMs: 600_000,
+      },
       logging: { level: 'info' },
       health: { host: '127.0.0.1', port: 8081 },
     });

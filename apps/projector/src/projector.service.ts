@@ -8,7 +8,9 @@ import { HeartbeatConsumer } from './heartbeats/heartbeat-consumer';
 import { LOG_PROJECTIONS, PROJECTIONS } from './projections';
 import { LogProjections } from './runner/log-projections';
 import { ProjectionRunner } from './runner/projection-runner';
+import { RebuildSource } from './runner/projection';
 import { RebuildListener } from './runner/rebuild-listener';
+import { registerRunners, RunnerEntry } from './runner/runner-registry';
 
 /** ProjectorService runs every projection, the heartbeat consumer and the rebuild listener, and stops them in order on shutdown. */
 @Injectable()
@@ -28,11 +30,12 @@ export class ProjectorService implements OnApplicationShutdown {
     beats: LoopBeats,
   ) {
     const deps = { pool, bus, topics, log: this.log };
-    this.runners = PROJECTIONS.map((p) => new ProjectionRunner(p, deps));
-    this.heartbeats = new HeartbeatConsumer(deps);
     const pg = pgConfig(config.database);
     this.logProjections = new LogProjections(pg, pool, LOG_PROJECTIONS, this.log, beats);
-    this.listener = new RebuildListener(pg, (name) => this.rebuild(name), this.log);
+    const watermark = this.logProjections.watermark;
+    this.runners = PROJECTIONS.map((p) => new ProjectionRunner(p, { ...deps, watermark }));
+    this.heartbeats = new HeartbeatConsumer(deps);
+    this.listener = new RebuildListener(pg, (name, from) => this.rebuild(name, from), this.log);
   }
 
   /** start creates the topics (waiting for Kafka if need be) and starts every consumer. */
@@ -40,15 +43,16 @@ export class ProjectorService implements OnApplicationShutdown {
     await this.ensureTopics();
     if (this.stopping) return;
     await this.listener.start();
+    await this.register();
     await Promise.all([...this.runners.map((r) => r.start()), this.heartbeats.start(), this.logProjections.start()]);
     const names = [...this.runners.map((r) => r.name), ...this.logProjections.names];
     this.log.log(`projector: running ${names.join(', ')} and heartbeats on ${this.topics.prefix}.*`);
   }
 
-  /** rebuild replays one projection from offset zero; unknown names are refused. */
-  async rebuild(name: string): Promise<void> {
+  /** rebuild replays one projection from offset zero (or from the event store first); unknown names are refused. */
+  async rebuild(name: string, from: RebuildSource = 'kafka'): Promise<void> {
     const runner = this.runners.find((r) => r.name === name);
-    if (runner) await runner.rebuild();
+    if (runner) await runner.rebuild(from);
     else if (!(await this.logProjections.rebuild(name))) throw new Error(`no projection named ${name}`);
     this.log.log(`projection ${name}: cleared; replaying`);
   }
@@ -62,14 +66,31 @@ export class ProjectorService implements OnApplicationShutdown {
     await this.pool.end();
   }
 
+  /** register records which projections run and what they read, for the control plane's `projections` query. */
+  private async register(): Promise<void> {
+    const runners: RunnerEntry[] = [
+      ...PROJECTIONS.map((p) => ({
+        name: p.name,
+        kind: 'kafka' as const,
+        sources: p.categories.map((c) => this.topics.events(c)),
+      })),
+      ...LOG_PROJECTIONS.map((p) => ({ name: p.name, kind: 'log' as const, sources: [...p.types] })),
+    ];
+    for (let delay = 500; !this.stopping; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        return await registerRunners(this.pool, runners);
+      } catch (err) {
+        this.log.warn(`cannot register the projections yet (${(err as Error).message}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
   private async ensureTopics(): Promise<void> {
     for (let delay = 500; !this.stopping; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await this.bus.ensureTopics(
-          [...this.topics.allEvents(), this.topics.heartbeats()],
-          this.config.topics.partitions,
-          this.config.topics.replication,
-        );
+        const ensured = await this.bus.ensureTopics(this.topics.specs(this.config.topics));
+        if (ensured.corrected.length) this.log.log(`corrected the settings of topics ${ensured.corrected.join(', ')}`);
         return;
       } catch (err) {
         this.log.warn(`cannot create topics yet (${(err as Error).message}); retrying in ${delay} ms`);

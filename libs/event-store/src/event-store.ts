@@ -57,6 +57,12 @@ export interface EventHead {
   readonly streamVersion: number;
 }
 
+/**
+ * OnInvalid hears of an event a read cannot parse (invalid data, or a schema newer than this reader knows). A read given
+ * one leaves the event out instead of failing, and in a stream read also the rest of that stream.
+ */
+export type OnInvalid = (head: EventHead, err: Error) => void;
+
 interface EventRow {
   position: string;
   stream_id: string;
@@ -257,15 +263,18 @@ export class PgEventStore {
   }
 
   /** readStreams loads many streams at once, keyed by stream id. */
-  readStreams(streamIds: string[]): Promise<Map<string, LoadedStream>> {
-    return this.readStreamsAfter(new Map(streamIds.map((id) => [id, 0])));
+  readStreams(streamIds: string[], onInvalid?: OnInvalid): Promise<Map<string, LoadedStream>> {
+    return this.readStreamsAfter(new Map(streamIds.map((id) => [id, 0])), onInvalid);
   }
 
   /**
    * readStreamsAfter loads, for each stream, only the events after the version the caller already holds (0: all of them),
    * keyed by stream id; a stream with nothing new has no events and its given version.
    */
-  async readStreamsAfter(after: ReadonlyMap<string, number>): Promise<Map<string, LoadedStream>> {
+  async readStreamsAfter(
+    after: ReadonlyMap<string, number>,
+    onInvalid?: OnInvalid,
+  ): Promise<Map<string, LoadedStream>> {
     const out = new Map<string, LoadedStream>(
       [...after].map(([id, version]) => [id, { streamId: id, version, events: [] }]),
     );
@@ -277,9 +286,16 @@ export class PgEventStore {
         ORDER BY e.stream_id, e.stream_version`,
       [[...after.keys()], [...after.values()]],
     );
+    const broken = new Set<string>();
     for (const row of r.rows) {
+      if (broken.has(row.stream_id)) continue;
       const s = out.get(row.stream_id)!;
-      s.events.push(toRecorded(row));
+      const event = recordedOrReport(row, onInvalid);
+      if (!event) {
+        broken.add(row.stream_id);
+        continue;
+      }
+      s.events.push(event);
       s.version = row.stream_version;
     }
     return out;
@@ -365,7 +381,7 @@ export class PgEventStore {
   }
 
   /** readAt loads the events at the given positions, in position order. */
-  async readAt(positions: string[]): Promise<RecordedEvent<MammothEvent>[]> {
+  async readAt(positions: string[], onInvalid?: OnInvalid): Promise<RecordedEvent<MammothEvent>[]> {
     if (positions.length === 0) return [];
     const r = await this.pool.query<EventRow>(
       `SELECT e.position, e.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata
@@ -374,7 +390,7 @@ export class PgEventStore {
         ORDER BY e.position`,
       [positions],
     );
-    return r.rows.map(toRecorded);
+    return r.rows.flatMap((row) => recordedOrReport(row, onInvalid) ?? []);
   }
 
   /** streamIdsWithPrefix lists the streams of one category, for example every node. */
@@ -419,6 +435,20 @@ function conflictIn(writes: StreamWrite[], moved: { stream_id: string }[]): Wron
   const ok = new Set(moved.map((r) => r.stream_id));
   const w = writes.find((x) => !ok.has(x.streamId))!;
   return new WrongExpectedVersionError(w.streamId, w.expectedVersion);
+}
+
+/** recordedOrReport is toRecorded, except that with an OnInvalid an unreadable row is reported and comes back null. */
+function recordedOrReport(row: EventRow, onInvalid?: OnInvalid): RecordedEvent<MammothEvent> | null {
+  if (!onInvalid) return toRecorded(row);
+  try {
+    return toRecorded(row);
+  } catch (err) {
+    onInvalid(
+      { position: String(row.position), streamId: row.stream_id, streamVersion: row.stream_version },
+      err as Error,
+    );
+    return null;
+  }
 }
 
 /** toRecorded turns a row into a validated, upcast RecordedEvent. */

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 
-/** HeartbeatMessageSchema is a node daemon's heartbeat on the heartbeats topic: which node, when it was sent, and a sequence number. */
+/**
+ * HeartbeatMessageSchema is a node daemon's heartbeat on the heartbeats topic: which node, when it was sent, a sequence
+ * number, and whether the node is ready. A node whose container runtime stopped answering says `ready: false`, with its
+ * reconcile progress: when the runtime last answered and the last error (a heartbeat without `ready` means ready).
+ */
 export const HeartbeatMessageSchema = z.object({
   nodeId: z.string().min(1),
   at: z.union([z.string().datetime({ offset: true }), z.number().int().nonnegative()]),
   seq: z.number().int().nonnegative().optional(),
+  ready: z.boolean().optional(),
+  reconcile: z
+    .object({ lastOkAt: z.string().datetime({ offset: true }).nullable(), error: z.string().nullable() })
+    .optional(),
 });
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
 

@@ -4,3 +4,4 @@ export * from './serde';
 export * from './topics';
 export * from './kafka/kafka-bus';
 export * from './heartbeat';
+export * from './kafka/topic-admin';

@@ -8,19 +8,28 @@ export interface WireMessage {
   headers: Record<string, string>;
 }
 
+/** WireFields are the fields of a message body, as the log stores them: the event's data not yet validated. */
+export interface WireFields {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly position: string;
+  readonly type: string;
+  readonly version: number;
+  readonly data: unknown;
+  readonly metadata: unknown;
+}
+
+/** wireValue is the message body of an event, valid or not: what fromWire reads back. */
+export function wireValue(f: WireFields): string {
+  const { streamId, streamVersion, position, type, version, data, metadata } = f;
+  return JSON.stringify({ streamId, streamVersion, position, type, version, data, metadata });
+}
+
 /** toWire serialises a recorded event: keyed by stream id so a stream's events stay on one partition, in order. */
 export function toWire(e: RecordedEvent): WireMessage {
   return {
     key: e.streamId,
-    value: JSON.stringify({
-      streamId: e.streamId,
-      streamVersion: e.streamVersion,
-      position: e.position,
-      type: e.event.type,
-      version: e.event.version,
-      data: e.event.data,
-      metadata: e.metadata,
-    }),
+    value: wireValue({ ...e, type: e.event.type, version: e.event.version, data: e.event.data }),
     headers: { 'mammoth-type': e.event.type, 'mammoth-event-id': e.metadata.eventId },
   };
 }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { makeEvent, streamIds } from '@mammoth/events';
 import { LogWatermark, PgEventStore } from '@mammoth/event-store';
+import { appendRaw } from '@mammoth/event-store/testing/raw-append';
 import { createTestDatabase, eventually, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { ClusterState } from './cluster-state';
 
@@ -86,5 +87,53 @@ describe('ClusterState (real PostgreSQL): node events that commit out of positio
     await cluster.refresh();
     expect(ids(cluster)).toEqual(['fast', 'slow', 'third']);
     expect(cluster.get(streamIds.node('slow')).version).toBe(1);
+  });
+
+  it('leaves out a node whose stream holds an unreadable event (invalid, or a newer schema) and keeps folding the rest', async () => {
+    const logged: string[] = [];
+    const cluster = new ClusterState(store, watermark, (m) => logged.push(m));
+    const good = streamIds.node('good');
+    await store.append([{ streamId: good, expectedVersion: 0, events: [registered('good')] }], ctx);
+    await appendRaw(db.pool, {
+      streamId: streamIds.node('broken'),
+      type: 'NodeRegistered',
+      schemaVersion: 1,
+      data: { nodeId: 'broken' },
+    });
+    await appendRaw(db.pool, {
+      streamId: streamIds.node('future'),
+      type: 'NodeRegistered',
+      schemaVersion: 7,
+      data: registered('future').data,
+    });
+    const { positions } = await store.append(
+      [{ streamId: streamIds.node('later'), expectedVersion: 0, events: [registered('later')] }],
+      ctx,
+    );
+    await eventually(async () => expect(watermark.position).toBeGreaterThanOrEqual(BigInt(positions[0])));
+
+    await cluster.refresh();
+    expect(ids(cluster)).toEqual(expect.arrayContaining(['good', 'later']));
+    expect(ids(cluster)).not.toEqual(expect.arrayContaining(['broken']));
+    expect(ids(cluster)).not.toEqual(expect.arrayContaining(['future']));
+    expect(cluster.registered().map((n) => n.state.info.nodeId)).not.toContain('future');
+    expect(cluster.status().poisoned).toEqual([
+      expect.objectContaining({ streamId: streamIds.node('broken'), error: expect.stringMatching(/invalid event/) }),
+      expect.objectContaining({
+        streamId: streamIds.node('future'),
+        error: 'invalid event NodeRegistered: schema version 7 is newer than 1',
+      }),
+    ]);
+    expect(logged).toEqual([
+      expect.stringContaining('node stream node-broken has an event this control plane cannot read'),
+      expect.stringContaining('node stream node-future has an event this control plane cannot read'),
+    ]);
+
+    // Refreshing again, reloading the stream and later events of other nodes all go on, and it is said only once.
+    await cluster.reload([streamIds.node('future'), good]);
+    await store.append([{ streamId: streamIds.node('last'), expectedVersion: 0, events: [registered('last')] }], ctx);
+    await cluster.refresh();
+    expect(ids(cluster)).toEqual(expect.arrayContaining(['good', 'later', 'last']));
+    expect(logged).toHaveLength(2);
   });
 });

@@ -55,7 +55,8 @@ const log = new Logger('control-plane');
     {
       provide: ClusterState,
       inject: [PgEventStore, LogWatermark],
-      useFactory: (store: PgEventStore, w: LogWatermark) => new ClusterState(store, w),
+      useFactory: (store: PgEventStore, w: LogWatermark) =>
+        new ClusterState(store, w, (m) => new Logger('cluster-state').error(m)),
     },
   ],
   exports: [LoopBeats, Pool, PgEventStore, Topics, KafkaEventBus, OutboxRelay, LogWatermark, ClusterState],
@@ -98,11 +99,8 @@ export class InfraModule implements OnApplicationBootstrap, OnApplicationShutdow
   private async ensureTopics(): Promise<void> {
     for (let delay = 500; ; delay = Math.min(delay * 2, 10000)) {
       try {
-        await this.bus.ensureTopics(
-          [...this.topics.allEvents(), this.topics.heartbeats()],
-          this.config.topics.partitions,
-          this.config.topics.replication,
-        );
+        const ensured = await this.bus.ensureTopics(this.topics.specs(this.config.topics));
+        if (ensured.corrected.length) log.log(`corrected the settings of topics ${ensured.corrected.join(', ')}`);
         return;
       } catch (err) {
         log.warn(`cannot create topics yet (${(err as Error).message}); retrying in ${delay} ms`);

@@ -1,8 +1,9 @@
 import { EventBus, WireMessage } from '@mammoth/events';
+import { Readiness } from './readiness';
 
-/** heartbeatMessage is one heartbeat as every node daemon sends it: `{nodeId, at, seq}` keyed by node id. */
-export function heartbeatMessage(nodeId: string, at: Date, seq: number): WireMessage {
-  return { key: nodeId, value: JSON.stringify({ nodeId, at: at.toISOString(), seq }), headers: {} };
+/** heartbeatMessage is one heartbeat as every node daemon sends it: `{nodeId, at, seq}` and its readiness, keyed by node id. */
+export function heartbeatMessage(nodeId: string, at: Date, seq: number, readiness?: Readiness): WireMessage {
+  return { key: nodeId, value: JSON.stringify({ nodeId, at: at.toISOString(), seq, ...readiness }), headers: {} };
 }
 
 /** HeartbeatOptions configures a Heartbeater. */
@@ -15,14 +16,20 @@ export interface HeartbeatOptions {
   readonly now?: () => Date;
   /** onBeat is called after every publish, sent or failed (the daemon's liveness: a publish that hangs stops it). */
   readonly onBeat?: () => void;
+  /** readiness, when given, is sent with every beat (see readinessOf). */
+  readonly readiness?: (now: Date) => Readiness;
 }
 
-/** Heartbeater publishes `{nodeId, at, seq}` keyed by node id every interval; a beat is skipped while the previous one is still in flight. */
+/**
+ * Heartbeater publishes `{nodeId, at, seq}` and the node's readiness keyed by node id every interval; a beat is skipped
+ * while the previous one is still in flight. A change of readiness is logged.
+ */
 export class Heartbeater {
   private timer: NodeJS.Timeout | null = null;
   private seq = 0;
   private inFlight = false;
   private failing = false;
+  private ready = true;
 
   constructor(private readonly opts: HeartbeatOptions) {}
 
@@ -42,7 +49,18 @@ export class Heartbeater {
     this.inFlight = true;
     const { bus, topic, nodeId, log } = this.opts;
     try {
-      await bus.publish(topic, [heartbeatMessage(nodeId, this.opts.now?.() ?? new Date(), ++this.seq)]);
+      const now = this.opts.now?.() ?? new Date();
+      const readiness = this.opts.readiness?.(now);
+      if (readiness && readiness.ready !== this.ready) {
+        const { lastOkAt, error } = readiness.reconcile;
+        log(
+          readiness.ready
+            ? 'container runtime answers again: reporting ready'
+            : `container runtime has not answered since ${lastOkAt} (${error ?? 'no answer yet'}): reporting not ready`,
+        );
+        this.ready = readiness.ready;
+      }
+      await bus.publish(topic, [heartbeatMessage(nodeId, now, ++this.seq, readiness)]);
       if (this.failing) log(`heartbeats flow again (seq ${this.seq})`);
       this.failing = false;
     } catch (err) {

@@ -26,7 +26,11 @@ describe('node daemon on a real Kafka broker', () => {
   const bus = new KafkaEventBus(KAFKA_BROKERS, 'node-daemon-int');
   const subs: Subscription[] = [];
 
-  beforeAll(() => bus.ensureTopics([topics.events('node'), topics.heartbeats()], 3));
+  beforeAll(() =>
+    bus.ensureTopics(
+      topics.specs({ partitions: 3 }).filter((s) => [topics.events('node'), topics.heartbeats()].includes(s.topic)),
+    ),
+  );
   afterAll(async () => {
     await Promise.all(subs.map((s) => s.stop()));
     await bus.deleteTopicsOf(topics.prefix);

@@ -4,6 +4,7 @@ import { InstanceReport } from '../control-plane/control-plane.client';
 import { HealthMonitor } from '../health/health-monitor';
 import { ActualContainer, ContainerRuntime } from '../runtime/container-runtime';
 import { InstanceWorker } from './instance-worker';
+import { ReconcileProgress } from './readiness';
 import { ReportQueue } from './report-queue';
 
 /** ReconcileLoopDeps is what the loop reads and acts through. */
@@ -25,7 +26,8 @@ const FLUSH_DELAY_MS = 50;
 
 /**
  * ReconcileLoop runs passes one at a time: list this node's containers once, then hand each instance's newest desired
- * state and its containers to that instance's serial worker. Triggers during a pass coalesce into one more pass.
+ * state and its containers to that instance's serial worker. Triggers during a pass coalesce into one more pass. Every
+ * pass lists, even before the desired state is known, so `progress` always tells whether the runtime answers.
  */
 export class ReconcileLoop {
   private readonly workers = new Map<string, InstanceWorker>();
@@ -33,8 +35,17 @@ export class ReconcileLoop {
   private again = false;
   private failing = false;
   private flushTimer: NodeJS.Timeout | null = null;
+  private lastOkAt: number;
+  private lastError: string | null = null;
 
-  constructor(private readonly deps: ReconcileLoopDeps) {}
+  constructor(private readonly deps: ReconcileLoopDeps) {
+    this.lastOkAt = (deps.now ?? Date.now)();
+  }
+
+  /** progress is when the runtime last answered a listing and the last listing's error (for the heartbeat's readiness). */
+  progress(): ReconcileProgress {
+    return { lastOkAt: this.lastOkAt, error: this.lastError };
+  }
 
   /** trigger asks for a pass soon; it never runs two at once. */
   trigger(): Promise<void> {
@@ -65,19 +76,22 @@ export class ReconcileLoop {
   }
 
   private async pass(): Promise<void> {
-    const desired = this.deps.desired();
-    if (!desired) return;
     const epochs = new Map([...this.workers].map(([id, w]) => [id, w.epoch]));
     let actual: ActualContainer[];
     try {
       actual = await this.deps.runtime.list();
+      this.lastOkAt = (this.deps.now ?? Date.now)();
+      this.lastError = null;
       if (this.failing) this.deps.log('container runtime answers again');
       this.failing = false;
     } catch (err) {
+      this.lastError = (err as Error).message;
       if (!this.failing) this.deps.log(`cannot list containers, will retry: ${(err as Error).message}`);
       this.failing = true;
       return;
     }
+    const desired = this.deps.desired();
+    if (!desired) return;
     const byInstance = new Map<string, ActualContainer[]>();
     for (const c of actual) byInstance.set(c.instanceId, [...(byInstance.get(c.instanceId) ?? []), c]);
     for (const [id, w] of this.workers)

@@ -15,6 +15,7 @@ export function createRuntime(config: NodeDaemonConfig, blobs: BlobSource): Cont
         config.nodeId,
         new PackageCache(join(config.dataDir, 'packages'), blobs),
         config.address,
+        config.dockerTimeouts,
       );
     case 'sim':
       return new SimRuntime();

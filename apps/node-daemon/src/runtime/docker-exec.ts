@@ -18,17 +18,20 @@ export async function execProbe(
 ): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
   let stream: NodeJS.ReadWriteStream | undefined;
+  // Aborting closes the requests to the engine too, so a hung dockerd holds no connection past the timeout.
+  const abort = new AbortController();
+  const abortSignal = abort.signal;
   const timeout = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ healthy: false, message: `command timed out after ${timeoutMs} ms` }),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      resolve({ healthy: false, message: `command timed out after ${timeoutMs} ms` });
+      abort.abort();
+    }, timeoutMs);
   });
   const run = async (): Promise<ProbeResult> => {
     const exec = await docker
       .getContainer(containerId)
-      .exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true });
-    stream = await exec.start({ hijack: true, stdin: false });
+      .exec({ Cmd: [...command], AttachStdout: true, AttachStderr: true, abortSignal });
+    stream = await exec.start({ hijack: true, stdin: false, abortSignal });
     let output = '';
     const sink = new PassThrough();
     sink.on('data', (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT)));
@@ -38,7 +41,7 @@ export async function execProbe(
       stream!.once('close', resolve);
       stream!.once('error', reject);
     });
-    const { ExitCode } = await exec.inspect();
+    const { ExitCode } = await exec.inspect({ abortSignal });
     const said = output.trim() ? `: ${output.trim()}` : '';
     return ExitCode === 0
       ? { healthy: true, message: `command exited 0${said}` }

@@ -102,6 +102,16 @@ describe('DockerRuntime.probe (real Docker Engine)', () => {
     });
   });
 
+  it('accepts a CGI answer whose header lines end in a bare LF (curl, nginx and Go accept it too)', async () => {
+    expect(
+      await runtime.probe(
+        containerId,
+        { kind: 'http', path: '/cgi-bin/bare-lf', expectedStatus: 200, ...timing },
+        PORT,
+      ),
+    ).toEqual({ healthy: true, message: 'HTTP 200' });
+  });
+
   it('counts a command in a container that is gone as unhealthy, without throwing', async () => {
     const r = await runtime.probe('0'.repeat(64), command('/bin/true'), PORT);
     expect(r.healthy).toBe(false);

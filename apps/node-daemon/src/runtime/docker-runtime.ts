@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import { Assignment } from '@mammoth/domain';
 import { HealthCheck, PackageRef } from '@mammoth/events';
 import { ActualContainer, ContainerExit, ContainerRuntime, ProbeResult } from './container-runtime';
+import { DEFAULT_DOCKER_TIMEOUTS, DockerTimeouts, withDeadline } from './docker-deadline';
 import { execProbe } from './docker-exec';
 import { actualOf, containerSpec, LABELS } from './docker-mapping';
 import { PackageCache } from './package-cache';
@@ -27,7 +28,8 @@ async function ignoring(codes: number[], op: Promise<unknown>): Promise<void> {
 
 /**
  * DockerRuntime runs assignments as Docker containers labelled with this node's id, loading images from package blobs when
- * missing; the containers serve on the node's address, where it probes them.
+ * missing; the containers serve on the node's address, where it probes them. Every call to the engine has a deadline
+ * (DockerTimeouts), so a hung dockerd fails calls with a DockerTimeoutError instead of stalling the daemon.
  */
 export class DockerRuntime implements ContainerRuntime {
   private readonly loading = new Map<string, Promise<void>>();
@@ -37,14 +39,22 @@ export class DockerRuntime implements ContainerRuntime {
     private readonly nodeId: string,
     private readonly packages: PackageCache,
     private readonly address: string,
+    private readonly timeouts: DockerTimeouts = DEFAULT_DOCKER_TIMEOUTS,
   ) {}
+
+  /** call runs one API call under the call deadline. */
+  private call<T>(name: string, fn: (abortSignal: AbortSignal) => Promise<T>, extraMs = 0): Promise<T> {
+    return withDeadline(name, this.timeouts.callMs + extraMs, fn);
+  }
 
   async list(filter: { instanceId?: string } = {}): Promise<ActualContainer[]> {
     const label = [
       `${LABELS.node}=${this.nodeId}`,
       filter.instanceId ? `${LABELS.instance}=${filter.instanceId}` : LABELS.instance,
     ];
-    const containers = await this.docker.listContainers({ all: true, filters: { label } });
+    const containers = await this.call('list', (abortSignal) =>
+      this.docker.listContainers({ all: true, filters: { label }, abortSignal }),
+    );
     return containers.map(actualOf);
   }
 
@@ -58,13 +68,15 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async start(a: Assignment): Promise<string> {
-    const container = await this.docker.createContainer(
-      containerSpec(a, this.nodeId, randomBytes(2).toString('hex'), this.address),
-    );
+    const spec = containerSpec(a, this.nodeId, randomBytes(2).toString('hex'), this.address);
+    const container = await this.call('create', (abortSignal) => this.docker.createContainer({ ...spec, abortSignal }));
     try {
-      await container.start();
+      await this.call('start', (abortSignal) => container.start({ abortSignal }));
     } catch (err) {
-      await ignoring([404, 409], container.remove({ force: true }));
+      await ignoring(
+        [404, 409],
+        this.call('remove', (abortSignal) => container.remove({ force: true, abortSignal })),
+      );
       throw err;
     }
     return container.id;
@@ -72,18 +84,29 @@ export class DockerRuntime implements ContainerRuntime {
 
   async stop(containerId: string): Promise<void> {
     const container = this.docker.getContainer(containerId);
-    await ignoring([304, 404], container.stop({ t: STOP_TIMEOUT_S }));
-    await ignoring([404, 409], container.remove({ force: true }));
+    const grace = STOP_TIMEOUT_S * 1000;
+    await ignoring(
+      [304, 404],
+      this.call('stop', (abortSignal) => container.stop({ t: STOP_TIMEOUT_S, abortSignal }), grace),
+    );
+    await ignoring(
+      [404, 409],
+      this.call('remove', (abortSignal) => container.remove({ force: true, abortSignal })),
+    );
   }
 
-  /** ping asks dockerd whether it answers (GET /_ping). */
+  /** ping asks dockerd whether it answers (GET /_ping), within the call deadline. */
   async ping(): Promise<void> {
-    await this.docker.ping();
+    // @types/dockerode leaves out ping's options, which dockerode takes (and passes the signal on) like every other call.
+    const docker = this.docker as unknown as { ping(opts: { abortSignal: AbortSignal }): Promise<unknown> };
+    await this.call('ping', (abortSignal) => docker.ping({ abortSignal }));
   }
 
   async exitCode(containerId: string): Promise<number | null> {
     try {
-      const { State } = await this.docker.getContainer(containerId).inspect();
+      const { State } = await this.call('inspect', (abortSignal) =>
+        this.docker.getContainer(containerId).inspect({ abortSignal }),
+      );
       return State.Running || State.Status === 'created' ? null : State.ExitCode;
     } catch (err) {
       if (statusCode(err) === 404) return null;
@@ -119,7 +142,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   private async hasImage(ref: string): Promise<boolean> {
     try {
-      await this.docker.getImage(ref).inspect();
+      // dockerode's image inspect takes no abort signal: the deadline settles the call, the request is left to the socket.
+      await this.call('image inspect', () => this.docker.getImage(ref).inspect());
       return true;
     } catch (err) {
       if (statusCode(err) === 404) return false;
@@ -130,12 +154,14 @@ export class DockerRuntime implements ContainerRuntime {
   private async loadIfMissing(pkg: PackageRef): Promise<void> {
     if (await this.hasImage(pkg.imageRef)) return;
     const file = await this.packages.path(pkg.digest);
-    const progress = await this.docker.loadImage(createReadStream(file));
-    const output = await new Promise<{ error?: string; errorDetail?: { message?: string } }[]>((resolve, reject) =>
-      this.docker.modem.followProgress(progress, (err: Error | null, out: unknown[]) =>
-        err ? reject(err) : resolve(out as never),
-      ),
-    );
+    const output = await withDeadline('load', this.timeouts.loadMs, async (abortSignal) => {
+      const progress = await this.docker.loadImage(createReadStream(file), { abortSignal });
+      return new Promise<{ error?: string; errorDetail?: { message?: string } }[]>((resolve, reject) =>
+        this.docker.modem.followProgress(progress, (err: Error | null, out: unknown[]) =>
+          err ? reject(err) : resolve(out as never),
+        ),
+      );
+    });
     const failed = output.find((o) => o.error || o.errorDetail);
     if (failed) throw new Error(`docker load of ${pkg.digest} failed: ${failed.errorDetail?.message ?? failed.error}`);
     if (!(await this.hasImage(pkg.imageRef)))

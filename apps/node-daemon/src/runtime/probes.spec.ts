@@ -11,20 +11,31 @@ describe('httpProbe and tcpProbe (loopback servers in this process)', () => {
   let http: Server;
   let port: number;
   let closedPort: number;
+  let bareLf: ReturnType<typeof createTcpServer>;
+  let bareLfPort: number;
 
   beforeAll(async () => {
     http = createServer((req, res) => {
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 500);
-      res.statusCode = req.url === '/healthz' ? 200 : 404;
+      if (req.url === '/moved') res.setHeader('location', '/healthz');
+      res.statusCode = req.url === '/healthz' ? 200 : req.url === '/moved' ? 302 : 404;
       res.end();
     });
     port = await listen(http);
     const closed = createTcpServer();
     closedPort = await listen(closed);
     await new Promise((r) => closed.close(r));
+    // A CGI behind busybox httpd answers like this: a CRLF status line, then header lines ending in a bare LF.
+    bareLf = createTcpServer((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\n\nok\n')),
+    );
+    bareLfPort = await listen(bareLf);
   });
 
-  afterAll(() => new Promise((r) => http.close(r)));
+  afterAll(async () => {
+    await new Promise((r) => http.close(r));
+    await new Promise((r) => bareLf.close(r));
+  });
 
   it('probes the host it is given, and only that host', async () => {
     const other = createServer((_req, res) => res.end());
@@ -56,6 +67,19 @@ describe('httpProbe and tcpProbe (loopback servers in this process)', () => {
       message: 'HTTP 404 from GET /nope (expected 200)',
     });
     expect(await httpProbe(port, '/nope', 404, 1000)).toEqual({ healthy: true, message: 'HTTP 404' });
+  });
+
+  it('judges like Kubernetes: any 200-399 answer passes a check expecting a success status', async () => {
+    expect(await httpProbe(port, '/moved', 200, 1000)).toEqual({ healthy: true, message: 'HTTP 302' });
+    expect(await httpProbe(port, '/healthz', 204, 1000)).toEqual({ healthy: true, message: 'HTTP 200' });
+    expect(await httpProbe(port, '/healthz', 404, 1000)).toEqual({
+      healthy: false,
+      message: 'HTTP 200 from GET /healthz (expected 404)',
+    });
+  });
+
+  it('accepts header lines that end in a bare LF, as curl, nginx and Go do', async () => {
+    expect(await httpProbe(bareLfPort, '/cgi-bin/bare-lf', 200, 1000)).toEqual({ healthy: true, message: 'HTTP 200' });
   });
 
   it('is unhealthy when nothing listens or the answer is too slow', async () => {

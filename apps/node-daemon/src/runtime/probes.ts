@@ -8,7 +8,14 @@ export const PROBE_HOST = '127.0.0.1';
 const healthy = (message: string): ProbeResult => ({ healthy: true, message });
 const unhealthy = (message: string): ProbeResult => ({ healthy: false, message });
 
-/** httpProbe GETs `path` on host:port and is healthy when the answer has `expectedStatus`; no connection reuse, no redirects followed. */
+/** isSuccess is Kubernetes' HTTP probe rule: any status from 200 to 399 means the instance answers. */
+const isSuccess = (status: number): boolean => status >= 200 && status < 400;
+
+/**
+ * httpProbe GETs `path` on host:port and is healthy when the status is `expectedStatus`, or when both are in 200–399 (as
+ * a Kubernetes probe judges); the parser is lenient (bare-LF header lines, as curl, nginx and Go accept), no connection
+ * reuse, no redirects followed.
+ */
 export function httpProbe(
   port: number,
   path: string,
@@ -18,13 +25,21 @@ export function httpProbe(
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const req = request(
-      { host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'mammoth-health-check' } },
+      {
+        host,
+        port,
+        path,
+        method: 'GET',
+        agent: false,
+        insecureHTTPParser: true,
+        headers: { 'user-agent': 'mammoth-health-check' },
+      },
       (res) => {
         res.resume();
         clearTimeout(timer);
         const status = res.statusCode ?? 0;
         resolve(
-          status === expectedStatus
+          status === expectedStatus || (isSuccess(status) && isSuccess(expectedStatus))
             ? healthy(`HTTP ${status}`)
             : unhealthy(`HTTP ${status} from GET ${path} (expected ${expectedStatus})`),
         );

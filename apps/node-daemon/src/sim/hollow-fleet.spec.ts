@@ -65,7 +65,7 @@ function world() {
     },
   };
   const bus: EventBus = {
-    ensureTopics: async () => undefined,
+    ensureTopics: async () => ({ created: [], corrected: [] }),
     publish: async (_topic, messages) => void heartbeats.push(...messages),
     subscribe: async (opts) => {
       subscriptions.push(opts);

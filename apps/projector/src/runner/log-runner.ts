@@ -1,5 +1,6 @@
 import { Client, Pool, PoolClient } from 'pg';
-import { toRecorded, LogWatermark } from '@mammoth/event-store';
+import { LogWatermark } from '@mammoth/event-store';
+import { EVENT_COLUMNS, EventRow, parkedError, parkPoison, Poison, readRow } from './log-poison';
 import { LoggedEvent, LogPage, LogProjection } from './log-projection';
 import { ProjectorLog, REBUILT_CHANNEL } from './projection';
 import { lockProjection, withTransaction } from './tx';
@@ -12,6 +13,12 @@ export interface LogRunnerDeps {
   pageSize?: number;
 }
 
+/** StepDone is what one step did: the page it folded, if any, and the error of the event it is stopped at, if any. */
+interface StepDone {
+  readonly halted: string | null;
+  readonly page?: { readonly position: bigint; readonly state: unknown; readonly applied: number };
+}
+
 /** COMMIT_KEY is the SQL for a LoggedEvent's commit key; `recorded_at` is the inserting transaction's start time. */
 export const COMMIT_KEY = `(extract(epoch FROM recorded_at) * 1000000)::bigint::text || '/' || (metadata->>'correlationId')`;
 
@@ -20,10 +27,14 @@ export const COMMIT_KEY = `(extract(epoch FROM recorded_at) * 1000000)::bigint::
  * so every event is applied exactly once in position order even when positions commit out of order. Each page, its state and
  * the new position are written in one transaction under the projection's advisory lock, so several projector processes (or a
  * rebuild elsewhere) never interleave; the state cached between pages is re-read whenever the stored position is not the one
- * this runner wrote last. start, stop and rebuild run one at a time.
+ * this runner wrote last. An event it cannot read stops the projection just before it (its output is one sequence that a
+ * rebuild must reproduce, so nothing may be applied around it): the event is parked, logged and shown by the `projections`
+ * query, and the runner goes on once a reader can read it (re-checked on every step) or an operator skips it. start, stop
+ * and rebuild run one at a time.
  */
 export class LogProjectionRunner {
-  readonly stats = { applied: 0, pages: 0, rebuilds: 0, failedPages: 0 };
+  readonly stats = { applied: 0, pages: 0, rebuilds: 0, failedPages: 0, halts: 0 };
+  private halted: string | null = null;
   private wanted = false;
   private loop: Promise<void> | null = null;
   private abort = new AbortController();
@@ -106,14 +117,16 @@ export class LogProjectionRunner {
   /** step folds one page in one transaction; it says whether the position moved. */
   private async step(): Promise<boolean> {
     const safe = this.deps.watermark.position;
-    const done = await withTransaction(this.deps.pool, async (tx) => {
+    const done = await withTransaction<StepDone>(this.deps.pool, async (tx) => {
       await lockProjection(tx, this.name);
+      const stop = await parkedError(tx, this.name);
+      if (stop !== null) return { halted: stop };
       const position = await storedPosition(tx, this.name);
-      if (position >= safe) return null;
+      if (position >= safe) return { halted: null };
       const state = this.cache?.position === position ? this.cache.state : await this.projection.load(tx);
       const events = await this.page(tx, position, safe);
-      const atSafe = events.rows < this.pageSize;
-      const next = atSafe ? safe : BigInt(events.last);
+      const atSafe = events.rows < this.pageSize && !events.poison;
+      const next = events.poison ? BigInt(events.poison.row.position) - 1n : atSafe ? safe : BigInt(events.last);
       const page: LogPage = {
         events: events.events,
         atSafe,
@@ -126,35 +139,49 @@ export class LogProjectionRunner {
          ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position`,
         [this.name, next.toString()],
       );
-      return { position: next, state, applied: events.events.length };
+      if (events.poison) await parkPoison(tx, this.name, events.poison);
+      return { halted: events.poison?.error ?? null, page: { position: next, state, applied: events.events.length } };
     });
-    if (!done) return false;
-    this.cache = { position: done.position, state: done.state };
-    this.stats.applied += done.applied;
+    this.noteHalt(done.halted);
+    if (!done.page) return false;
+    this.cache = { position: done.page.position, state: done.page.state };
+    this.stats.applied += done.page.applied;
     this.stats.pages++;
-    return true;
+    return done.halted === null;
+  }
+
+  /** noteHalt logs when the projection stops at an event it cannot read, and when it goes on again, once each. */
+  private noteHalt(error: string | null): void {
+    if (error !== null && this.halted === null) {
+      this.stats.halts++;
+      this.deps.log.error(
+        `projection ${this.name}: stopped before an event it cannot read: ${error}; it goes on once a reader can read ` +
+          `it (restart the projector with the new version) or it is skipped (projector CLI: dead-letters skip ${this.name})`,
+      );
+    } else if (error === null && this.halted !== null) {
+      this.deps.log.log(`projection ${this.name}: goes on again`);
+    }
+    this.halted = error;
   }
 
   private async page(
     tx: PoolClient,
     after: bigint,
     safe: bigint,
-  ): Promise<{ events: LoggedEvent[]; rows: number; last: string }> {
-    const r = await tx.query(
-      `SELECT position, stream_id, stream_version, type, schema_version, data, metadata, ${COMMIT_KEY} AS commit
-         FROM events WHERE position > $1 AND position <= $2 AND type = ANY($3::text[]) ORDER BY position LIMIT $4`,
-      [after.toString(), safe.toString(), this.projection.types, this.pageSize],
+  ): Promise<{ events: LoggedEvent[]; rows: number; last: string; poison?: Poison }> {
+    const r = await tx.query<EventRow & { commit: string }>(
+      `SELECT ${EVENT_COLUMNS}, ${COMMIT_KEY} AS commit FROM events e
+        WHERE position > $1 AND position <= $2 AND type = ANY($3::text[])
+          AND NOT EXISTS (SELECT 1 FROM projection_dead_letters d
+                           WHERE d.projection = $5 AND d.status = 'skipped' AND d.position = e.position)
+        ORDER BY position LIMIT $4`,
+      [after.toString(), safe.toString(), this.projection.types, this.pageSize, this.name],
     );
     const events: LoggedEvent[] = [];
     for (const row of r.rows) {
-      try {
-        events.push({ recorded: toRecorded(row), commit: row.commit });
-      } catch (err) {
-        // Skipped on every replay alike, so the read model stays deterministic.
-        this.deps.log.warn(
-          `projection ${this.name}: skipping invalid event at ${row.position}: ${(err as Error).message}`,
-        );
-      }
+      const read = readRow(row);
+      if ('poison' in read) return { events, rows: r.rows.length, last: String(row.position), poison: read.poison };
+      events.push({ recorded: read.recorded, commit: row.commit });
     }
     return {
       events,
@@ -205,6 +232,7 @@ export async function resetLogProjection(pool: Pool, projection: LogProjection):
     await lockProjection(tx, projection.name);
     if (projection.tables.length) await tx.query(`TRUNCATE ${projection.tables.map((t) => `"${t}"`).join(', ')}`);
     await tx.query('DELETE FROM projection_positions WHERE projection = $1', [projection.name]);
+    await tx.query('DELETE FROM projection_dead_letters WHERE projection = $1', [projection.name]);
     await tx.query('SELECT pg_notify($1, $2)', [REBUILT_CHANNEL, projection.name]);
   });
 }

@@ -23,6 +23,20 @@ export interface ProjectorLog {
   error(message: string): void;
 }
 
+/** RebuildSource is where a rebuild replays from: Kafka's topics from offset zero, or the event store first. */
+export type RebuildSource = 'kafka' | 'store';
+
+/** rebuildPayload is the NOTIFY payload of a rebuild request: the projection's name, then ` --from store` for the store. */
+export function rebuildPayload(name: string, from: RebuildSource): string {
+  return from === 'store' ? `${name} --from store` : name;
+}
+
+/** parseRebuildPayload reads a rebuild request back; a payload it does not recognise is a request to rebuild from Kafka. */
+export function parseRebuildPayload(payload: string): { name: string; from: RebuildSource } {
+  const store = payload.endsWith(' --from store');
+  return { name: store ? payload.slice(0, -' --from store'.length) : payload, from: store ? 'store' : 'kafka' };
+}
+
 /** REBUILD_CHANNEL is the PostgreSQL NOTIFY channel that asks running projectors to rebuild the projection named in the payload. */
 export const REBUILD_CHANNEL = 'mammoth_projection_rebuild';
 /** REBUILT_CHANNEL is notified, in the rebuild's own transaction, once a projection's tables and offsets are cleared. */

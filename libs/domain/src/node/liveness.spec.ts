@@ -84,6 +84,22 @@ describe('node liveness decider', () => {
       ]);
   });
 
+  it('says a node that still heartbeats is not ready, and why, when its container runtime is stuck', () => {
+    spec(liveness)
+      .given([registered])
+      .when(markLost({ notReady: 'its container runtime has not answered: docker list did not answer within 500 ms' }))
+      .then([
+        makeEvent('NodeLost', {
+          nodeId: 'n1',
+          at: at(10),
+          lastSeen: at(4),
+          reason:
+            'not ready: its container runtime has not answered: docker list did not answer within 500 ms; ' +
+            'no ready heartbeat for 6.0 s (limit 5.0 s)',
+        }),
+      ]);
+  });
+
   it('writes nothing when the node is already lost, or unknown (idempotent)', () => {
     spec(liveness)
       .given([registered, lost])

@@ -11,6 +11,8 @@ export interface MarkNodeLost {
   /** since is when this detector started listening (its takeover), the grace start for nodes it never heard from. */
   readonly since: string;
   readonly lostAfterMs: number;
+  /** notReady is the node's own reason when it still heartbeats but says it is not ready (its runtime is stuck). */
+  readonly notReady?: string | null;
 }
 
 /** MarkNodeRecovered is the failure detector hearing a lost node's heartbeat again. */
@@ -43,9 +45,12 @@ export function decideLiveness(cmd: LivenessCommand, state: NodeState): Decision
   switch (cmd.type) {
     case 'MarkNodeLost': {
       if (state.condition !== 'ready') return [];
-      const reason = cmd.lastSeen
-        ? `no heartbeat for ${seconds(between(cmd.lastSeen, cmd.at))} (limit ${seconds(cmd.lostAfterMs)})`
-        : `no heartbeat in the ${seconds(between(cmd.since, cmd.at))} since the failure detector started watching (limit ${seconds(cmd.lostAfterMs)})`;
+      const limit = `(limit ${seconds(cmd.lostAfterMs)})`;
+      const reason = cmd.notReady
+        ? `not ready: ${cmd.notReady}; no ready heartbeat for ${seconds(between(cmd.lastSeen ?? cmd.since, cmd.at))} ${limit}`
+        : cmd.lastSeen
+          ? `no heartbeat for ${seconds(between(cmd.lastSeen, cmd.at))} ${limit}`
+          : `no heartbeat in the ${seconds(between(cmd.since, cmd.at))} since the failure detector started watching ${limit}`;
       return [makeEvent('NodeLost', { nodeId, at: cmd.at, lastSeen: cmd.lastSeen, reason })];
     }
     case 'MarkNodeRecovered': {

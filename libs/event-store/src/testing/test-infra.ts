@@ -45,7 +45,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function createTestBus(clientId = 'test'): Promise<{ bus: KafkaEventBus; topics: Topics }> {
   const topics = new Topics(uniqueName('t'));
   const bus = new KafkaEventBus(KAFKA_BROKERS, clientId);
-  await bus.ensureTopics([...topics.allEvents(), topics.heartbeats()], 3);
+  await bus.ensureTopics(topics.specs({ partitions: 3 }));
   return { bus, topics };
 }
 

@@ -1,5 +1,7 @@
 import { Admin, Consumer, Kafka, logCreator, logLevel, Producer } from 'kafkajs';
 import { WireMessage } from '../serde';
+import { TopicSpec } from '../topics';
+import { ensureTopicSpecs, TopicsEnsured } from './topic-admin';
 
 /** BusMessage is one message read from a topic partition. */
 export interface BusMessage {
@@ -13,6 +15,8 @@ export interface BusBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly BusMessage[];
+  /** highWatermark is the partition's end offset when the batch was fetched (the offset its next message will get). */
+  readonly highWatermark?: string;
 }
 
 /** SubscribeOptions describes one consumer: its group, topics and what to do with each batch. */
@@ -38,18 +42,10 @@ export interface KafkaLogOptions {
   readonly logCreator: logCreator;
 }
 
-/** TopicReplication is how a created topic is replicated: its replication factor and, when set, min.insync.replicas. */
-export interface TopicReplication {
-  readonly replicationFactor: number;
-  readonly minInsyncReplicas?: number;
-}
-
-/** ONE_REPLICA is the replication of a one-broker Kafka's topics. */
-export const ONE_REPLICA: TopicReplication = { replicationFactor: 1 };
-
 /** EventBus is Mammoth's one port onto the message broker; KafkaEventBus is its only implementation so the client can be swapped. */
 export interface EventBus {
-  ensureTopics(topics: string[], partitions?: number, replication?: TopicReplication): Promise<void>;
+  /** ensureTopics creates missing topics and corrects the configs (retention) of existing ones to match the specs. */
+  ensureTopics(specs: readonly TopicSpec[]): Promise<TopicsEnsured>;
   publish(topic: string, messages: WireMessage[]): Promise<void>;
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
   disconnect(): Promise<void>;
@@ -58,25 +54,28 @@ export interface EventBus {
 /** KafkaEventBus implements EventBus with kafkajs: an idempotent producer (acks=all) and consumers per subscription. */
 export class KafkaEventBus implements EventBus {
   private readonly kafka: Kafka;
+  /** once is a client that never retries (connecting included): for questions whose asker gives up rather than waits. */
+  private readonly once: Kafka;
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
   private readonly consumers = new Set<Consumer>();
   private pingAdmin: Admin | null = null;
 
   constructor(brokers: string[], clientId: string, log?: KafkaLogOptions) {
-    this.kafka = new Kafka({
+    const config = {
       clientId,
       brokers,
       logLevel: log?.logLevel ?? logLevel.ERROR,
       logCreator: log?.logCreator,
-      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
       connectionTimeout: 3000,
-    });
+    };
+    this.kafka = new Kafka({ ...config, retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 } });
+    this.once = new Kafka({ ...config, retry: { retries: 0 } });
   }
 
   /** ping asks the cluster for its brokers over one kept admin connection, without retries; it fails while Kafka does not answer. */
   async ping(): Promise<void> {
-    this.pingAdmin ??= this.kafka.admin({ retry: { retries: 0 } });
+    this.pingAdmin ??= this.once.admin();
     try {
       await this.pingAdmin.connect();
       await this.pingAdmin.describeCluster();
@@ -88,41 +87,35 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
-  async ensureTopics(topics: string[], partitions = 1, replication = ONE_REPLICA): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({
-          topic,
-          numPartitions: partitions,
-          replicationFactor: replication.replicationFactor,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            { name: 'retention.bytes', value: '-1' },
-            ...(replication.minInsyncReplicas === undefined
-              ? []
-              : [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }]),
-          ],
-        })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<TopicsEnsured> {
+    return this.withAdmin((admin) => ensureTopicSpecs(admin, specs));
   }
 
   /** deleteTopicsOf deletes every topic of a prefix (`<prefix>.…`): a test's or a benchmark's, never an installation's log. */
   async deleteTopicsOf(prefix: string): Promise<number> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    return this.withAdmin(async (admin) => {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
       if (topics.length) await admin.deleteTopics({ topics });
       return topics.length;
+    });
+  }
+
+  /** topicEnds reads the end offset of every partition of the topics, keyed `topic/partition`; it asks once, no retries. */
+  topicEnds(topics: readonly string[]): Promise<Map<string, bigint>> {
+    return this.withAdmin(async (admin) => {
+      const out = new Map<string, bigint>();
+      for (const topic of topics)
+        for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}/${p.partition}`, BigInt(p.high));
+      return out;
+    }, 'once');
+  }
+
+  /** withAdmin runs fn with a connected admin client (`once`: one that never retries) and disconnects it afterwards. */
+  async withAdmin<T>(fn: (admin: Admin) => Promise<T>, retrying: 'retry' | 'once' = 'retry'): Promise<T> {
+    const admin: Admin = (retrying === 'once' ? this.once : this.kafka).admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
     } finally {
       await admin.disconnect();
     }
@@ -207,7 +200,12 @@ export class KafkaEventBus implements EventBus {
           key: m.key ? m.key.toString() : null,
           value: m.value ? m.value.toString() : '',
         }));
-        await opts.eachBatch({ topic: batch.topic, partition: batch.partition, messages });
+        await opts.eachBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          highWatermark: batch.highWatermark,
+        });
         await heartbeat();
       },
     });

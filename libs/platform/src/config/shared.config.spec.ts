@@ -54,11 +54,15 @@ describe('kafkaConfig', () => {
 });
 
 describe('topicsConfig', () => {
-  it('defaults to the mammoth prefix, 3 partitions and one replica (min.insync.replicas left to the broker)', () => {
+  it('defaults to the mammoth prefix, 3 partitions, one replica (min.insync.replicas left to the broker), heartbeats kept 10 minutes', () => {
     expect(parseConfig(topicsConfig, {})).toEqual({
       prefix: 'mammoth',
       partitions: 3,
       replication: { replicationFactor: 1 },
+      heartbeatRetentionMs: 600_000,
+    });
+    expect(parseConfig(topicsConfig, { HEARTBEAT_RETENTION_MS: '60000' })).toMatchObject({
+      heartbeatRetentionMs: 60_000,
     });
   });
 
@@ -72,6 +76,7 @@ describe('topicsConfig', () => {
     [{ KAFKA_REPLICATION_FACTOR: 'three' }, /KAFKA_REPLICATION_FACTOR/],
     [{ KAFKA_REPLICATION_FACTOR: '0' }, /KAFKA_REPLICATION_FACTOR/],
     [{ KAFKA_MIN_INSYNC_REPLICAS: '1.5' }, /KAFKA_MIN_INSYNC_REPLICAS/],
+    [{ HEARTBEAT_RETENTION_MS: '5' }, /HEARTBEAT_RETENTION_MS/],
     [
       { KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' },
       /KAFKA_MIN_INSYNC_REPLICAS: must not be more than KAFKA_REPLICATION_FACTOR/,

@@ -141,6 +141,7 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
           lastSeen: v.lastSeen === null ? null : iso(v.lastSeen),
           since: iso(v.since),
           lostAfterMs: this.config.lostAfterMs,
+          notReady: v.notReady ?? null,
         };
       case 'recovered':
         return { type: 'MarkNodeRecovered' as const, at: iso(now), heartbeatAt: iso(v.heartbeatAt) };

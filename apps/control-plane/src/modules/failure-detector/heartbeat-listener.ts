@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { BusBatch, EventBus, parseHeartbeat, Subscription, Topics } from '@mammoth/events';
+import { BusBatch, EventBus, HeartbeatMessage, parseHeartbeat, Subscription, Topics } from '@mammoth/events';
 import { LastSeen } from './last-seen';
 
 /**
@@ -65,8 +65,15 @@ export class HeartbeatListener {
         this.stats.invalid++;
         continue;
       }
-      this.deps.seen.record(hb.nodeId, now);
+      this.deps.seen.record(hb.nodeId, now, hb.ready === false ? notReadyReason(hb) : null);
       this.stats.received++;
     }
   }
+}
+
+/** notReadyReason says, from a not-ready heartbeat, why the node is not ready. */
+export function notReadyReason(hb: HeartbeatMessage): string {
+  const since = hb.reconcile?.lastOkAt ? ` since ${hb.reconcile.lastOkAt}` : '';
+  const error = hb.reconcile?.error ? `: ${hb.reconcile.error}` : '';
+  return `its container runtime has not answered${since}${error}`;
 }

@@ -44,6 +44,28 @@ describe('judge', () => {
     ]);
   });
 
+  it('declares a node lost when it still heartbeats but says it is not ready, and recovers it only when ready again', () => {
+    const seen = heard(0, [
+      ['n1', 1000],
+      ['n2', 1000],
+    ]);
+    const stuck = 'its container runtime has not answered since 1970-01-01T00:00:01.000Z';
+    for (const t of [2000, 3000, 4000, 5000, 6000]) {
+      seen.record('n1', t, stuck);
+      seen.record('n2', t);
+    }
+    expect(judge([ready('n1'), ready('n2')], seen, 6000, LIMITS)).toEqual([]);
+    expect(judge([ready('n1'), ready('n2')], seen, 6001, LIMITS)).toEqual([
+      { kind: 'lost', nodeId: 'n1', lastSeen: 1000, since: 1000, notReady: stuck },
+    ]);
+    seen.record('n1', 7000, stuck);
+    expect(judge([lostAt('n1', 6001)], seen, 7000, LIMITS)).toEqual([]);
+    seen.record('n1', 8000);
+    expect(judge([lostAt('n1', 6001)], seen, 8000, LIMITS)).toEqual([
+      { kind: 'recovered', nodeId: 'n1', heartbeatAt: 8000 },
+    ]);
+  });
+
   it('declares nothing lost while the whole heartbeat channel is quiet, and grants a fresh grace period after it resumes', () => {
     const seen = heard(0, [
       ['n1', 1000],
