@@ -54,7 +54,10 @@ export function appendUnit(commands: readonly AppendCommand[]): AppendUnit | nul
     for (const write of writes) {
       if (write.events.length === 0) continue;
       const m = merged.get(write.streamId) ?? { expected: write.expectedVersion, rows: [] };
-      if (m.rows.length > 0 && (typeof m.expected !== 'number' || write.expectedVersion !== m.expected + m.rows.length)) {
+      if (
+        m.rows.length > 0 &&
+        (typeof m.expected !== 'number' || write.expectedVersion !== m.expected + m.rows.length)
+      ) {
         throw new Error(
           `appendAll: the writes to ${write.streamId} do not follow each other (${String(write.expectedVersion)} after ${String(m.expected)}+${m.rows.length})`,
         );
