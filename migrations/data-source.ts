@@ -7,6 +7,7 @@ import { LbConfig1732240000020 } from './1732240000020-lb-config';
 import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
 import { Rollout1732240000040 } from './1732240000040-rollout';
 import { ReadContract1732240000051 } from './1732240000051-read-contract';
+import { EventsDropEventIdIndex1732240000060 } from './1732240000060-events-drop-event-id-index';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   InstanceHealth1732240000030,
   Rollout1732240000040,
   ReadContract1732240000051,
+  EventsDropEventIdIndex1732240000060,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */
