@@ -4,9 +4,10 @@
  * Each configuration runs three ways in the same database, one after the other: `legacy` (the path before group commit,
  * bench/legacy-append.ts: one transaction of five round trips per command), `alone` (the store with group commit off:
  * one statement, hence one transaction, per command) and `group` (the store as shipped: concurrent commands share a
- * statement). It reports events/s, the ratio group/legacy, the mean batch size and the CPU spent per event by this
- * process (node) and by its PostgreSQL backends.
- * Usage: node dist/bench/event-store-append.js [configs=16x1,16x10,64x1,256x1,64x10,256x10] [commands per config=8000]
+ * statement). It reports events/s, each command's p50/p99 latency, the ratio group/legacy, the mean batch size and the
+ * CPU spent per event by this process (node) and by its PostgreSQL backends.
+ * Usage: node dist/bench/event-store-append.js [configs=1x1,16x1,16x10,64x1,256x1,64x10,256x10] [commands per config=8000]
+ * (WxB: W writers, B events per command; a writer makes at most 1,000 commands)
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { AppendContext, createPool, PgEventStore, StreamWrite } from '@mammoth/e
 import { Client, Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
 import { legacyAppend } from './legacy-append';
-import { saveReport } from './report';
+import { percentile, saveReport } from './report';
 
 const ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** POOL caps the connections (the server is shared; 256 writers queue for them on the per-command paths). */
@@ -30,13 +31,15 @@ interface Run {
   commands: number;
   seconds: number;
   eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
   meanBatch?: number;
   nodeCpuUsPerEvent: number;
   pgCpuUsPerEvent: number;
 }
 
 async function main(): Promise<void> {
-  const configs = (process.argv[2] ?? '16x1,16x10,64x1,256x1,64x10,256x10')
+  const configs = (process.argv[2] ?? '1x1,16x1,16x10,64x1,256x1,64x10,256x10')
     .split(',')
     .map((c) => c.split('x').map(Number));
   const total = Number(process.argv[3] ?? 8000);
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
             ? (w: StreamWrite[], ctx: AppendContext) => legacyAppend(pool, w, ctx)
             : (w: StreamWrite[], ctx: AppendContext) => stores[mode].append(w, ctx);
         const before = mode === 'group' ? stores.group.commitStats : null;
-        const run = await measure(pool, db, mode, writers, batch, Math.ceil(total / writers), append);
+        const run = await measure(pool, db, mode, writers, batch, Math.min(1000, Math.ceil(total / writers)), append);
         if (before) {
           const after = stores.group.commitStats;
           run.meanBatch = +((after.commands - before.commands) / (after.batches - before.batches)).toFixed(1);
@@ -106,6 +109,7 @@ async function measure(
 ): Promise<Run> {
   const pgBefore = await backendCpuUs(pool, db);
   const nodeBefore = process.cpuUsage();
+  const latencies: number[] = [];
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
@@ -114,11 +118,13 @@ async function measure(
         const events = Array.from({ length: batch }, () =>
           makeEvent('AppScaled', { name: `bench-${w}`, from: c, to: c + 1 }),
         );
+        const sent = process.hrtime.bigint();
         await append([{ streamId, expectedVersion: c * batch, events }], {
           correlationId: randomUUID(),
           actor: 'bench',
           timestamp: new Date().toISOString(),
         });
+        latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
       }
     }),
   );
@@ -133,6 +139,8 @@ async function measure(
     commands: writers * commands,
     seconds: +seconds.toFixed(2),
     eventsPerSecond: Math.round(events / seconds),
+    p50Ms: +percentile(latencies, 50).toFixed(2),
+    p99Ms: +percentile(latencies, 99).toFixed(2),
     nodeCpuUsPerEvent: Math.round((node.user + node.system) / events),
     pgCpuUsPerEvent: Math.round(pg / events),
   };

@@ -9,35 +9,28 @@ import { OUTBOX_CHANNEL } from './log-watermark';
  * rows in the order given (stream-id order, so two batches cannot deadlock) and reads their versions, refuses every unit
  * with a write whose expected version is not the stream's (null: any), and for the others moves the streams on, inserts
  * the events (in the order given, so a stream's positions follow its versions), their outbox rows and the relay's wake-up.
- * It returns the position of each event written, by stream, and one row per refused unit naming a stream that conflicted.
+ * It returns the position of each event written, by stream, and a row per conflicting write of the refused units.
  * A stream created concurrently by another transaction after this one looked fails the whole statement (unique violation).
  */
 const APPEND_BATCH = `
   WITH w AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS w(unit int, stream_id text, expected int, n int)
-  ), locked AS (
-    SELECT w.stream_id, s.version
-      FROM w CROSS JOIN LATERAL (SELECT version FROM streams WHERE stream_id = w.stream_id FOR UPDATE) s
-  ), refused AS (
-    SELECT DISTINCT ON (w.unit) w.unit, w.stream_id
-      FROM w LEFT JOIN locked l USING (stream_id)
-     WHERE w.expected IS NOT NULL AND w.expected <> COALESCE(l.version, 0)
-     ORDER BY w.unit, w.stream_id
-  ), ok AS (
-    SELECT w.stream_id, w.n, l.version AS current
-      FROM w LEFT JOIN locked l USING (stream_id)
-     WHERE w.unit NOT IN (SELECT unit FROM refused)
+    SELECT w.*, s.version AS current
+      FROM jsonb_to_recordset($1::jsonb) AS w(unit int, stream_id text, expected int, n int)
+      LEFT JOIN LATERAL (SELECT version FROM streams WHERE stream_id = w.stream_id FOR UPDATE) s ON true
+  ), checked AS (
+    SELECT w.*, bool_and(expected IS NULL OR expected = COALESCE(current, 0)) OVER (PARTITION BY unit) AS ok FROM w
   ), bumped AS (
-    UPDATE streams s SET version = ok.current + ok.n FROM ok WHERE s.stream_id = ok.stream_id AND ok.current IS NOT NULL
+    UPDATE streams s SET version = c.current + c.n FROM checked c
+     WHERE c.ok AND c.current IS NOT NULL AND s.stream_id = c.stream_id
   ), created AS (
-    INSERT INTO streams (stream_id, version) SELECT stream_id, n FROM ok WHERE current IS NULL ORDER BY stream_id
+    INSERT INTO streams (stream_id, version) SELECT stream_id, n FROM checked WHERE ok AND current IS NULL ORDER BY stream_id
   ), ins AS (
     INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, event_id)
-    SELECT e.stream_id, COALESCE(ok.current, 0) + e.i, e.type, e.schema_version, e.data, e.metadata, e.event_id
+    SELECT e.stream_id, COALESCE(c.current, 0) + e.i, e.type, e.schema_version, e.data, e.metadata, e.event_id
       FROM ROWS FROM (jsonb_to_recordset($2::jsonb)
              AS (stream_id text, i int, type text, schema_version int, data jsonb, metadata jsonb, event_id uuid))
            WITH ORDINALITY AS e(stream_id, i, type, schema_version, data, metadata, event_id, k)
-      JOIN ok USING (stream_id)
+      JOIN checked c ON c.stream_id = e.stream_id AND c.ok
      ORDER BY e.k
     RETURNING position, stream_id
   ), queued AS (
@@ -46,7 +39,7 @@ const APPEND_BATCH = `
   SELECT ins.stream_id, ins.position::text AS position, NULL::int AS refused
     FROM ins CROSS JOIN (SELECT pg_notify('${OUTBOX_CHANNEL}', '')) AS wake
   UNION ALL
-  SELECT stream_id, NULL, unit FROM refused`;
+  SELECT stream_id, NULL, unit FROM checked WHERE expected <> COALESCE(current, 0)`;
 
 /** RETRY_ALONE are the SQLSTATEs of a statement that certainly rolled back, after which each unit is tried on its own. */
 const RETRY_ALONE = /^(22|23|40P01|40001)/;
@@ -90,13 +83,21 @@ async function runBatch(pool: Pool, units: readonly AppendUnit[]): Promise<UnitO
   const unitOf = new Map(writes.map((w) => [w.stream_id, w.unit]));
   const outcomes: UnitOutcome[] = units.map(() => []);
   for (const row of r.rows) {
-    if (row.refused !== null) {
-      const w = units[row.refused].writes.find((x) => x.streamId === row.stream_id)!;
-      outcomes[row.refused] = new WrongExpectedVersionError(w.streamId, w.expected ?? 'any');
-    } else (outcomes[unitOf.get(row.stream_id)!] as string[]).push(row.position!);
+    if (row.refused === null) (outcomes[unitOf.get(row.stream_id)!] as string[]).push(row.position!);
+    else if (!(outcomes[row.refused] instanceof Error)) outcomes[row.refused] = conflictOf(units[row.refused], r.rows);
   }
   for (const o of outcomes) if (!(o instanceof Error)) o.sort(byPosition);
   return outcomes;
+}
+
+/** conflictOf names a refused unit's first conflicting stream (in stream-id order) and the version it expected there. */
+function conflictOf(
+  unit: AppendUnit,
+  rows: { stream_id: string; refused: number | null }[],
+): WrongExpectedVersionError {
+  const conflicting = new Set(rows.filter((r) => r.refused !== null).map((r) => r.stream_id));
+  const w = unit.writes.find((x) => conflicting.has(x.streamId))!;
+  return new WrongExpectedVersionError(w.streamId, w.expected ?? 'any');
 }
 
 function byPosition(a: string, b: string): number {
