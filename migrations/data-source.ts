@@ -8,6 +8,7 @@ import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
 import { Rollout1732240000040 } from './1732240000040-rollout';
 import { ReadContract1732240000051 } from './1732240000051-read-contract';
 import { AppRepairBackoff1732240000052 } from './1732240000052-app-repair-backoff';
+import { EventsDropEventIdIndex1732240000060 } from './1732240000060-events-drop-event-id-index';
 import { Consumers1732240000070 } from './1732240000070-consumers';
 
 /** MIGRATIONS lists every schema migration in order. */
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Rollout1732240000040,
   ReadContract1732240000051,
   AppRepairBackoff1732240000052,
+  EventsDropEventIdIndex1732240000060,
   Consumers1732240000070,
 ];
 

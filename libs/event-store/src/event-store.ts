@@ -1,30 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
-import { DomainEvent, EventMetadata, MammothEvent, parseEvent, RecordedEvent } from '@mammoth/events';
-import { ExpectedVersion, WrongExpectedVersionError } from './errors';
+import { Pool } from 'pg';
+import { EventMetadata, MammothEvent, parseEvent, RecordedEvent } from '@mammoth/events';
+import { appendBatch } from './append-batch';
+import { AppendCommand, AppendContext, appendUnit, StreamWrite } from './append-unit';
+import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommit, GroupCommitLimits, GroupCommitStats } from './group-commit';
 
-/** StreamWrite is one stream's share of an atomic append. */
-export interface StreamWrite {
-  streamId: string;
-  expectedVersion: ExpectedVersion;
-  events: DomainEvent[];
-  /** actor, when given, overrides the context's actor for this stream's events (one batch of reports from many nodes). */
-  actor?: string;
-}
-
-/** AppendCommand is one command's share of a group commit: its writes and the metadata its events carry. */
-export interface AppendCommand {
-  readonly writes: StreamWrite[];
-  readonly ctx: AppendContext;
-}
-
-/** AppendContext is the metadata every event of one command shares. */
-export interface AppendContext {
-  correlationId: string;
-  causationId?: string | null;
-  actor: string;
-  timestamp: string;
-}
+export type { AppendCommand, AppendContext, StreamWrite } from './append-unit';
 
 /** LoadedStream is a stream's events and its current version (0 when it does not exist). */
 export interface LoadedStream {
@@ -73,182 +53,52 @@ interface EventRow {
   metadata: EventMetadata;
 }
 
-/** PgEventStore is the append-only event log in PostgreSQL, with per-stream optimistic concurrency and an outbox for the relay. */
-export class PgEventStore {
-  constructor(private readonly pool: Pool) {}
+/** EventStoreOptions tune how appends are grouped into transactions. */
+export interface EventStoreOptions {
+  /** groupCommit bounds the batches that concurrent appends share (defaults: DEFAULT_GROUP_COMMIT_LIMITS). */
+  groupCommit?: Partial<GroupCommitLimits>;
+}
 
-  /** append writes to several streams in one transaction, each checked against its expected version, and returns the positions written. */
+/**
+ * PgEventStore is the append-only event log in PostgreSQL, with per-stream optimistic concurrency and an outbox for the
+ * relay. Concurrent appends are group-committed: those that arrive while a batch commits share the next transaction.
+ */
+export class PgEventStore {
+  private readonly group: GroupCommit;
+
+  constructor(
+    private readonly pool: Pool,
+    opts: EventStoreOptions = {},
+  ) {
+    this.group = new GroupCommit((units) => appendBatch(pool, units), {
+      ...DEFAULT_GROUP_COMMIT_LIMITS,
+      ...opts.groupCommit,
+    });
+  }
+
+  /** commitStats counts the batches appends were committed in and the appends they carried. */
+  get commitStats(): GroupCommitStats {
+    return { ...this.group.stats };
+  }
+
+  /**
+   * append writes to several streams atomically, each checked against its expected version, and returns the positions
+   * written in ascending order; a conflict rejects with WrongExpectedVersionError and writes nothing. Appends made
+   * concurrently may share a transaction, but each succeeds or fails on its own.
+   */
   append(writes: StreamWrite[], ctx: AppendContext): Promise<{ positions: string[] }> {
     return this.appendAll([{ writes, ctx }]);
   }
 
   /**
-   * appendAll commits several commands in one transaction (a group commit), each with its own metadata. Commands may
-   * write to the same stream when their expected versions follow each other (the second expects the first's end);
-   * any conflict fails them all.
+   * appendAll commits several commands atomically, each with its own metadata: all of them or, on any conflict, none.
+   * Commands may write to the same stream when their expected versions follow each other (the second expects the first's
+   * end); writes that do not follow each other are refused before anything is sent.
    */
   async appendAll(commands: readonly AppendCommand[]): Promise<{ positions: string[] }> {
-    const merged = new Map<string, { streamId: string; expectedVersion: ExpectedVersion; events: DomainEvent[] }>();
-    const parts: { write: StreamWrite; ctx: AppendContext; offset: number }[] = [];
-    for (const { writes, ctx } of commands) {
-      for (const write of writes) {
-        if (write.events.length === 0) continue;
-        const m = merged.get(write.streamId);
-        if (!m) {
-          merged.set(write.streamId, {
-            streamId: write.streamId,
-            expectedVersion: write.expectedVersion,
-            events: [...write.events],
-          });
-          parts.push({ write, ctx, offset: 0 });
-          continue;
-        }
-        if (typeof m.expectedVersion !== 'number' || write.expectedVersion !== m.expectedVersion + m.events.length) {
-          throw new Error(
-            `appendAll: the writes to ${write.streamId} do not follow each other (${String(write.expectedVersion)} after ${String(m.expectedVersion)}+${m.events.length})`,
-          );
-        }
-        parts.push({ write, ctx, offset: m.events.length });
-        m.events.push(...write.events);
-      }
-    }
-    if (merged.size === 0) return { positions: [] };
-    // Lock streams in a fixed order so two multi-stream appends cannot deadlock.
-    const sorted = [...merged.values()].sort((a, b) =>
-      a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0,
-    );
-    const client = await this.pool.connect();
-    // A connection that dies between two queries emits 'error' on the checked-out client; the failing query reports it.
-    const ignore = (): void => undefined;
-    client.on('error', ignore);
-    let failed: Error | undefined;
-    // Build the rows before taking any lock: only the stream versions wait for the claim.
-    const prepared = parts.map(({ write, ctx, offset }) => ({
-      streamId: write.streamId,
-      offset,
-      events: write.events.map((e) => {
-        const metadata: EventMetadata = {
-          eventId: randomUUID(),
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId ?? null,
-          actor: write.actor ?? ctx.actor,
-          timestamp: ctx.timestamp,
-        };
-        return { type: e.type, schema_version: e.version, data: e.data, metadata, event_id: metadata.eventId };
-      }),
-    }));
-    prepared.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : a.offset - b.offset));
-    try {
-      await client.query('BEGIN');
-      const starts = await this.claimAll(client, sorted);
-      const rows: object[] = [];
-      for (const part of prepared) {
-        const start = starts.get(part.streamId)! + part.offset;
-        part.events.forEach((e, i) => rows.push({ stream_id: part.streamId, stream_version: start + i + 1, ...e }));
-      }
-      // One JSON document carries every row (no per-value array escaping), and one round trip writes the events, their
-      // outbox rows and the relay's wake-up (repeated notifications in a transaction are delivered once).
-      const inserted = await client.query<{ position: string }>(
-        `WITH ins AS (
-           INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, event_id)
-           SELECT stream_id, stream_version, type, schema_version, data, metadata, event_id
-             FROM jsonb_to_recordset($1::jsonb)
-               AS x(stream_id text, stream_version int, type text, schema_version int, data jsonb, metadata jsonb, event_id uuid)
-           RETURNING position),
-         queued AS (INSERT INTO outbox (position) SELECT position FROM ins RETURNING position)
-         SELECT q.position FROM queued q CROSS JOIN (SELECT pg_notify('mammoth_outbox', '')) AS wake`,
-        [JSON.stringify(rows)],
-      );
-      const positions = inserted.rows
-        .map((r) => r.position)
-        .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-      await client.query('COMMIT');
-      return { positions };
-    } catch (err) {
-      failed = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      // A unique violation is a racing writer; a deadlock cannot happen with ordered locks, but if it did, a retry on fresh state is the cure too.
-      const code = (err as { code?: string }).code;
-      if (code === '23505' || code === '40P01') {
-        throw new WrongExpectedVersionError(sorted[0].streamId, sorted[0].expectedVersion);
-      }
-      throw err;
-    } finally {
-      client.off('error', ignore);
-      // A client whose transaction failed for a reason other than a version conflict may be broken: discard it.
-      client.release(
-        failed && (failed as { code?: string }).code !== '23505' && !(failed instanceof WrongExpectedVersionError)
-          ? failed
-          : undefined,
-      );
-    }
-  }
-
-  /**
-   * claimAll moves every stream to its new version and returns each stream's version before the append, in a fixed number
-   * of statements whatever the number of streams: existing streams are locked in stream-id order (so two appends cannot
-   * deadlock) and bumped in one UPDATE, new streams are created in one INSERT; 'any' writes take the one-by-one path.
-   */
-  private async claimAll(client: PoolClient, sorted: StreamWrite[]): Promise<Map<string, number>> {
-    const starts = new Map<string, number>();
-    const existing = sorted.filter((w) => typeof w.expectedVersion === 'number' && w.expectedVersion > 0);
-    const created = sorted.filter((w) => w.expectedVersion === 0);
-    if (existing.length > 0) {
-      const ids = existing.map((w) => w.streamId);
-      // ids are sorted: the nested loop locks them in that order, one index lookup each.
-      await client.query(
-        'SELECT 1 FROM unnest($1::text[]) AS s(id) CROSS JOIN LATERAL (SELECT 1 FROM streams WHERE stream_id = s.id FOR UPDATE) l',
-        [ids],
-      );
-      const r = await client.query<{ stream_id: string }>(
-        `UPDATE streams s SET version = s.version + u.n
-           FROM unnest($1::text[], $2::int[], $3::int[]) AS u(stream_id, expected, n)
-          WHERE s.stream_id = u.stream_id AND s.version = u.expected
-          RETURNING s.stream_id`,
-        [ids, existing.map((w) => w.expectedVersion), existing.map((w) => w.events.length)],
-      );
-      if (r.rows.length !== existing.length) throw conflictIn(existing, r.rows);
-      for (const w of existing) starts.set(w.streamId, w.expectedVersion as number);
-    }
-    if (created.length > 0) {
-      const r = await client.query<{ stream_id: string }>(
-        `INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::int[])
-         ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
-        [created.map((w) => w.streamId), created.map((w) => w.events.length)],
-      );
-      if (r.rows.length !== created.length) throw conflictIn(created, r.rows);
-      for (const w of created) starts.set(w.streamId, 0);
-    }
-    for (const w of sorted)
-      if (w.expectedVersion === 'any') starts.set(w.streamId, await this.claimVersions(client, w));
-    return starts;
-  }
-
-  private async claimVersions(client: PoolClient, w: StreamWrite): Promise<number> {
-    const n = w.events.length;
-    if (w.expectedVersion === 'any') {
-      const r = await client.query<{ version: number }>(
-        `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
-         ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + $2 RETURNING version`,
-        [w.streamId, n],
-      );
-      return r.rows[0].version - n;
-    }
-    if (w.expectedVersion === 0) {
-      const r = await client.query(
-        'INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING',
-        [w.streamId, n],
-      );
-      if (r.rowCount !== 1) throw new WrongExpectedVersionError(w.streamId, 0);
-      return 0;
-    }
-    const r = await client.query('UPDATE streams SET version = version + $3 WHERE stream_id = $1 AND version = $2', [
-      w.streamId,
-      w.expectedVersion,
-      n,
-    ]);
-    if (r.rowCount !== 1) throw new WrongExpectedVersionError(w.streamId, w.expectedVersion);
-    return w.expectedVersion;
+    const unit = appendUnit(commands);
+    if (!unit) return { positions: [] };
+    return { positions: await this.group.submit(unit) };
   }
 
   /** readStream loads one stream's events in order; a missing stream has version 0 and no events. */
@@ -428,13 +278,6 @@ function whereOf(after: string, filter: ReadAllFilter): { where: string; params:
     where.push(`(stream_id = 'node-' || $${params.length} OR data->>'nodeId' = $${params.length})`);
   }
   return { where: where.join(' AND '), params };
-}
-
-/** conflictIn names the first write whose stream did not move as expected. */
-function conflictIn(writes: StreamWrite[], moved: { stream_id: string }[]): WrongExpectedVersionError {
-  const ok = new Set(moved.map((r) => r.stream_id));
-  const w = writes.find((x) => !ok.has(x.streamId))!;
-  return new WrongExpectedVersionError(w.streamId, w.expectedVersion);
 }
 
 /** recordedOrReport is toRecorded, except that with an OnInvalid an unreadable row is reported and comes back null. */

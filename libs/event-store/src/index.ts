@@ -5,3 +5,5 @@ export * from './pg';
 export * from './log-watermark';
 export * from './pg-listener';
 export * from './alarm';
+export { DEFAULT_GROUP_COMMIT_LIMITS } from './group-commit';
+export type { GroupCommitLimits, GroupCommitStats } from './group-commit';
