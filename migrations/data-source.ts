@@ -7,6 +7,8 @@ import { LbConfig1732240000020 } from './1732240000020-lb-config';
 import { InstanceHealth1732240000030 } from './1732240000030-instance-health';
 import { Rollout1732240000040 } from './1732240000040-rollout';
 import { ReadContract1732240000051 } from './1732240000051-read-contract';
+import { EventIndexes1732240000080 } from './1732240000080-event-indexes';
+import { AclReadModel1732240000081 } from './1732240000081-acl-read-model';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -17,6 +19,8 @@ export const MIGRATIONS = [
   InstanceHealth1732240000030,
   Rollout1732240000040,
   ReadContract1732240000051,
+  EventIndexes1732240000080,
+  AclReadModel1732240000081,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */

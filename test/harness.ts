@@ -100,6 +100,9 @@ export class Cluster {
   readonly nodeId = uniqueName('node-');
   readonly runDir: string;
   db!: TestDatabase;
+  /** token is the admin token bootstrapped for this cluster; every call of the harness presents it. */
+  token!: string;
+  readonly tokenFile: string;
   controlPlane!: MammothProcess;
   projector!: MammothProcess;
   daemon!: MammothProcess;
@@ -113,6 +116,7 @@ export class Cluster {
   ) {
     this.cpPort = cpPort;
     this.runDir = join(ROOT, '.run', 'e2e', this.prefix);
+    this.tokenFile = join(this.runDir, 'secrets', 'admin.token');
     mkdirSync(this.runDir, { recursive: true });
   }
 
@@ -130,11 +134,18 @@ export class Cluster {
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
       MAMMOTH_TOPIC_PREFIX: this.prefix,
       EVENT_TOPIC_PARTITIONS: '3',
+      MAMMOTH_TOKEN_FILE: this.tokenFile,
     };
+  }
+
+  /** authHeaders is the Authorization header carrying the cluster's admin token. */
+  authHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}` };
   }
 
   async start(): Promise<void> {
     this.db = await createTestDatabase();
+    this.token = await bootstrapToken(this.db.url, this.tokenFile);
     const env = this.commonEnv();
     this.controlPlane = this.newControlPlane(this.cpPort).start();
     this.projector = new MammothProcess(
@@ -255,7 +266,7 @@ export class Cluster {
   async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...this.authHeaders() },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as {
@@ -275,7 +286,7 @@ export class Cluster {
     const form = new FormData();
     form.set('file', file, 'package.tar');
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    const res = await fetch(`${this.url}/packages`, { method: 'POST', body: form });
+    const res = await fetch(`${this.url}/packages`, { method: 'POST', body: form, headers: this.authHeaders() });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
@@ -294,6 +305,17 @@ export class GqlError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * bootstrapToken runs the control plane's `bootstrap-token --out FILE` against a database, as scripts/up.sh does, and
+ * returns the admin token it wrote (mode 0600, in a 0700 directory).
+ */
+export async function bootstrapToken(databaseUrl: string, file: string): Promise<string> {
+  await run(process.execPath, [join(DIST, 'control-plane/src/main.js'), 'bootstrap-token', '--out', file], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+  });
+  return (await readFile(file, 'utf8')).trim();
 }
 
 /** buildTestImage builds the busybox httpd test image with no registry and returns its docker save tarball path; `env` adds build settings (CRASH_EXIT). */

@@ -42,6 +42,8 @@ export interface ReadAllFilter {
   app?: string;
   /** node keeps the node's own stream and every event whose data names the node. */
   node?: string;
+  /** actor keeps the events whose metadata names this actor (a token's subject or a system loop). */
+  actor?: string;
 }
 
 /** LatestFilter narrows latestPerStream: events recorded at or after `since`, and not followed in their stream by `notFollowedBy`. */
@@ -403,13 +405,18 @@ function whereOf(after: string, filter: ReadAllFilter): { where: string; params:
     params.push(filter.streamIds);
     where.push(`stream_id = ANY($${params.length}::text[])`);
   }
+  // Each filter below is an expression the migrations index with the position (see EventIndexes1732240000080).
   if (filter.app) {
     params.push(filter.app);
-    where.push(`(stream_id = 'app-' || $${params.length} OR data->>'app' = $${params.length})`);
+    where.push(`mammoth_event_app(stream_id, data) = $${params.length}`);
   }
   if (filter.node) {
     params.push(filter.node);
-    where.push(`(stream_id = 'node-' || $${params.length} OR data->>'nodeId' = $${params.length})`);
+    where.push(`mammoth_event_node(stream_id, data) = $${params.length}`);
+  }
+  if (filter.actor) {
+    params.push(filter.actor);
+    where.push(`metadata->>'actor' = $${params.length}`);
   }
   return { where: where.join(' AND '), params };
 }

@@ -12,7 +12,13 @@ export interface TokenInfo {
 }
 
 /** TokenState is the fold of one token stream. */
-export type TokenState = { readonly status: 'absent' } | ({ readonly status: 'active' | 'revoked' } & TokenInfo);
+export type TokenState =
+  | { readonly status: 'absent' }
+  | ({ readonly status: 'active' } & TokenInfo)
+  | ({ readonly status: 'revoked' } & TokenInfo);
+
+/** ActiveToken is a token that has not been revoked (it may still have expired). */
+export type ActiveToken = Extract<TokenState, { status: 'active' }>;
 
 /** CreateToken records a new token; `known` are the policy names that exist now, `now` the time the command came in. */
 export interface CreateToken {
@@ -102,6 +108,6 @@ function unknownPolicy(policies: readonly string[], known: ReadonlySet<string>):
 }
 
 /** tokenUsable says whether a token may authenticate at `nowMs`: active and not expired. */
-export function tokenUsable(state: TokenState, nowMs: number): state is Extract<TokenState, { status: 'active' }> {
+export function tokenUsable(state: TokenState, nowMs: number): boolean {
   return state.status === 'active' && (state.expiresAt === null || Date.parse(state.expiresAt) > nowMs);
 }

@@ -34,6 +34,11 @@ export type AclEvent = { [K in keyof typeof acl]: EventOf<(typeof acl)[K]> }[key
 
 const byType = new Map<string, EventDefinition>(Object.values(CATALOG).map((d) => [d.type, d as EventDefinition]));
 
+/** eventTypesOf lists the type strings of one stream category's events. */
+export function eventTypesOf(category: StreamCategory): string[] {
+  return [...byType.values()].filter((d) => d.category === category).map((d) => d.type);
+}
+
 /** definitionOf returns the catalogue entry for a type string, or undefined. */
 export function definitionOf(type: string): EventDefinition | undefined {
   return byType.get(type);
