@@ -54,6 +54,7 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
       'nginx-companion/src/main.js',
       {
         CONTROL_PLANE_URL: cluster.url,
+        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
         NGINX_LISTEN_PORT: String(NGINX_PORT),
         NGINX_RUN_DIR: nginxDir,
         NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s',

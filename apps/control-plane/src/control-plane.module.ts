@@ -7,6 +7,7 @@ import { KafkaEventBus } from '@mammoth/events';
 import { HealthModule, kafkaProbe, LoggingModule, LoopBeats, postgresProbe } from '@mammoth/platform';
 import { ApiModule } from './api/api.module';
 import { complexityPlugin, depthRule } from './api/graphql-limits';
+import { introspectionGate } from './api/introspection-gate';
 import { WebSocketGate } from './api/websocket-gate';
 import { CONFIG, ControlPlaneConfig } from './infra/config';
 import { InfraModule } from './infra/infra.module';
@@ -16,6 +17,7 @@ import { ConsoleModule } from './modules/console/console.module';
 import { DiscoveryModule } from './modules/discovery/discovery.module';
 import { EventsModule } from './modules/events/events.module';
 import { FailureDetectorModule } from './modules/failure-detector/failure-detector.module';
+import { AclCache } from './modules/identity/acl-cache';
 import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceRepairModule } from './modules/instance-repair/instance-repair.module';
 import { NodesModule } from './modules/nodes/nodes.module';
@@ -44,8 +46,8 @@ import { SchedulingModule } from './scheduling/scheduling.module';
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       imports: [ApiModule],
-      inject: [CONFIG, WebSocketGate],
-      useFactory: (c: ControlPlaneConfig, gate: WebSocketGate) => ({
+      inject: [CONFIG, WebSocketGate, AclCache],
+      useFactory: (c: ControlPlaneConfig, gate: WebSocketGate, acl: AclCache) => ({
         autoSchemaFile: true,
         sortSchema: true,
         includeStacktraceInErrorResponses: false,
@@ -54,7 +56,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
         // Subscriptions (events, lbConfig) are served over graphql-ws on the same /graphql path, behind the gate.
         subscriptions: { 'graphql-ws': gate.options() },
         validationRules: [depthRule(c.api)],
-        plugins: [complexityPlugin(c.api)],
+        plugins: [complexityPlugin(c.api), introspectionGate(acl)],
       }),
     }),
     AppsModule,

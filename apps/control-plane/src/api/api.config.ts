@@ -33,14 +33,12 @@ export const apiConfig = z
     GRAPHQL_MAX_COMPLEXITY: int(10).default(2000),
     HTTP_MAX_BODY_BYTES: int(1024).default(1024 * 1024),
   })
-  .transform(
-    (e): ApiConfig => ({
-      allowedOrigins: new Set(e.ALLOWED_ORIGINS ?? ownOrigins(e.HOST, e.PORT)),
-      maxDepth: e.GRAPHQL_MAX_DEPTH,
-      maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
-      maxBodyBytes: e.HTTP_MAX_BODY_BYTES,
-    }),
-  );
+  .transform((e): ApiConfig => ({
+    allowedOrigins: new Set(e.ALLOWED_ORIGINS ?? ownOrigins(e.HOST, e.PORT)),
+    maxDepth: e.GRAPHQL_MAX_DEPTH,
+    maxComplexity: e.GRAPHQL_MAX_COMPLEXITY,
+    maxBodyBytes: e.HTTP_MAX_BODY_BYTES,
+  }));
 
 function ownOrigins(host: string, port: number): string[] {
   const own = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

@@ -63,7 +63,9 @@ export class WebSocketGate implements OnApplicationBootstrap, OnApplicationShutd
     const origin = req.headers.origin;
     if (origin === undefined || this.config.allowedOrigins.has(origin)) return;
     this.log.warn(`refused a WebSocket upgrade from origin ${origin} (not in ALLOWED_ORIGINS)`);
-    socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\norigin ${origin} is not allowed\n`);
+    socket.end(
+      `HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\norigin ${origin} is not allowed\n`,
+    );
     socket.destroy();
   };
 

@@ -38,7 +38,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
-function classify(e: unknown): { code: string; message: string; field?: string; capability?: string; resource?: string } {
+function classify(e: unknown): {
+  code: string;
+  message: string;
+  field?: string;
+  capability?: string;
+  resource?: string;
+} {
   if (e instanceof AccessException) {
     const { code, message, capability, resource } = e;
     return { code, message, ...(capability ? { capability, resource } : {}) };

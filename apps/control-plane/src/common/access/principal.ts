@@ -12,4 +12,5 @@ export interface Principal {
 }
 
 /** Authentication is a verified caller, or why the presented credentials were refused. */
-export type Authentication = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: string };
+export type Authentication =
+  { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: string };

@@ -3,7 +3,14 @@ import { DomainError } from '@mammoth/domain';
 import { PgEventStore } from '@mammoth/event-store';
 import { Requires } from '@mammoth/platform';
 import { DomainException } from '../../common/domain.exception';
-import { checkPosition, EventFilterInput, EventModel, eventsResource, toEventModel, toReadAllFilter } from './event.model';
+import {
+  checkPosition,
+  EventFilterInput,
+  EventModel,
+  eventsResource,
+  toEventModel,
+  toReadAllFilter,
+} from './event.model';
 
 /** EventsResolver pages through the event log. */
 @Resolver(() => EventModel)

@@ -3,7 +3,14 @@ import { LogWatermark, PgEventStore } from '@mammoth/event-store';
 import { Requires } from '@mammoth/platform';
 import { abortable } from '../../common/abortable';
 import { eventFeed } from './event-feed';
-import { checkPosition, EventFilterInput, EventModel, eventsResource, toEventModel, toReadAllFilter } from './event.model';
+import {
+  checkPosition,
+  EventFilterInput,
+  EventModel,
+  eventsResource,
+  toEventModel,
+  toReadAllFilter,
+} from './event.model';
 
 /** EventsSubscriptionResolver streams the log over graphql-ws: everything after a position, then live, each event once and in order. */
 @Resolver(() => EventModel)

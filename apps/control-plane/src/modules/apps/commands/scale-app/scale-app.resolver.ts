@@ -21,6 +21,8 @@ export class ScaleAppResolver {
     @Args('name') name: string,
     @Args('instances', { type: () => Int }) instances: number,
   ): Promise<AppModel> {
-    return fromState(await this.commands.execute(new ScaleAppCommand(canonicalAppName(name), instances, newContext(caller.subject))));
+    return fromState(
+      await this.commands.execute(new ScaleAppCommand(canonicalAppName(name), instances, newContext(caller.subject))),
+    );
   }
 }

@@ -12,7 +12,8 @@ export class AppsResolver {
   constructor(private readonly registry: RegistryReader) {}
 
   @Query(() => [AppModel], {
-    description: 'Every app that is not removed and the caller may read (of one namespace when given), from the registry.',
+    description:
+      'Every app that is not removed and the caller may read (of one namespace when given), from the registry.',
   })
   @Requires('apps:read', ANY_RESOURCE)
   async apps(

@@ -22,6 +22,10 @@ export class UpdateAppResolver {
   @Requires('apps:update', (a) => appResource(a.input.name))
   async updateApp(@Caller() caller: Principal, @Args('input') input: UpdateAppInput): Promise<AppModel> {
     const canary = input.canary ? { instances: input.canary.instances, weight: input.canary.weight } : null;
-    return fromState(await this.commands.execute(new UpdateAppCommand({ ...input, name: canonicalAppName(input.name), canary }, newContext(caller.subject))));
+    return fromState(
+      await this.commands.execute(
+        new UpdateAppCommand({ ...input, name: canonicalAppName(input.name), canary }, newContext(caller.subject)),
+      ),
+    );
   }
 }
