@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
@@ -339,6 +340,38 @@ export async function httpGet(url: string): Promise<{ status: number; body: stri
 }
 
 export { eventually };
+
+/** NginxAnswer is what nginx answered, with the lb-config version and upstream it named. */
+export interface NginxAnswer {
+  status: number;
+  body: string;
+  version: number;
+  upstream: string;
+  location?: string;
+}
+
+/** requestNginx sends one request to an nginx on loopback `port`, on a new connection, with the given Host header. */
+export function requestNginx(port: number, path: string, host = `127.0.0.1:${port}`): Promise<NginxAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false, timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          body,
+          version: Number(res.headers['x-mammoth-lb-version']),
+          upstream: String(res.headers['x-mammoth-upstream'] ?? ''),
+          location: res.headers.location,
+        }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** dropTopics deletes a suite's Kafka topics once it is done, as its database is dropped (the broker outlives the tests). */
 export async function dropTopics(prefix: string): Promise<void> {

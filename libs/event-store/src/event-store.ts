@@ -289,14 +289,20 @@ export class PgEventStore {
 
   /** readAll pages through the global log after a position, optionally filtered. */
   async readAll(after: string, limit: number, filter: ReadAllFilter = {}): Promise<RecordedEvent<MammothEvent>[]> {
+    const { text, values } = PgEventStore.readAllQuery(after, limit, filter);
+    const r = await this.pool.query<EventRow>(text, values);
+    return r.rows.map(toRecorded);
+  }
+
+  /** readAllQuery is the statement readAll runs, each filter an indexed expression (so it can be EXPLAINed). */
+  static readAllQuery(after: string, limit: number, filter: ReadAllFilter): { text: string; values: unknown[] } {
     const { where, params } = whereOf(after, filter);
     params.push(limit);
-    const r = await this.pool.query<EventRow>(
-      `SELECT position, stream_id, stream_version, type, schema_version, data, metadata
-         FROM events WHERE ${where} ORDER BY position LIMIT $${params.length}`,
-      params,
-    );
-    return r.rows.map(toRecorded);
+    return {
+      text: `SELECT position, stream_id, stream_version, type, schema_version, data, metadata
+               FROM events WHERE ${where} ORDER BY position LIMIT $${params.length}`,
+      values: params,
+    };
   }
 
   /** head is the log's last position ('0' while it is empty), where a new tail starts. */
