@@ -87,7 +87,7 @@ describe('identity and capabilities: every call presents a token, and every toke
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(clients.map(async (c) => c.dispose()));
     await companion?.stop();
     await cluster.stop();
   });

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { DocumentNode, GraphQLError, GraphQLSchema, ValidationContext, ValidationRule } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ApiConfig } from './api.config';
 
@@ -11,13 +11,13 @@ export function depthRule(config: Pick<ApiConfig, 'maxDepth'>): ValidationRule {
     propagateOnRejection: false,
     onReject: [
       (ctx, err) =>
-        (ctx as ValidationContext | null)?.reportError(
+        ctx?.reportError(
           new GraphQLError(`${err.message.replace(/^Syntax Error: /, '')} (GRAPHQL_MAX_DEPTH)`, {
             extensions: { code: 'QUERY_TOO_DEEP' },
           }),
         ),
     ],
-  }) as ValidationRule;
+  });
 }
 
 /** complexityError is the error for an operation costlier than GRAPHQL_MAX_COMPLEXITY, or null when it is within it. */

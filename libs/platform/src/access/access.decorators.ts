@@ -5,6 +5,7 @@ import type { Capability } from '@mammoth/domain';
 export const ACCESS_METADATA = 'mammoth:access';
 
 /** ResourceOf names the resource(s) a call touches from its arguments (GraphQL args, or a route's params and query). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each method's own GraphQL args or route params
 export type ResourceOf = (args: Record<string, any>) => string | readonly string[];
 
 /** ANY_RESOURCE declares a list that needs the capability on some resource; the handler keeps only what the caller may see. */
