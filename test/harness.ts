@@ -1,6 +1,6 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -156,6 +156,7 @@ export class Cluster {
       join(this.runDir, 'projector.log'),
     ).start();
     await eventually(() => this.gql('{ apps { name } }'), 60000, 250);
+    await this.createNodeToken();
     this.daemon = this.newDaemon().start();
     const wanted = this.sim ? Array.from({ length: this.sim.count }, (_, i) => `${this.nodeId}-${i}`) : [this.nodeId];
     await eventually(
@@ -170,10 +171,24 @@ export class Cluster {
     );
   }
 
+  /** nodeTokenFile holds the token of this cluster's daemon: subject node:<nodeId>, the built-in policy `node`. */
+  get nodeTokenFile(): string {
+    return join(this.runDir, 'secrets', 'node.token');
+  }
+
+  private async createNodeToken(): Promise<void> {
+    const { createToken } = await this.gql<{ createToken: { secret: string } }>(
+      'mutation($s: String!) { createToken(subject: $s, policies: ["node"]) { secret } }',
+      { s: `node:${this.nodeId}` },
+    );
+    await writeFile(this.nodeTokenFile, `${createToken.secret}\n`, { mode: 0o600 });
+  }
+
   /** newDaemon makes (but does not start) a node daemon for this cluster's node, or its fleet of hollow nodes. */
   newDaemon(): MammothProcess {
     const env = {
       ...this.commonEnv(),
+      MAMMOTH_TOKEN_FILE: this.nodeTokenFile,
       CONTROL_PLANE_URL: this.url,
       NODE_PORT_RANGE: `${this.portRange.from}-${this.portRange.to}`,
       NODE_DATA_DIR: join(this.runDir, 'node'),

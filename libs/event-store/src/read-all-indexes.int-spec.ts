@@ -16,13 +16,13 @@ describe('the events query filters (real PostgreSQL, a log of 200,000 events)', 
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    // 2,000 apps with 100 events each, spread over app, instance and node streams 1,000 nodes and 50 actors.
+    // 2,000 apps with 100 events each over app, instance and node streams, 1,000 nodes and 1,000 actors (each value rare).
     await db.pool.query(`
       INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, event_id)
       SELECT CASE i % 3 WHEN 0 THEN 'app-app' || (i % 2000) WHEN 1 THEN 'instance-' || i ELSE 'node-n' || (i % 1000) END,
              i, 'InstanceReported', 1,
              jsonb_build_object('app', 'app' || (i % 2000), 'nodeId', 'n' || (i % 1000)),
-             jsonb_build_object('actor', 'user' || (i % 50)), gen_random_uuid()
+             jsonb_build_object('actor', 'user' || (i % 1000)), gen_random_uuid()
         FROM generate_series(1, 200000) AS i`);
     await db.pool.query('ANALYZE events');
   });

@@ -3,9 +3,13 @@ import { Decision, DomainError, exhaustive } from '../shared/errors';
 import { checkName } from '../shared/validation';
 import { checkRules } from './capabilities';
 
-/** BUILTIN_POLICIES are policies every installation has; they cannot be replaced or deleted. */
+/**
+ * BUILTIN_POLICIES are policies every installation has; they cannot be replaced or deleted: `admin` may do anything,
+ * `node` what a node daemon does (register, report, read assignments, pull package blobs).
+ */
 export const BUILTIN_POLICIES: ReadonlyMap<string, readonly PolicyRule[]> = new Map([
   ['admin', [{ capabilities: ['*'], resources: ['*'] }]],
+  ['node', [{ capabilities: ['nodes:*'], resources: ['*'] }]],
 ]);
 
 /** PolicyState is the fold of one policy stream. */

@@ -30,12 +30,7 @@ export class ReportInstancesHandler implements ICommandHandler<ReportInstancesCo
           stream.events.reduce((s, e) => evolveInstance(s, e.event as InstanceEvent), initialInstanceState());
         const events = orThrow(decideInstance(report, state)) as InstanceEvent[];
         states.set(streamId, events.reduce(evolveInstance, state));
-        const w = writes.get(streamId) ?? {
-          streamId,
-          expectedVersion: stream.version,
-          events: [],
-          actor: `node:${report.nodeId}`,
-        };
+        const w = writes.get(streamId) ?? { streamId, expectedVersion: stream.version, events: [] };
         w.events.push(...events);
         writes.set(streamId, w);
       }
