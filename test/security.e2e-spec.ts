@@ -9,7 +9,7 @@ const DEPLOY = 'mutation($input: DeployAppInput!) { deployApp(input: $input) { n
 const web = (name: string) => ({ name, package: 'sec', instances: 1, cpus: 0.05, memoryMiB: 16 });
 
 describe('identity and capabilities: every call presents a token, and every token is held to its policies', () => {
-  const cluster = new Cluster({ from: testPort(32700), to: testPort(32749) }, testPort(18191));
+  const cluster = new Cluster({ from: testPort(32750), to: testPort(32799) }, testPort(18191));
   const clients: Client[] = [];
   let companion: MammothProcess;
   let alice: string;
@@ -254,6 +254,15 @@ describe('identity and capabilities: every call presents a token, and every toke
     const big = await as(cluster.token, '{ apps { name } }', { pad: 'x'.repeat(2 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect(big.body.errors?.[0].message).toMatch(/exceeds the limit of 1048576 bytes \(HTTP_MAX_BODY_BYTES\)/);
+  });
+
+  it('writes no token secret to the logs, though every request of the suite carried one', async () => {
+    const logs = await Promise.all(
+      [cluster.controlPlane, cluster.daemon, companion].map((p) => readFile(p.logFile, 'utf8')),
+    );
+    expect(logs[0]).toMatch(/"authorization":"\[redacted\]"/);
+    for (const secret of [cluster.token, alice, bob].map((t) => t.slice(t.lastIndexOf('_') + 1)))
+      for (const log of logs) expect(log).not.toContain(secret);
   });
 
   it('refuses a revoked token at once, and closes its open subscriptions', async () => {
