@@ -1,5 +1,5 @@
 import { at, recorded } from '../testing/recorded';
-import { policiesTable, tokensTable } from './acl.projection';
+import { policiesTable, tokensTable } from './acl';
 
 describe('the acl read models', () => {
   it('keep a token without its secret hash, and mark its revocation', () => {
