@@ -3,14 +3,18 @@
  * HTTP answer of the new instance, over N deploys of a one-instance app. Each app is removed afterwards.
  * Usage: node dist/bench/deploy-latency.js [deploys=10] [package=hello]
  */
+import { join } from 'node:path';
+import { BENCH_AUTH, useEnvToken } from './auth';
 import { percentile, saveReport } from './report';
 
 const url = process.env.CONTROL_PLANE_URL ?? 'http://127.0.0.1:8080';
+// The admin token scripts/up.sh bootstrapped, unless MAMMOTH_TOKEN(_FILE) names another.
+useEnvToken(join(__dirname, '..', '..', '.run', 'secrets', 'admin.token'));
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...BENCH_AUTH },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };

@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
+import { BENCH_AUTH, bootstrapBenchToken } from './auth';
 import { BenchProcess } from './processes';
 import { percentile, saveReport } from './report';
 
@@ -31,7 +32,7 @@ const url = `http://127.0.0.1:${CP_PORT}`;
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...BENCH_AUTH },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
@@ -125,13 +126,14 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
   await run('bash', [join(ROOT, 'scripts', 'images', 'build-test-image.sh'), 'mammoth-bench/lb:1', tar]);
 
-  const common = {
+  const common: Record<string, string> = {
     DATABASE_URL: dbUrl,
     KAFKA_BROKERS: BROKERS.join(','),
     MAMMOTH_TOPIC_PREFIX: prefix,
     EVENT_TOPIC_PARTITIONS: '3',
   };
   await runMigrations({ url: dbUrl });
+  Object.assign(common, { MAMMOTH_TOKEN_FILE: bootstrapBenchToken(dbUrl, runDir) });
   const db = new Pool({ connectionString: dbUrl, max: 2 });
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
   const procs = {
@@ -158,7 +160,12 @@ async function main(): Promise<void> {
     companion: new BenchProcess(
       'nginx-companion',
       'nginx-companion/src/main.js',
-      { CONTROL_PLANE_URL: url, NGINX_LISTEN_PORT: String(NGINX_PORT), NGINX_RUN_DIR: nginxDir },
+      {
+        CONTROL_PLANE_URL: url,
+        NGINX_LISTEN_PORT: String(NGINX_PORT),
+        NGINX_RUN_DIR: nginxDir,
+        MAMMOTH_TOKEN_FILE: common.MAMMOTH_TOKEN_FILE,
+      },
       join(runDir, 'nginx-companion.log'),
     ),
   };
@@ -180,7 +187,7 @@ async function main(): Promise<void> {
     form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
     form.set('name', 'lb');
     form.set('version', '1');
-    const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
+    const up = await fetch(`${url}/packages`, { method: 'POST', body: form, headers: BENCH_AUTH });
     if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
     await gql(
       'mutation { deployApp(input: { name: "lb", package: "lb", instances: 1, cpus: 0.05, memoryMiB: 16, healthCheck: { kind: HTTP, path: "/", intervalMs: 500 } }) { name } }',

@@ -18,6 +18,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pLimit from 'p-limit';
 import { Client, Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
+import { BENCH_AUTH, bootstrapBenchToken } from './auth';
 import { BenchProcess } from './processes';
 import { percentile, saveReport } from './report';
 
@@ -30,7 +31,7 @@ const url = `http://127.0.0.1:${PORT}`;
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...BENCH_AUTH },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   });
 
   await runMigrations({ url: dbUrl });
+  Object.assign(common, { MAMMOTH_TOKEN_FILE: bootstrapBenchToken(dbUrl, runDir) });
   const db = new Pool({ connectionString: dbUrl, max: 2 });
   db.on('error', (err) => console.error(`bench database connection: ${err.message}`));
   const kafka = new Kafka({ clientId: 'bench-node-loss', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
@@ -182,7 +184,7 @@ async function main(): Promise<void> {
     form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
     form.set('name', 'hollow');
     form.set('version', '1');
-    const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
+    const up = await fetch(`${url}/packages`, { method: 'POST', body: form, headers: BENCH_AUTH });
     if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
 
     const t0Deploy = Date.now();

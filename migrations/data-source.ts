@@ -10,6 +10,8 @@ import { ReadContract1732240000051 } from './1732240000051-read-contract';
 import { AppRepairBackoff1732240000052 } from './1732240000052-app-repair-backoff';
 import { EventsDropEventIdIndex1732240000060 } from './1732240000060-events-drop-event-id-index';
 import { Consumers1732240000070 } from './1732240000070-consumers';
+import { EventIndexes1732240000080 } from './1732240000080-event-indexes';
+import { AclReadModel1732240000081 } from './1732240000081-acl-read-model';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -23,6 +25,8 @@ export const MIGRATIONS = [
   AppRepairBackoff1732240000052,
   EventsDropEventIdIndex1732240000060,
   Consumers1732240000070,
+  EventIndexes1732240000080,
+  AclReadModel1732240000081,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */

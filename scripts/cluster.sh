@@ -79,6 +79,7 @@ write_env() {
       echo "NODE${i}_DOCKER_HOST=unix://$("$here/docker.sh" socket "node$i")"
     done
     echo "RUN_DIR=$CLUSTER_DIR"
+    echo "MAMMOTH_TOKEN_FILE=$CLUSTER_DIR/secrets/admin.token"
   } >"$CLUSTER_DIR/cluster.env"
 }
 
@@ -97,6 +98,7 @@ MSG
   done
   cat <<MSG
   settings        $CLUSTER_DIR/cluster.env        logs  $CLUSTER_DIR/logs/
+  admin token     $CLUSTER_DIR/secrets/admin.token (present it as Authorization: Bearer <token>)
   failover        scripts/cluster.sh promote      stop  scripts/cluster.sh down
 MSG
 }

@@ -3,14 +3,18 @@
  * wait until the registry reports them running, and fetch a page from each over loopback.
  */
 import { readFile } from 'node:fs/promises';
+import { clientTokenConfig, parseConfig } from '@mammoth/platform';
 
 const url = process.env.CONTROL_PLANE_URL ?? 'http://127.0.0.1:8080';
 const [imagePath, appName = 'hello', instances = '2'] = process.argv.slice(2);
+/** auth presents the token scripts/up.sh bootstrapped (MAMMOTH_TOKEN_FILE) on every call. */
+const { token } = parseConfig(clientTokenConfig, process.env);
+const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
@@ -21,7 +25,7 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
 async function main(): Promise<void> {
   const form = new FormData();
   form.set('file', new Blob([await readFile(imagePath)]), 'hello.tar');
-  const up = await fetch(`${url}/packages`, { method: 'POST', body: form });
+  const up = await fetch(`${url}/packages`, { method: 'POST', body: form, headers: auth });
   const pkg = (await up.json()) as {
     name: string;
     version: string;

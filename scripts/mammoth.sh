@@ -17,6 +17,8 @@ export PORT="${PORT:-8080}"
 export CONTROL_PLANE_URL="${CONTROL_PLANE_URL:-http://127.0.0.1:$PORT}"
 export NGINX_LISTEN_PORT="${NGINX_LISTEN_PORT:-8088}"
 export NGINX_RUN_DIR="${NGINX_RUN_DIR:-$MAMMOTH_RUN_DIR/nginx-companion}"
+# The admin token (mode 0600 in a 0700 dir), bootstrapped once per database; the node daemon and the companion present it.
+export MAMMOTH_TOKEN_FILE="${MAMMOTH_TOKEN_FILE:-$MAMMOTH_RUN_DIR/secrets/admin.token}"
 PROCS=(control-plane projector node-daemon nginx-companion)
 # Each process without an API of its own serves /healthz and /readyz on its health port (0: a free one, logged).
 declare -A HEALTH_PORTS=(
@@ -104,10 +106,18 @@ stop_unsupervised() {
   done
 }
 
+# bootstrap_token makes the first admin token into MAMMOTH_TOKEN_FILE unless that file already holds one.
+bootstrap_token() {
+  [[ -s "$MAMMOTH_TOKEN_FILE" ]] && return 0
+  node dist/apps/control-plane/src/main.js bootstrap-token --out "$MAMMOTH_TOKEN_FILE" >&2 ||
+    die "no admin token at $MAMMOTH_TOKEN_FILE and bootstrap-token refused (see above); point MAMMOTH_TOKEN_FILE at the token"
+}
+
 start() {
   [[ -f dist/apps/control-plane/src/main.js ]] || die "not built: run scripts/build.sh"
   command -v supervisord >/dev/null || die "supervisor is not installed: run scripts/infra/deps.sh"
   stop_unsupervised
+  bootstrap_token
   write_config
   if supervisord_running; then
     ctl update >/dev/null

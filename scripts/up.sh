@@ -10,6 +10,7 @@ cd "$MAMMOTH_ROOT"
 export PORT="${PORT:-8080}"
 export CONTROL_PLANE_URL="http://127.0.0.1:$PORT"
 export NGINX_LISTEN_PORT="${NGINX_LISTEN_PORT:-8088}"
+export MAMMOTH_TOKEN_FILE="${MAMMOTH_TOKEN_FILE:-$MAMMOTH_RUN_DIR/secrets/admin.token}"
 
 scripts/infra/up.sh
 scripts/infra/nginx.sh install
@@ -25,11 +26,13 @@ node dist/scripts/demo.js "$image" hello 2
 cat <<MSG
 
 Mammoth is up on this machine.
-  console:   $CONTROL_PLANE_URL/   (any token signs in for now; GraphiQL at $CONTROL_PLANE_URL/graphiql)
+  token:     $MAMMOTH_TOKEN_FILE   (the admin token, root only: sign in to the console with it, or
+             export MAMMOTH_TOKEN=\$(cat $MAMMOTH_TOKEN_FILE) for the CLI and curl -H "authorization: Bearer \$MAMMOTH_TOKEN")
+  console:   $CONTROL_PLANE_URL/   (GraphiQL at $CONTROL_PLANE_URL/graphiql)
   CLI:       node dist/apps/cli/src/main.js --addr $CONTROL_PLANE_URL app ls   (npm link puts \`mammoth\` on PATH)
   GraphQL:   $CONTROL_PLANE_URL/graphql
   apps:      curl -H 'Host: hello' http://127.0.0.1:${NGINX_LISTEN_PORT:-8088}/   (or http://127.0.0.1:${NGINX_LISTEN_PORT:-8088}/apps/hello/)
-  packages:  curl -F file=@image.tar $CONTROL_PLANE_URL/packages
+  packages:  curl -H "authorization: Bearer \$MAMMOTH_TOKEN" -F file=@image.tar $CONTROL_PLANE_URL/packages
   logs:      $MAMMOTH_RUN_DIR/{control-plane,projector,node-daemon,nginx-companion}.log
   health:    $CONTROL_PLANE_URL/readyz; 127.0.0.1:${HEALTH_PORT_PROJECTOR:-8081}, :${HEALTH_PORT_NODE_DAEMON:-8082}, :${HEALTH_PORT_NGINX_COMPANION:-8083}/readyz (projector, node daemon, companion)
   status:    scripts/mammoth.sh status

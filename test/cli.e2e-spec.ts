@@ -28,7 +28,7 @@ describe('the mammoth CLI, built, against a real Mammoth', () => {
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     MAMMOTH_ADDR: cluster.url,
-    MAMMOTH_TOKEN: 'cli-e2e-token',
+    MAMMOTH_TOKEN: cluster.token,
   });
 
   /** mammoth runs the built binary to completion and returns its exit code and output. */
@@ -58,7 +58,7 @@ describe('the mammoth CLI, built, against a real Mammoth', () => {
 
   it('is typed against the schema the control plane serves (libs/api-client/schema.graphql)', async () => {
     const checkedIn = readFileSync(join(ROOT, 'libs', 'api-client', 'schema.graphql'), 'utf8');
-    expect(await fetchSchema(cluster.url)).toBe(checkedIn);
+    expect(await fetchSchema(cluster.url, cluster.token)).toBe(checkedIn);
   });
 
   it('pushes packages, showing upload progress, and lists them', async () => {

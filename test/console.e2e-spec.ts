@@ -7,7 +7,6 @@ import { Cluster, buildTestImage, eventually, testPort } from './harness';
 const ARTIFACTS = join(__dirname, '..', '.run', 'artifacts', 'console');
 /** CHROMIUM is Debian's chromium (scripts/infra/deps.sh installs it); no browser is ever downloaded. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TOKEN = 'console-e2e-token';
 /** UI_MS bounds how long the console may take to show what the cluster did (a container start, a health check). */
 const UI_MS = 120000;
 
@@ -55,7 +54,10 @@ describe('the web console, in headless Chromium, against a real Mammoth', () => 
   it('sends a signed-out browser to the login page, and signs in with a token that every API request carries', async () => {
     await page.goto(`${cluster.url}/`);
     await page.waitForURL('**/login');
-    await page.fill('input[name=token]', TOKEN);
+    await page.fill('input[name=token]', 'mmt_not-a-token');
+    await page.click('button[type=submit]');
+    await page.locator('text=not a Mammoth token').waitFor();
+    await page.fill('input[name=token]', cluster.token);
     await shot('01-login');
     await page.click('button[type=submit]');
     await page.waitForURL(`${cluster.url}/`);
@@ -63,7 +65,9 @@ describe('the web console, in headless Chromium, against a real Mammoth', () => 
     await shot('02-overview-empty');
     const api = requests.filter((r) => r.url === `${cluster.url}/graphql`);
     expect(api.length).toBeGreaterThan(0);
-    expect(new Set(api.map((r) => r.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
+    expect(new Set(api.map((r) => r.authorization))).toEqual(
+      new Set(['Bearer mmt_not-a-token', `Bearer ${cluster.token}`]),
+    );
   });
 
   it('uploads a package in the App Store and lists it', async () => {

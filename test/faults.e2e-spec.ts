@@ -298,7 +298,8 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
     await scale('w', 4);
     const onB = (await running('w', 4)).filter((i) => i.nodeId === nodeB).map((i) => i.id);
     const detector = async (port: number) =>
-      (await gqlAt<{ failureDetector: { active: boolean } }>(port, '{ failureDetector { active } }')).failureDetector;
+      (await gqlAt<{ failureDetector: { active: boolean } }>(cluster, port, '{ failureDetector { active } }'))
+        .failureDetector;
     standby = cluster.newControlPlane(testPort(18485)).start();
     await eventually(() => detector(testPort(18485)), 60000, 250);
     await eventually(
@@ -384,7 +385,7 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
     expect(removed.data.released.map((r: { instanceId: string }) => r.instanceId).sort()).toEqual([...onB].sort());
     await eventually(
       async () => {
-        const nodes = await gqlAt<{ nodes: { id: string }[] }>(testPort(18485), '{ nodes { id } }');
+        const nodes = await gqlAt<{ nodes: { id: string }[] }>(cluster, testPort(18485), '{ nodes { id } }');
         if (nodes.nodes.some((n) => n.id === nodeB)) throw new Error('removed node still listed');
       },
       30000,
@@ -396,9 +397,9 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
     const q = (sql: string, params: unknown[] = []) => cluster.pool.query(sql, params).then((r) => r.rows);
     const stream = `node-${nodeB}`;
     const nodeStatus = async () =>
-      (await gqlAt<{ nodes: { id: string; status: string }[] }>(testPort(18485), '{ nodes { id status } }')).nodes.find(
-        (n) => n.id === nodeB,
-      )?.status;
+      (
+        await gqlAt<{ nodes: { id: string; status: string }[] }>(cluster, testPort(18485), '{ nodes { id status } }')
+      ).nodes.find((n) => n.id === nodeB)?.status;
     // The control plane killed in the failover test comes back (as a standby); node b's daemon starts afresh.
     cluster.controlPlane.start();
     await eventually(() => cluster.gql('{ apps { name } }'), 60000, 250);
@@ -464,11 +465,11 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
   });
 });
 
-/** gqlAt posts a GraphQL operation to the control plane on `port`. */
-async function gqlAt<T>(port: number, query: string): Promise<T> {
+/** gqlAt posts a GraphQL operation to the control plane on `port`, with the cluster's token. */
+async function gqlAt<T>(cluster: Cluster, port: number, query: string): Promise<T> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...cluster.authHeaders() },
     body: JSON.stringify({ query }),
   });
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };

@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
@@ -100,6 +101,9 @@ export class Cluster {
   readonly nodeId = uniqueName('node-');
   readonly runDir: string;
   db!: TestDatabase;
+  /** token is the admin token bootstrapped for this cluster; every call of the harness presents it. */
+  token!: string;
+  readonly tokenFile: string;
   controlPlane!: MammothProcess;
   projector!: MammothProcess;
   daemon!: MammothProcess;
@@ -113,6 +117,7 @@ export class Cluster {
   ) {
     this.cpPort = cpPort;
     this.runDir = join(ROOT, '.run', 'e2e', this.prefix);
+    this.tokenFile = join(this.runDir, 'secrets', 'admin.token');
     mkdirSync(this.runDir, { recursive: true });
   }
 
@@ -130,11 +135,18 @@ export class Cluster {
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
       MAMMOTH_TOPIC_PREFIX: this.prefix,
       EVENT_TOPIC_PARTITIONS: '3',
+      MAMMOTH_TOKEN_FILE: this.tokenFile,
     };
+  }
+
+  /** authHeaders is the Authorization header carrying the cluster's admin token. */
+  authHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}` };
   }
 
   async start(): Promise<void> {
     this.db = await createTestDatabase();
+    this.token = await bootstrapToken(this.db.url, this.tokenFile);
     const env = this.commonEnv();
     this.controlPlane = this.newControlPlane(this.cpPort).start();
     this.projector = new MammothProcess(
@@ -144,6 +156,7 @@ export class Cluster {
       join(this.runDir, 'projector.log'),
     ).start();
     await eventually(() => this.gql('{ apps { name } }'), 60000, 250);
+    await this.createNodeToken();
     this.daemon = this.newDaemon().start();
     const wanted = this.sim ? Array.from({ length: this.sim.count }, (_, i) => `${this.nodeId}-${i}`) : [this.nodeId];
     await eventually(
@@ -158,10 +171,24 @@ export class Cluster {
     );
   }
 
+  /** nodeTokenFile holds the token of this cluster's daemon: subject node:<nodeId>, the built-in policy `node`. */
+  get nodeTokenFile(): string {
+    return join(this.runDir, 'secrets', 'node.token');
+  }
+
+  private async createNodeToken(): Promise<void> {
+    const { createToken } = await this.gql<{ createToken: { secret: string } }>(
+      'mutation($s: String!) { createToken(subject: $s, policies: ["node"]) { secret } }',
+      { s: `node:${this.nodeId}` },
+    );
+    await writeFile(this.nodeTokenFile, `${createToken.secret}\n`, { mode: 0o600 });
+  }
+
   /** newDaemon makes (but does not start) a node daemon for this cluster's node, or its fleet of hollow nodes. */
   newDaemon(): MammothProcess {
     const env = {
       ...this.commonEnv(),
+      MAMMOTH_TOKEN_FILE: this.nodeTokenFile,
       CONTROL_PLANE_URL: this.url,
       NODE_PORT_RANGE: `${this.portRange.from}-${this.portRange.to}`,
       NODE_DATA_DIR: join(this.runDir, 'node'),
@@ -263,7 +290,7 @@ export class Cluster {
   async gql<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const res = await fetch(`${this.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...this.authHeaders() },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as {
@@ -283,7 +310,7 @@ export class Cluster {
     const form = new FormData();
     form.set('file', file, 'package.tar');
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    const res = await fetch(`${this.url}/packages`, { method: 'POST', body: form });
+    const res = await fetch(`${this.url}/packages`, { method: 'POST', body: form, headers: this.authHeaders() });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
@@ -302,6 +329,17 @@ export class GqlError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * bootstrapToken runs the control plane's `bootstrap-token --out FILE` against a database, as scripts/up.sh does, and
+ * returns the admin token it wrote (mode 0600, in a 0700 directory).
+ */
+export async function bootstrapToken(databaseUrl: string, file: string): Promise<string> {
+  await run(process.execPath, [join(DIST, 'control-plane/src/main.js'), 'bootstrap-token', '--out', file], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+  });
+  return (await readFile(file, 'utf8')).trim();
 }
 
 /** buildTestImage builds the busybox httpd test image with no registry and returns its docker save tarball path; `env` adds build settings (CRASH_EXIT). */
@@ -325,6 +363,38 @@ export async function httpGet(url: string): Promise<{ status: number; body: stri
 }
 
 export { eventually };
+
+/** NginxAnswer is what nginx answered, with the lb-config version and upstream it named. */
+export interface NginxAnswer {
+  status: number;
+  body: string;
+  version: number;
+  upstream: string;
+  location?: string;
+}
+
+/** requestNginx sends one request to an nginx on loopback `port`, on a new connection, with the given Host header. */
+export function requestNginx(port: number, path: string, host = `127.0.0.1:${port}`): Promise<NginxAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false, timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          body,
+          version: Number(res.headers['x-mammoth-lb-version']),
+          upstream: String(res.headers['x-mammoth-upstream'] ?? ''),
+          location: res.headers.location,
+        }),
+      );
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** dropTopics deletes a suite's Kafka topics once it is done, as its database is dropped (the broker outlives the tests). */
 export async function dropTopics(prefix: string): Promise<void> {

@@ -84,6 +84,11 @@ export class HostCluster {
     return stdout;
   }
 
+  /** authHeaders carries the cluster's admin token (bootstrapped by scripts/cluster.sh, named in cluster.env). */
+  authHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${readFileSync(this.settings.MAMMOTH_TOKEN_FILE, 'utf8').trim()}` };
+  }
+
   /** gql posts a GraphQL operation to a control plane (the first unless told) and returns its data, throwing its first error. */
   async gql<T = Record<string, unknown>>(
     query: string,
@@ -92,7 +97,7 @@ export class HostCluster {
   ): Promise<T> {
     const res = await fetch(`${controlPlane}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...this.authHeaders() },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(10000),
     });
@@ -110,7 +115,7 @@ export class HostCluster {
     const form = new FormData();
     form.set('file', file, 'package.tar');
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    const res = await fetch(`${controlPlane}/packages`, { method: 'POST', body: form });
+    const res = await fetch(`${controlPlane}/packages`, { method: 'POST', body: form, headers: this.authHeaders() });
     return res.status;
   }
 }

@@ -1,48 +1,17 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Cluster, MammothProcess, buildTestImage, eventually, testPort } from './harness';
+import { Cluster, MammothProcess, NginxAnswer, buildTestImage, eventually, requestNginx, testPort } from './harness';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
 const NGINX_PORT = testPort(18687);
 
-interface Answer {
-  status: number;
-  body: string;
-  version: number;
-  upstream: string;
-  location?: string;
-}
-
 /** viaNginx sends one request to the companion's nginx on a new connection, with the given Host header. */
-function viaNginx(path: string, host = `127.0.0.1:${NGINX_PORT}`): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: NGINX_PORT, path, headers: { host }, agent: false, timeout: 3000 },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (body += c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            body,
-            version: Number(res.headers['x-mammoth-lb-version']),
-            upstream: String(res.headers['x-mammoth-upstream'] ?? ''),
-            location: res.headers.location,
-          }),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
+const viaNginx = (path: string, host = `127.0.0.1:${NGINX_PORT}`): Promise<NginxAnswer> =>
+  requestNginx(NGINX_PORT, path, host);
 
 describe('the nginx companion: every app on one nginx port, by Host header or /apps/<name>/, following every change', () => {
   const cluster = new Cluster({ from: testPort(32200), to: testPort(32249) }, testPort(18686));
@@ -54,6 +23,7 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
       'nginx-companion/src/main.js',
       {
         CONTROL_PLANE_URL: cluster.url,
+        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
         NGINX_LISTEN_PORT: String(NGINX_PORT),
         NGINX_RUN_DIR: nginxDir,
         NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s',

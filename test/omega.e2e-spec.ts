@@ -10,7 +10,7 @@ import {
   TestDatabase,
   uniqueName,
 } from '../libs/event-store/src/testing/test-infra';
-import { GqlError, MammothProcess, buildTestImage, dropTopics, eventually, testPort } from './harness';
+import { GqlError, MammothProcess, bootstrapToken, buildTestImage, dropTopics, eventually, testPort } from './harness';
 
 /**
  * Optimistic commits (Google's Omega) across two real control planes: many deploys race for little room, half through each
@@ -116,6 +116,8 @@ describe('optimistic commits across two control planes', () => {
   let store: PgEventStore;
   const procs: MammothProcess[] = [];
   const urls = CP_PORTS.map((p) => `http://127.0.0.1:${p}/graphql`);
+  let token = '';
+  const auth = () => ({ authorization: `Bearer ${token}` });
 
   async function gql<T = Record<string, unknown>>(
     cp: number,
@@ -124,7 +126,7 @@ describe('optimistic commits across two control planes', () => {
   ): Promise<T> {
     const res = await fetch(urls[cp], {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth() },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as {
@@ -144,6 +146,7 @@ describe('optimistic commits across two control planes', () => {
     const image = buildTestImage('mammoth-e2e/omega:1', 'omega');
     db = await createTestDatabase();
     store = new PgEventStore(db.pool);
+    token = await bootstrapToken(db.url, join(runDir, 'secrets', 'admin.token'));
     const env = {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
@@ -170,7 +173,11 @@ describe('optimistic commits across two control planes', () => {
 
     const form = new FormData();
     form.set('file', new Blob([await readFile(await image)]), 'package.tar');
-    const uploaded = await fetch(`http://127.0.0.1:${CP_PORTS[0]}/packages`, { method: 'POST', body: form });
+    const uploaded = await fetch(`http://127.0.0.1:${CP_PORTS[0]}/packages`, {
+      method: 'POST',
+      body: form,
+      headers: auth(),
+    });
     expect(uploaded.status).toBe(201);
     for (const [i, n] of NODES.entries()) await registerNode(i % 2, n);
   });

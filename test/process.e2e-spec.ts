@@ -141,6 +141,7 @@ describe('running processes: JSON logs with correlation ids, /healthz and /ready
       'node-daemon/src/main.js',
       {
         CONTROL_PLANE_URL: cluster.url,
+        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
         KAFKA_BROKERS: KAFKA_BROKERS.join(','),
         MAMMOTH_TOPIC_PREFIX: cluster.prefix,
         NODE_ID: `${cluster.nodeId}-nodocker`,
@@ -185,7 +186,7 @@ describe('running processes: JSON logs with correlation ids, /healthz and /ready
     const id = `corr-${Date.now()}`;
     const res = await fetch(`${cluster.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-correlation-id': id },
+      headers: { 'content-type': 'application/json', 'x-correlation-id': id, ...cluster.authHeaders() },
       body: JSON.stringify({
         query: `mutation { deployApp(input: { name: "logged", package: "proc", instances: 1, cpus: 0.1, memoryMiB: 32 }) { name } }`,
       }),
@@ -261,6 +262,8 @@ describe('mammoth.sh: the processes run under supervisord', () => {
       MAMMOTH_STARTSECS: '2',
     };
     await mammoth('start');
+    // mammoth.sh bootstrapped the admin token into its run dir.
+    cluster.token = (await readFile(join(runDir, 'secrets', 'admin.token'), 'utf8')).trim();
   });
 
   afterAll(async () => {

@@ -88,6 +88,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
       'nginx-companion/src/main.js',
       {
         CONTROL_PLANE_URL: cluster.url,
+        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
         NGINX_LISTEN_PORT: String(NGINX_PORT),
         NGINX_RUN_DIR: nginxDir,
         NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s',

@@ -10,13 +10,16 @@ import {
   TestDatabase,
   uniqueName,
 } from '../libs/event-store/src/testing/test-infra';
-import { MammothProcess, buildTestImage, dropTopics, eventually, testPort } from './harness';
+import { MammothProcess, bootstrapToken, buildTestImage, dropTopics, eventually, testPort } from './harness';
 
 // graphql-ws needs a WebSocket implementation on Node 20.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const WebSocket: unknown = require('ws');
 const PORT = testPort(18585);
 const URL_HTTP = `http://127.0.0.1:${PORT}`;
+/** token is the suite's admin token, bootstrapped with its database. */
+let token = '';
+const auth = () => ({ authorization: `Bearer ${token}` });
 const SUB = `subscription($after: String!, $filter: EventFilterInput) {
   events(after: $after, filter: $filter) { position streamId streamVersion type metadata { eventId } }
 }`;
@@ -36,7 +39,12 @@ class Subscriber {
   private closed = false;
 
   constructor(after: string, filter: Record<string, unknown> | null = null) {
-    this.client = createClient({ url: `ws://127.0.0.1:${PORT}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    this.client = createClient({
+      url: `ws://127.0.0.1:${PORT}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: auth,
+    });
     this.client.subscribe<{ events: Seen }>(
       { query: SUB, variables: { after, filter } },
       {
@@ -68,7 +76,7 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const res = await fetch(`${URL_HTTP}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth() },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
@@ -87,6 +95,7 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
     const image = await readFile(await buildTestImage('mammoth-e2e/subs:1', 'subscriptions'));
     db = await createTestDatabase();
     mkdirSync(runDir, { recursive: true });
+    token = await bootstrapToken(db.url, join(runDir, 'secrets', 'admin.token'));
     cp = new MammothProcess(
       'control-plane',
       'control-plane/src/main.js',
@@ -107,7 +116,7 @@ describe('resumable subscriptions over graphql-ws: every event exactly once and 
     form.set('file', new Blob([image]), 'package.tar');
     form.set('name', 'subs');
     form.set('version', '1');
-    expect((await fetch(`${URL_HTTP}/packages`, { method: 'POST', body: form })).status).toBe(201);
+    expect((await fetch(`${URL_HTTP}/packages`, { method: 'POST', body: form, headers: auth() })).status).toBe(201);
   });
 
   afterAll(async () => {

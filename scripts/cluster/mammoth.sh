@@ -15,13 +15,17 @@ LOG_TAG=cluster-mammoth
 cd "$MAMMOTH_ROOT"
 
 DIST="$MAMMOTH_ROOT/dist/apps"
+# The admin token bootstrapped for this cluster (mode 0600 in a 0700 dir); every process and client presents it.
+TOKEN_FILE="$CLUSTER_DIR/secrets/admin.token"
 
 common_env() {
-  echo "DATABASE_URL=$(database_url)" "KAFKA_BROKERS=$(kafka_brokers)" KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2
+  echo "DATABASE_URL=$(database_url)" "KAFKA_BROKERS=$(kafka_brokers)" KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2 \
+    "MAMMOTH_TOKEN_FILE=$TOKEN_FILE"
 }
 
 gql() {
-  curl -sf -m 5 -H 'content-type: application/json' -d "{\"query\": \"$2\"}" "http://$(host_addr "$1"):$CP_PORT/graphql"
+  curl -sf -m 5 -H 'content-type: application/json' -H "authorization: Bearer $(cat "$TOKEN_FILE")" \
+    -d "{\"query\": \"$2\"}" "http://$(host_addr "$1"):$CP_PORT/graphql"
 }
 
 registered_nodes() {
@@ -34,6 +38,11 @@ start() {
   local n="${1:?usage: mammoth.sh start N}" cp i
   [[ -f "$DIST/control-plane/src/main.js" ]] || die "not built: run scripts/build.sh"
   mkdir -p "$CLUSTER_DIR/cp-data"
+  if [[ ! -s "$TOKEN_FILE" ]]; then
+    # shellcheck disable=SC2046
+    in_host cp1 env $(common_env) LOG_LEVEL=warn node "$DIST/control-plane/src/main.js" bootstrap-token --out "$TOKEN_FILE" \
+      >/dev/null || die "bootstrap-token failed"
+  fi
   for cp in cp1 cp2; do
     # shellcheck disable=SC2046
     spawn "$cp" "control-plane-$cp" env $(common_env) PORT="$CP_PORT" HOST="$(host_addr "$cp")" \
@@ -48,7 +57,8 @@ start() {
       NODE_ADDRESS="$(host_addr "node$i")" NODE_LABELS="host=node$i" NODE_DATA_DIR="$CLUSTER_DIR/node$i/daemon" \
       DOCKER_SOCKET="$CLUSTER_DIR/node$i/docker/docker.sock" node "$DIST/node-daemon/src/main.js"
   done
-  spawn edge nginx-companion env CONTROL_PLANE_URL="$(control_plane_urls)" NGINX_LISTEN_HOST="$(host_addr edge)" \
+  spawn edge nginx-companion env CONTROL_PLANE_URL="$(control_plane_urls)" MAMMOTH_TOKEN_FILE="$TOKEN_FILE" \
+    NGINX_LISTEN_HOST="$(host_addr edge)" \
     NGINX_LISTEN_PORT="$EDGE_PORT" NGINX_RUN_DIR="$CLUSTER_DIR/edge/nginx" NGINX_STOP_ON_EXIT=true \
     node "$DIST/nginx-companion/src/main.js"
   wait_until 90 "$n node daemons registered" registered_nodes "$n"

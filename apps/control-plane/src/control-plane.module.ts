@@ -5,7 +5,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { Pool } from 'pg';
 import { KafkaEventBus } from '@mammoth/events';
 import { HealthModule, kafkaProbe, LoggingModule, LoopBeats, postgresProbe } from '@mammoth/platform';
-import { ControlPlaneConfig } from './infra/config';
+import { ApiModule } from './api/api.module';
+import { complexityPlugin, depthRule } from './api/graphql-limits';
+import { introspectionGate } from './api/introspection-gate';
+import { WebSocketGate } from './api/websocket-gate';
+import { CONFIG, ControlPlaneConfig } from './infra/config';
 import { InfraModule } from './infra/infra.module';
 import { AppsModule } from './modules/apps/apps.module';
 import { CapacityModule } from './modules/capacity/capacity.module';
@@ -13,6 +17,8 @@ import { ConsoleModule } from './modules/console/console.module';
 import { DiscoveryModule } from './modules/discovery/discovery.module';
 import { EventsModule } from './modules/events/events.module';
 import { FailureDetectorModule } from './modules/failure-detector/failure-detector.module';
+import { AclCache } from './modules/identity/acl-cache';
+import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceRepairModule } from './modules/instance-repair/instance-repair.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { PackagesModule } from './modules/packages/packages.module';
@@ -22,7 +28,7 @@ import { RolloutModule } from './modules/rollout/rollout.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 
 /**
- * ControlPlaneModule serves GraphQL over the feature modules, on the shared infrastructure and the one scheduler, with
+ * ControlPlaneModule serves GraphQL over the feature modules, every call through the one access guard, on the shared infrastructure and the one scheduler, with
  * request logging and /healthz (its loops go round) and /readyz (PostgreSQL and Kafka answer) on the same port.
  */
 @Module({
@@ -37,15 +43,22 @@ import { SchedulingModule } from './scheduling/scheduling.module';
     }),
     SchedulingModule,
     CqrsModule.forRoot(),
-    GraphQLModule.forRoot<ApolloDriverConfig>({
+    IdentityModule,
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      autoSchemaFile: true,
-      sortSchema: true,
-      includeStacktraceInErrorResponses: false,
-      // No Playground or Apollo landing page (they load from CDNs): the console serves GraphiQL at /graphiql.
-      playground: false,
-      // Subscriptions (events, lbConfig) are served over graphql-ws on the same /graphql path.
-      subscriptions: { 'graphql-ws': true },
+      imports: [ApiModule],
+      inject: [CONFIG, WebSocketGate, AclCache],
+      useFactory: (c: ControlPlaneConfig, gate: WebSocketGate, acl: AclCache) => ({
+        autoSchemaFile: true,
+        sortSchema: true,
+        includeStacktraceInErrorResponses: false,
+        // No Playground or Apollo landing page (they load from CDNs): the console serves GraphiQL at /graphiql.
+        playground: false,
+        // Subscriptions (events, lbConfig) are served over graphql-ws on the same /graphql path, behind the gate.
+        subscriptions: { 'graphql-ws': gate.options() },
+        validationRules: [depthRule(c.api)],
+        plugins: [complexityPlugin(c.api), introspectionGate(acl)],
+      }),
     }),
     AppsModule,
     RolloutModule,

@@ -6,6 +6,7 @@ describe('the nginx companion config', () => {
   it('defaults to the local control plane, nginx on 127.0.0.1:8088 and health on 127.0.0.1:8083', () => {
     expect(loadConfig({})).toEqual({
       controlPlaneUrls: ['http://127.0.0.1:8080'],
+      token: null,
       listenHost: '127.0.0.1',
       listenPort: 8088,
       runDir: join(process.cwd(), '.run', 'nginx-companion'),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
+  clientTokenConfig,
   composeConfig,
   Env,
   healthConfig,
@@ -15,6 +16,8 @@ import {
 export interface CompanionConfig {
   /** controlPlaneUrls are every control plane's HTTP base (CONTROL_PLANE_URL=a,b); subscriptions use the same hosts over ws://. */
   readonly controlPlaneUrls: readonly string[];
+  /** token is the bearer token it presents (MAMMOTH_TOKEN or MAMMOTH_TOKEN_FILE; a policy with cluster:read suffices). */
+  readonly token: string | null;
   readonly listenHost: string;
   readonly listenPort: number;
   /** runDir is nginx's prefix: its configuration, logs, temp files, pid file and the companion's state file live under it. */
@@ -52,13 +55,15 @@ export const companionConfig = composeConfig({
   companion: CompanionEnv,
   logging: loggingConfig,
   health: healthConfig(8083),
+  auth: clientTokenConfig,
 });
 
 /** loadConfig reads the companion's settings, throwing a ConfigError that names each variable at fault. */
 export function loadConfig(env: Env): CompanionConfig {
-  const { companion: e, logging, health } = parseConfig(companionConfig, env);
+  const { companion: e, logging, health, auth } = parseConfig(companionConfig, env);
   return {
     controlPlaneUrls: e.CONTROL_PLANE_URL,
+    token: auth.token,
     listenHost: e.NGINX_LISTEN_HOST,
     listenPort: e.NGINX_LISTEN_PORT,
     runDir: e.NGINX_RUN_DIR ?? join(process.cwd(), '.run', 'nginx-companion'),

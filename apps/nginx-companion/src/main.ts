@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   await listenForHealth(health, config.health, log);
   const feed = new LbConfigFeed({
     controlPlaneUrls: config.controlPlaneUrls,
+    token: config.token,
     applied: () => applier.applied,
     onVersion: (v) => applier.offer(v),
     onDiverged: () => applier.forget(),

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
+  clientTokenConfig,
   composeConfig,
   ConfigError,
   Env,
@@ -37,6 +38,8 @@ export interface NodeDaemonConfig {
   readonly sim: SimSettings;
   /** controlPlaneUrls are every control plane's base URL (CONTROL_PLANE_URL=a,b), tried in turn. */
   readonly controlPlaneUrls: readonly string[];
+  /** token is the bearer token presented to the control plane (MAMMOTH_TOKEN or MAMMOTH_TOKEN_FILE), or null. */
+  readonly token: string | null;
   readonly kafka: KafkaConfig;
   readonly topics: TopicsConfig;
   readonly logging: LoggingConfig;
@@ -145,6 +148,7 @@ export const nodeDaemonConfig = composeConfig({
   topics: topicsConfig,
   logging: loggingConfig,
   health: healthConfig(8082),
+  auth: clientTokenConfig,
 });
 
 function parseLabels(s: string): Record<string, string> {
@@ -183,7 +187,7 @@ export function loadConfig(
   argv: string[] = process.argv.slice(2),
   machine: Machine = detectMachine,
 ): NodeDaemonConfig {
-  const { node: e, kafka, topics, logging, health } = parseConfig(nodeDaemonConfig, env);
+  const { node: e, kafka, topics, logging, health, auth } = parseConfig(nodeDaemonConfig, env);
   const { values } = parseArgs({
     args: argv,
     options: { driver: { type: 'string' }, count: { type: 'string' } },
@@ -230,6 +234,7 @@ export function loadConfig(
       verbose: e.SIM_VERBOSE === '1',
     },
     controlPlaneUrls: e.CONTROL_PLANE_URL,
+    token: auth.token,
     kafka,
     topics,
     logging,

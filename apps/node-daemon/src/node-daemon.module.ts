@@ -83,7 +83,12 @@ export class NodeDaemonModule {
         {
           provide: ControlPlaneClient,
           useFactory: () =>
-            new ControlPlaneClient(config.controlPlaneUrls, config.nodeId, sim ? SIM_CALL_TIMEOUT_MS : undefined),
+            new ControlPlaneClient(
+              config.controlPlaneUrls,
+              config.nodeId,
+              sim ? SIM_CALL_TIMEOUT_MS : undefined,
+              config.token,
+            ),
         },
         {
           provide: CONTAINER_RUNTIME,

@@ -1,3 +1,4 @@
+import { aclProjection } from './acl/acl.projection';
 import { capacityProjection } from './capacity/capacity.projection';
 import { lbConfigProjection } from './lb-config/lb-config.projection';
 import { registryProjection } from './registry/registry.projection';
@@ -5,7 +6,7 @@ import { LogProjection } from './runner/log-projection';
 import { Projection } from './runner/projection';
 
 /** PROJECTIONS lists every projection this process runs; their names are what `rebuild <name>` accepts. */
-export const PROJECTIONS: readonly Projection[] = [registryProjection, capacityProjection];
+export const PROJECTIONS: readonly Projection[] = [registryProjection, capacityProjection, aclProjection];
 
 /** projectionNamed finds a projection by name, or undefined. */
 export function projectionNamed(name: string): Projection | undefined {

@@ -18,3 +18,5 @@ export * from './instance/instance';
 export * from './instance/crash-loop';
 export * from './app/rollout';
 export * from './app/repair-backoff';
+export * from './app/app-name';
+export * from './acl';

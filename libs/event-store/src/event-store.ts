@@ -22,6 +22,8 @@ export interface ReadAllFilter {
   app?: string;
   /** node keeps the node's own stream and every event whose data names the node. */
   node?: string;
+  /** actor keeps the events whose metadata names this actor (a token's subject or a system loop). */
+  actor?: string;
 }
 
 /** LatestFilter narrows latestPerStream: events recorded at or after `since`, and not followed in their stream by `notFollowedBy`. */
@@ -153,14 +155,20 @@ export class PgEventStore {
 
   /** readAll pages through the global log after a position, optionally filtered. */
   async readAll(after: string, limit: number, filter: ReadAllFilter = {}): Promise<RecordedEvent<MammothEvent>[]> {
+    const { text, values } = PgEventStore.readAllQuery(after, limit, filter);
+    const r = await this.pool.query<EventRow>(text, values);
+    return r.rows.map(toRecorded);
+  }
+
+  /** readAllQuery is the statement readAll runs, each filter an indexed expression (so it can be EXPLAINed). */
+  static readAllQuery(after: string, limit: number, filter: ReadAllFilter): { text: string; values: unknown[] } {
     const { where, params } = whereOf(after, filter);
     params.push(limit);
-    const r = await this.pool.query<EventRow>(
-      `SELECT position, stream_id, stream_version, type, schema_version, data, metadata
-         FROM events WHERE ${where} ORDER BY position LIMIT $${params.length}`,
-      params,
-    );
-    return r.rows.map(toRecorded);
+    return {
+      text: `SELECT position, stream_id, stream_version, type, schema_version, data, metadata
+               FROM events WHERE ${where} ORDER BY position LIMIT $${params.length}`,
+      values: params,
+    };
   }
 
   /** head is the log's last position ('0' while it is empty), where a new tail starts. */
@@ -269,13 +277,18 @@ function whereOf(after: string, filter: ReadAllFilter): { where: string; params:
     params.push(filter.streamIds);
     where.push(`stream_id = ANY($${params.length}::text[])`);
   }
+  // Each filter below is an expression the migrations index with the position (see EventIndexes1732240000080).
   if (filter.app) {
     params.push(filter.app);
-    where.push(`(stream_id = 'app-' || $${params.length} OR data->>'app' = $${params.length})`);
+    where.push(`mammoth_event_app(stream_id, data) = $${params.length}`);
   }
   if (filter.node) {
     params.push(filter.node);
-    where.push(`(stream_id = 'node-' || $${params.length} OR data->>'nodeId' = $${params.length})`);
+    where.push(`mammoth_event_node(stream_id, data) = $${params.length}`);
+  }
+  if (filter.actor) {
+    params.push(filter.actor);
+    where.push(`metadata->>'actor' = $${params.length}`);
   }
   return { where: where.join(' AND '), params };
 }

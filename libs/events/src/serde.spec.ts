@@ -63,7 +63,13 @@ describe('Topics', () => {
   it('names one event topic per category under the prefix, plus heartbeats', () => {
     const t = new Topics('abc');
     expect(t.events('node')).toBe('abc.events.node');
-    expect(t.allEvents()).toEqual(['abc.events.node', 'abc.events.app', 'abc.events.instance', 'abc.events.package']);
+    expect(t.allEvents()).toEqual([
+      'abc.events.node',
+      'abc.events.app',
+      'abc.events.instance',
+      'abc.events.package',
+      'abc.events.acl',
+    ]);
     expect(t.heartbeats()).toBe('abc.heartbeats');
     expect(new Topics().events('app')).toBe('mammoth.events.app');
   });

@@ -18,3 +18,5 @@ export * from './lb-config/lb-model';
 export * from './lb-config/lb-store';
 export * from './lb-config/lb-versions';
 export * from './lb-config/render';
+export * from './acl/acl';
+export * from './acl/acl.queries';

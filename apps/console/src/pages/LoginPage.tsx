@@ -6,13 +6,13 @@ import { ErrorNote } from '../components/ErrorNote';
 
 const WhoAmI = graphql(`
   query SignInCheck {
-    failureDetector {
-      enabled
+    whoami {
+      subject
     }
   }
 `);
 
-/** LoginPage takes a token, checks the cluster answers with it, and keeps it in this browser. */
+/** LoginPage takes a token, checks the cluster accepts it (whoami), and keeps it in this browser. */
 export function LoginPage() {
   const [token, setToken] = useState('');
   const [error, setError] = useState<Error | null>(null);

@@ -4,9 +4,12 @@ import { GraphQLError } from 'graphql';
 import { Response } from 'express';
 import { WrongExpectedVersionError } from '@mammoth/event-store';
 import { InvalidEventError } from '@mammoth/events';
+import { AccessException } from './access/access.exception';
 import { DomainException } from './domain.exception';
 
 const HTTP_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   INVALID_ARGUMENT: 400,
   NOT_FOUND: 404,
   ALREADY_EXISTS: 409,
@@ -20,20 +23,32 @@ const HTTP_STATUS: Record<string, number> = {
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    const { code, message, field } = classify(exception);
+    const { code, message, field, ...more } = classify(exception);
+    const details = { ...(field ? { field } : {}), ...more };
     if (host.getType<GqlContextType>() === 'graphql') {
       GqlArgumentsHost.create(host);
-      return new GraphQLError(message, { extensions: { code, ...(field ? { field } : {}) } });
+      return new GraphQLError(message, { extensions: { code, ...details } });
     }
     const res = host.switchToHttp().getResponse<Response>();
     const status =
       exception instanceof HttpException && code === 'HTTP' ? exception.getStatus() : (HTTP_STATUS[code] ?? 500);
-    res.status(status).json({ error: { code, message, ...(field ? { field } : {}) } });
+    if (code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(status).json({ error: { code, message, ...details } });
     return undefined;
   }
 }
 
-function classify(e: unknown): { code: string; message: string; field?: string } {
+function classify(e: unknown): {
+  code: string;
+  message: string;
+  field?: string;
+  capability?: string;
+  resource?: string;
+} {
+  if (e instanceof AccessException) {
+    const { code, message, capability, resource } = e;
+    return { code, message, ...(capability ? { capability, resource } : {}) };
+  }
   if (e instanceof DomainException) return { code: e.error.code, message: e.error.message, field: e.error.field };
   if (e instanceof InvalidEventError)
     return { code: 'INVALID_ARGUMENT', message: e.issues, field: e.issues.split(':')[0] };

@@ -9,6 +9,7 @@ import {
   topicsConfig,
   Env,
 } from '@mammoth/platform';
+import { apiConfig } from '../api/api.config';
 import { consoleConfig } from '../modules/console/console.config';
 import { detectorConfig } from '../modules/failure-detector/detector.config';
 import { instanceRepairConfig } from '../modules/instance-repair/instance-repair.config';
@@ -25,6 +26,7 @@ export const httpConfig = z
 /** controlPlaneConfig is the control plane's whole schema, composed from the shared and the per-feature ones. */
 export const controlPlaneConfig = composeConfig({
   http: httpConfig,
+  api: apiConfig,
   database: databaseConfig(20),
   kafka: kafkaConfig,
   topics: topicsConfig,

@@ -12,6 +12,8 @@ const VERSION_QUERY = 'query($v: Int!) { lbConfigVersion(version: $v) { hash } }
 export interface FeedOptions {
   /** controlPlaneUrls are the control planes to subscribe at: the feed stays with one until it fails, then tries the next. */
   controlPlaneUrls: readonly string[];
+  /** token is presented on the socket's connection_init and on HTTP queries. */
+  token: string | null;
   /** applied is the last version applied, read at every (re)subscription so a reconnect resumes from it. */
   applied: () => { version: number; hash: string };
   onVersion: (v: LbVersion) => void;
@@ -66,6 +68,7 @@ export class LbConfigFeed {
           retryAttempts: 0,
           lazy: true,
           keepAlive: 10_000,
+          connectionParams: () => this.authorization(),
           on: { connected, pong: beat },
         });
         const it = client.iterate<{ lbConfig: LbVersion }>({ query: SUBSCRIPTION, variables: { after } });
@@ -97,13 +100,17 @@ export class LbConfigFeed {
     }
   }
 
+  private authorization(): Record<string, string> {
+    return this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {};
+  }
+
   /** checkHistory asks whether the control plane's version of the applied number is the one applied; a rebuild keeps it, a new database does not. */
   private async checkHistory(baseUrl: string): Promise<void> {
     const applied = this.opts.applied();
     if (applied.version === 0) return;
     const res = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...this.authorization() },
       body: JSON.stringify({ query: VERSION_QUERY, variables: { v: applied.version } }),
       signal: AbortSignal.timeout(5000),
     });

@@ -3,7 +3,7 @@ import { ReadableStream } from 'node:stream/web';
 import { Assignment, NodeInfo } from '@mammoth/domain';
 import { NodeSnapshot, SnapshotSource } from '../desired-state';
 import { EndpointUnreachableError, Endpoints } from './endpoints';
-import { GraphQLClient } from './graphql-client';
+import { authHeader, GraphQLClient } from './graphql-client';
 import { fromWireHealthCheck, HEALTH_CHECK_FIELDS, WireHealthCheck } from './wire-health-check';
 
 /** InstanceState is what a node daemon reports about one instance. */
@@ -71,9 +71,10 @@ export class ControlPlaneClient implements SnapshotSource {
     baseUrls: readonly string[],
     private readonly nodeId: string,
     timeoutMs?: number,
+    private readonly token: string | null = null,
   ) {
     this.endpoints = new Endpoints(baseUrls);
-    this.gql = new GraphQLClient(this.endpoints, timeoutMs);
+    this.gql = new GraphQLClient(this.endpoints, timeoutMs, token);
   }
 
   async registerNode(info: NodeInfo): Promise<string> {
@@ -128,7 +129,10 @@ export class ControlPlaneClient implements SnapshotSource {
   openBlob(digest: string): Promise<Readable> {
     return this.endpoints.call(async (baseUrl) => {
       const url = new URL(`/packages/blobs/${digest}`, baseUrl);
-      const res = await fetch(url, { signal: AbortSignal.timeout(10 * 60 * 1000) }).catch((err: Error) => {
+      const res = await fetch(url, {
+        headers: authHeader(this.token),
+        signal: AbortSignal.timeout(10 * 60 * 1000),
+      }).catch((err: Error) => {
         throw new EndpointUnreachableError(`GET ${url}: ${err.message}`);
       });
       if (!res.ok || !res.body) throw new Error(`GET ${url} answered HTTP ${res.status}`);

@@ -24,6 +24,7 @@ export class GraphQLClient {
   constructor(
     private readonly endpoints: Endpoints,
     private readonly timeoutMs = 10000,
+    private readonly token: string | null = null,
   ) {}
 
   request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -33,7 +34,7 @@ export class GraphQLClient {
   private async post<T>(url: string, query: string, variables: Record<string, unknown>): Promise<T> {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeader(this.token) },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(this.timeoutMs),
     }).catch((err: Error & { cause?: { code?: string; message?: string } }) => {
@@ -58,6 +59,11 @@ export class GraphQLClient {
     if (!res.ok || answer.data == null) throw new Error(`${url} answered HTTP ${res.status} without data`);
     return answer.data;
   }
+}
+
+/** authHeader is the Authorization header for a bearer token, or none. */
+export function authHeader(token: string | null): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
 /** REFUSED_CODES are GraphQL error codes that sending the same request again cannot fix. */

@@ -27,7 +27,7 @@ export function containerSpec(a: Assignment, nodeId: string, suffix: string, add
     MAMMOTH_NODE_ID: nodeId,
   };
   return {
-    name: `mammoth-${a.app}-${a.instanceId.slice(0, 8)}-${suffix}`,
+    name: `mammoth-${a.app.replace('/', '.')}-${a.instanceId.slice(0, 8)}-${suffix}`,
     Image: a.package.imageRef,
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
     Labels: {

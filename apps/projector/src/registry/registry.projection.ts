@@ -1,21 +1,37 @@
 import { PoolClient } from 'pg';
-import { EventType, MammothEvent, RecordedEvent } from '@mammoth/events';
-import { keyString, loadRows, REGISTRY_TABLES, RowChange, saveRows, TableModel } from '@mammoth/read-models';
+import { EventType, MammothEvent, RecordedEvent, StreamCategory } from '@mammoth/events';
+import {
+  AnyTableModel,
+  keyString,
+  loadRows,
+  REGISTRY_TABLES,
+  RowChange,
+  saveRows,
+  TableModel,
+} from '@mammoth/read-models';
 import { Projection } from '../runner/projection';
 
 /** registryProjection maintains the registry: packages, nodes, apps and instances with their endpoints and state. */
-export const registryProjection: Projection = {
-  name: 'registry',
-  categories: ['package', 'node', 'app', 'instance'],
-  tables: REGISTRY_TABLES.map((t) => t.table),
-  handles: (type) => REGISTRY_TABLES.some((t) => (t.handles as readonly string[]).includes(type)),
-  apply: (tx, event) => applyRegistry(tx, [event]),
-  applyBatch: applyRegistry,
-};
+export const registryProjection = tablesProjection('registry', ['package', 'node', 'app', 'instance'], REGISTRY_TABLES);
 
-/** applyRegistry, per table: reads every row the events touch in one query, folds them in order in memory, writes each row once. */
-async function applyRegistry(tx: PoolClient, events: readonly RecordedEvent<MammothEvent>[]): Promise<void> {
-  for (const model of REGISTRY_TABLES) await applyTable(tx, model, events);
+/** tablesProjection is a projection that folds events into row tables (TableModels), each event into every table handling it. */
+export function tablesProjection(
+  name: string,
+  categories: readonly StreamCategory[],
+  tables: readonly AnyTableModel[],
+): Projection {
+  // Per table: read every row the events touch in one query, fold them in order in memory, write each row once.
+  const applyAll = async (tx: PoolClient, events: readonly RecordedEvent<MammothEvent>[]): Promise<void> => {
+    for (const model of tables) await applyTable(tx, model, events);
+  };
+  return {
+    name,
+    categories,
+    tables: tables.map((t) => t.table),
+    handles: (type) => tables.some((t) => (t.handles as readonly string[]).includes(type)),
+    apply: (tx, event) => applyAll(tx, [event]),
+    applyBatch: applyAll,
+  };
 }
 
 /** applyTable folds the events one table handles into its rows. */

@@ -30,6 +30,21 @@ const deployed = (over: Partial<AppSpec> = {}) => makeEvent('AppDeployed', appSp
 const removed = makeEvent('AppRemoved', { name: 'web' });
 
 describe('app decider: DeployApp', () => {
+  it('deploys into a namespace and refuses the long form of the default namespace', () => {
+    spec(decider)
+      .given([])
+      .when(deploy({ name: 'team-a/web' }))
+      .then([deployed({ name: 'team-a/web' })]);
+    spec(decider)
+      .given([])
+      .when(deploy({ name: 'default/web' }))
+      .thenError('INVALID_ARGUMENT', 'name');
+    spec(decider)
+      .given([])
+      .when(deploy({ name: 'mammoth/web' }))
+      .thenError('INVALID_ARGUMENT', 'name');
+  });
+
   it('deploys a new app', () => {
     spec(decider).given([]).when(deploy()).then([deployed()]);
   });

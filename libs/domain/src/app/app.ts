@@ -1,7 +1,8 @@
 import { AppEvent, Constraint, HealthCheck, makeEvent, PackageRef, Resources, Strategy } from '@mammoth/events';
 import { checkRestartPolicy } from '../instance/crash-loop';
 import { Decision, DomainError, exhaustive } from '../shared/errors';
-import { checkInt, checkName, firstError } from '../shared/validation';
+import { checkInt, firstError } from '../shared/validation';
+import { canonicalAppName, checkAppName } from './app-name';
 import { checkConstraints, checkStrategy, DEFAULT_STRATEGY, normalizeConstraint } from './constraints';
 import { checkHealthCheck, normalizeHealthCheck } from './health-check';
 import { RepairStreak } from './repair-backoff';
@@ -237,7 +238,10 @@ export function decideApp(cmd: AppCommand, state: AppState): Decision<AppEvent> 
     case 'DeployApp': {
       const { spec } = cmd;
       const invalid = firstError(
-        checkName('name', spec.name),
+        checkAppName('name', spec.name) ??
+          (canonicalAppName(spec.name) === spec.name
+            ? null
+            : DomainError.invalid('name', `write "${spec.name}" as "${canonicalAppName(spec.name)}"`)),
         checkInt('instances', spec.instances, 0, MAX_INSTANCES),
         checkInt('cpu', spec.resources.cpuMillis, 1, 1_000_000),
         checkInt('memory', spec.resources.memoryMiB, 4, 16_777_216),

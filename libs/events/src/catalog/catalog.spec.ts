@@ -182,7 +182,7 @@ describe('catalogue', () => {
     expect(new Set(defs.map((d) => d.type)).size).toBe(defs.length);
     for (const d of defs) {
       expect(definitionOf(d.type)).toBe(d);
-      expect(['node', 'app', 'instance', 'package']).toContain(d.category);
+      expect(['node', 'app', 'instance', 'package', 'acl']).toContain(d.category);
     }
     expect(definitionOf('Nope')).toBeUndefined();
   });
@@ -192,7 +192,20 @@ describe('catalogue', () => {
     expect(categoryOfStream(streamIds.node('n-1'))).toBe('node');
     expect(categoryOfStream(streamIds.instance('abc'))).toBe('instance');
     expect(categoryOfStream(streamIds.package('p'))).toBe('package');
+    expect(categoryOfStream(streamIds.token('t-1'))).toBe('acl');
+    expect(categoryOfStream(streamIds.policy('ops'))).toBe('acl');
+    expect(categoryOfStream(streamIds.aclBootstrap())).toBe('acl');
     expect(() => categoryOfStream('volume-1')).toThrow(/no known category/);
     expect(() => categoryOfStream('app')).toThrow(/no known category/);
+  });
+});
+
+describe('the acl events', () => {
+  it('carry a token secret only as its sha256 digest', () => {
+    const created = { tokenId: 't1', subject: 'alice', policies: ['admin'], expiresAt: null };
+    expect(() => makeEvent('TokenCreated', { ...created, secretHash: 'hunter2' })).toThrow(
+      /secretHash: must be a sha256/,
+    );
+    expect(makeEvent('TokenCreated', { ...created, secretHash: 'a'.repeat(64) }).data.secretHash).toBe('a'.repeat(64));
   });
 });

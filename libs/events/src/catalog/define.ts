@@ -11,8 +11,8 @@ export interface EventDefinition<T extends string = string, S extends z.ZodTypeA
 }
 
 /** StreamCategory is the aggregate kind a stream id starts with; each has its own Kafka topic. */
-export type StreamCategory = 'node' | 'app' | 'instance' | 'package';
-export const STREAM_CATEGORIES: readonly StreamCategory[] = ['node', 'app', 'instance', 'package'];
+export type StreamCategory = 'node' | 'app' | 'instance' | 'package' | 'acl';
+export const STREAM_CATEGORIES: readonly StreamCategory[] = ['node', 'app', 'instance', 'package', 'acl'];
 
 /** defineEvent declares one event type of the catalogue. */
 export function defineEvent<T extends string, S extends z.ZodTypeAny>(

@@ -1,4 +1,5 @@
-import { EventDefinition, EventOf, StreamCategory } from './define';
+import { EventDefinition, EventOf, STREAM_CATEGORIES, StreamCategory } from './define';
+import * as acl from './acl.events';
 import * as app from './app.events';
 import * as instance from './instance.events';
 import * as node from './node.events';
@@ -11,9 +12,10 @@ export * from './app.events';
 export * from './instance.events';
 export * from './node.events';
 export * from './package.events';
+export * from './acl.events';
 
 /** CATALOG lists every event type Mammoth writes; an event of any other type is rejected where it enters a process. */
-export const CATALOG = { ...app, ...instance, ...node, ...pkg } as const;
+export const CATALOG = { ...app, ...instance, ...node, ...pkg, ...acl } as const;
 
 type Catalog = typeof CATALOG;
 /** EventType is the union of all catalogued type strings. */
@@ -27,8 +29,15 @@ export type AppEvent = { [K in keyof typeof app]: EventOf<(typeof app)[K]> }[key
 export type NodeEvent = { [K in keyof typeof node]: EventOf<(typeof node)[K]> }[keyof typeof node];
 export type InstanceEvent = { [K in keyof typeof instance]: EventOf<(typeof instance)[K]> }[keyof typeof instance];
 export type PackageEvent = { [K in keyof typeof pkg]: EventOf<(typeof pkg)[K]> }[keyof typeof pkg];
+/** AclEvent is an event of the tokens, policies and the bootstrap (the `acl` category). */
+export type AclEvent = { [K in keyof typeof acl]: EventOf<(typeof acl)[K]> }[keyof typeof acl];
 
 const byType = new Map<string, EventDefinition>(Object.values(CATALOG).map((d) => [d.type, d as EventDefinition]));
+
+/** eventTypesOf lists the type strings of one stream category's events. */
+export function eventTypesOf(category: StreamCategory): string[] {
+  return [...byType.values()].filter((d) => d.category === category).map((d) => d.type);
+}
 
 /** definitionOf returns the catalogue entry for a type string, or undefined. */
 export function definitionOf(type: string): EventDefinition | undefined {
@@ -84,7 +93,7 @@ export function makeEvent<T extends EventType>(type: T, data: EventOfType<T>['da
 /** categoryOfStream reads the category from a stream id such as `app-web` or `node-n1`. */
 export function categoryOfStream(streamId: string): StreamCategory {
   const category = streamId.slice(0, streamId.indexOf('-'));
-  if (category === 'node' || category === 'app' || category === 'instance' || category === 'package') return category;
+  if (STREAM_CATEGORIES.includes(category as StreamCategory)) return category as StreamCategory;
   throw new Error(`stream id ${streamId} has no known category`);
 }
 
@@ -94,4 +103,9 @@ export const streamIds = {
   node: (nodeId: string) => `node-${nodeId}`,
   instance: (instanceId: string) => `instance-${instanceId}`,
   package: (name: string) => `package-${name}`,
-} satisfies Record<StreamCategory, (id: string) => string>;
+  acl: (id: string) => `acl-${id}`,
+  /** token, policy and aclBootstrap are the streams of the acl category. */
+  token: (tokenId: string) => `acl-token-${tokenId}`,
+  policy: (name: string) => `acl-policy-${name}`,
+  aclBootstrap: () => 'acl-bootstrap',
+} satisfies Record<StreamCategory, (id: string) => string> & Record<string, (id: string) => string>;

@@ -42,3 +42,10 @@ export const ConstraintSchema = z.discriminatedUnion('kind', [
 export type Constraint = z.infer<typeof ConstraintSchema>;
 export type LabelConstraint = Extract<Constraint, { kind: 'label' }>;
 export type MaxPerConstraint = Extract<Constraint, { kind: 'max-per' }>;
+
+/** PolicyRuleSchema grants capabilities (`<kind>:<verb>`, `*` wildcards) on resources (globs over resource names). */
+export const PolicyRuleSchema = z.object({
+  capabilities: z.array(z.string().min(1)).min(1),
+  resources: z.array(z.string().min(1)).min(1),
+});
+export type PolicyRule = z.infer<typeof PolicyRuleSchema>;

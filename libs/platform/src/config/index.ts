@@ -4,3 +4,4 @@ export * from './kafka.config';
 export * from './topics.config';
 export * from './logging.config';
 export * from './health.config';
+export * from './client-token.config';

@@ -6,6 +6,7 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
+import { Public } from '../access/access.decorators';
 import { HealthProbes, Probe } from './probe';
 
 /** HEALTH_PROBES is the injection token of a process's HealthProbes. */
@@ -24,12 +25,14 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @Public()
   @HealthCheck()
   live(): Promise<HealthCheckResult> {
     return this.health.check(this.probes.liveness.map((p) => () => this.run(p)));
   }
 
   @Get('readyz')
+  @Public()
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check(this.probes.readiness.map((p) => () => this.run(p)));

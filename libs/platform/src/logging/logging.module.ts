@@ -7,10 +7,21 @@ import { rootLogger } from './logger';
 /** PROBE_PATHS are answered without a request log line: probes come every few seconds. */
 const PROBE_PATHS = ['/healthz', '/readyz'];
 
+/** SECRET_HEADERS are request headers a log line never shows: they carry credentials. */
+const SECRET_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+/** withoutSecrets is a serialized request as logged, its credential headers replaced by `[redacted]`. */
+export function withoutSecrets<R extends { headers?: Record<string, unknown> }>(req: R): R {
+  if (!req.headers) return req;
+  const headers = { ...req.headers };
+  for (const h of SECRET_HEADERS) if (headers[h] !== undefined) headers[h] = '[redacted]';
+  return { ...req, headers };
+}
+
 /**
  * LoggingModule puts nestjs-pino in a Nest HTTP app over the root logger: every request runs with its correlation id (the
  * caller's x-correlation-id or a new one, echoed in the answer) on each line logged meanwhile, and ends with one line,
- * at debug level when it succeeded.
+ * at debug level when it succeeded, never showing the request's credentials.
  */
 @Module({})
 export class LoggingModule {
@@ -24,6 +35,7 @@ export class LoggingModule {
             pinoHttp: {
               logger: rootLogger(),
               quietReqLogger: true,
+              serializers: { req: withoutSecrets },
               customAttributeKeys: { reqId: 'correlationId' },
               genReqId: (req: IncomingMessage, res: ServerResponse) => {
                 const id = requestCorrelationId(req.headers[CORRELATION_HEADER]);

@@ -15,7 +15,7 @@ describe('renderNginx', () => {
     expect(config).toBe(
       [
         '# Mammoth lb-config, rendered from the event log; the nginx companion rewrites it. Include it inside `http { }`.',
-        '# 2 app(s). Route by Host (<app> or <app>.mammoth) or by path prefix /apps/<app>/ (stripped).',
+        '# 2 app(s). Route by Host (<app>[.<ns>] or <app>[.<ns>].mammoth) or by path prefix /apps/[<ns>/]<app>/ (stripped).',
         '',
         'upstream mammoth_web {',
         '    server 127.0.0.1:32200 weight=1;',
@@ -46,6 +46,14 @@ describe('renderNginx', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('routes an app in a namespace by Host <app>.<ns> and by /apps/<ns>/<app>/', () => {
+    const config = renderNginx([{ app: 'team-a/web', servers: [{ host: '127.0.0.1', port: 32200, weight: 1 }] }]);
+    expect(config).toContain('upstream mammoth_team-a_web {\n    server 127.0.0.1:32200 weight=1;\n}');
+    expect(config).toContain('    location /apps/team-a/web/ { proxy_pass http://mammoth_team-a_web/; }');
+    expect(config).toContain('    server_name web.team-a web.team-a.mammoth;');
+    expect(renderNginx([{ app: 'a/b/c', servers: [] }])).not.toContain('a/b/c');
   });
 
   it('with no app, routes nothing: every request is a 404', () => {

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
-import { DomainError } from '@mammoth/domain';
+import { appResource, canonicalAppName, CLUSTER_RESOURCE, DomainError } from '@mammoth/domain';
 import { ReadAllFilter } from '@mammoth/event-store';
 import { MammothEvent, RecordedEvent } from '@mammoth/events';
 import { DomainException } from '../../common/domain.exception';
@@ -31,6 +31,13 @@ export class EventFilterInput {
   @Field({ nullable: true }) app?: string;
   @Field({ nullable: true }) node?: string;
   @Field({ nullable: true }) streamId?: string;
+  @Field({ nullable: true, description: 'Who caused the events: a token subject (alice, node:n1) or a system loop.' })
+  actor?: string;
+}
+
+/** eventsResource is what reading the log touches: the app filtered on, else the whole log (the cluster resource). */
+export function eventsResource(args: { filter?: EventFilterInput | null }): string {
+  return args.filter?.app ? appResource(args.filter.app) : CLUSTER_RESOURCE;
 }
 
 /** checkPosition refuses an `after` that is not a log position, naming the field. */
@@ -43,7 +50,8 @@ export function checkPosition(after: string): void {
 export function toReadAllFilter(filter: EventFilterInput | undefined): ReadAllFilter {
   return {
     types: filter?.types,
-    app: filter?.app,
+    app: filter?.app ? canonicalAppName(filter.app) : undefined,
+    actor: filter?.actor,
     node: filter?.node,
     streamIds: filter?.streamId ? [filter.streamId] : undefined,
   };

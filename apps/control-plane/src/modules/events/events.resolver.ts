@@ -1,8 +1,16 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { DomainError } from '@mammoth/domain';
 import { PgEventStore } from '@mammoth/event-store';
+import { Requires } from '@mammoth/platform';
 import { DomainException } from '../../common/domain.exception';
-import { checkPosition, EventFilterInput, EventModel, toEventModel, toReadAllFilter } from './event.model';
+import {
+  checkPosition,
+  EventFilterInput,
+  EventModel,
+  eventsResource,
+  toEventModel,
+  toReadAllFilter,
+} from './event.model';
 
 /** EventsResolver pages through the event log. */
 @Resolver(() => EventModel)
@@ -10,6 +18,7 @@ export class EventsResolver {
   constructor(private readonly store: PgEventStore) {}
 
   @Query(() => [EventModel], { description: 'Events after a position, oldest first.' })
+  @Requires('events:read', eventsResource)
   async events(
     @Args('after', { defaultValue: '0' }) after: string,
     @Args('limit', { type: () => Int, defaultValue: 100 }) limit: number,

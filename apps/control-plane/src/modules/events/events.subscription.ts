@@ -1,8 +1,16 @@
 import { Args, Resolver, Subscription } from '@nestjs/graphql';
 import { LogWatermark, PgEventStore } from '@mammoth/event-store';
+import { Requires } from '@mammoth/platform';
 import { abortable } from '../../common/abortable';
 import { eventFeed } from './event-feed';
-import { checkPosition, EventFilterInput, EventModel, toEventModel, toReadAllFilter } from './event.model';
+import {
+  checkPosition,
+  EventFilterInput,
+  EventModel,
+  eventsResource,
+  toEventModel,
+  toReadAllFilter,
+} from './event.model';
 
 /** EventsSubscriptionResolver streams the log over graphql-ws: everything after a position, then live, each event once and in order. */
 @Resolver(() => EventModel)
@@ -18,6 +26,7 @@ export class EventsSubscriptionResolver {
       'Every event after `after` (a log position; "0" for the whole log) matching the filter, in position order, then each new one as it commits. To resume, pass the position of the last event received.',
     resolve: (e: EventModel) => e,
   })
+  @Requires('events:read', eventsResource)
   eventsFeed(
     @Args('after', { defaultValue: '0' }) after: string,
     @Args('filter', { nullable: true }) filter?: EventFilterInput,

@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Requires } from '@mammoth/platform';
 import { FailureDetector } from './failure-detector.service';
 
 /** FailureDetectorModel is the failureDetector query's answer. */
@@ -20,6 +21,7 @@ export class FailureDetectorResolver {
   constructor(private readonly detector: FailureDetector) {}
 
   @Query(() => FailureDetectorModel, { description: "The answering control-plane process's failure detector." })
+  @Requires('cluster:read')
   failureDetector(): FailureDetectorModel {
     const s = this.detector.status();
     return { ...s, activeSince: s.activeSince ?? undefined };

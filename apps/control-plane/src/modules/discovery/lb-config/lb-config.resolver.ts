@@ -1,5 +1,6 @@
 import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { DomainError } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
 import { DomainException } from '../../../common/domain.exception';
 import { abortable } from '../../../common/abortable';
 import { LbConfigListener } from './lb-config.listener';
@@ -19,11 +20,13 @@ export class LbConfigResolver {
     nullable: true,
     description: 'The newest load-balancer configuration (null before the first).',
   })
+  @Requires('cluster:read')
   latest(): Promise<LbConfigModel | null> {
     return this.reader.latest();
   }
 
   @Query(() => LbConfigModel, { nullable: true, description: 'One version of the load-balancer configuration.' })
+  @Requires('cluster:read')
   lbConfigVersion(@Args('version', { type: () => Int }) version: number): Promise<LbConfigModel | null> {
     return this.reader.version(version);
   }
@@ -34,6 +37,7 @@ export class LbConfigResolver {
       'Every version after `after`, in order, then each new one as it is rendered. A companion passes the last version it applied.',
     resolve: (v: LbConfigModel) => v,
   })
+  @Requires('cluster:read')
   lbConfigFeed(
     @Args('after', { type: () => Int, defaultValue: 0 }) after: number,
   ): AsyncIterableIterator<LbConfigModel> {

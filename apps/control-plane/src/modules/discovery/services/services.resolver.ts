@@ -1,4 +1,8 @@
 import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { appResource, canonicalAppName } from '@mammoth/domain';
+import { ANY_RESOURCE, Requires } from '@mammoth/platform';
+import { Caller } from '../../../common/access/caller.decorator';
+import { Principal } from '../../../common/access/principal';
 import { selectEndpoints } from './endpoints';
 import { EndpointModel, ServiceModel } from './service.model';
 import { ServiceReader } from './service.reader';
@@ -13,15 +17,21 @@ export class ServicesResolver {
     description:
       'An app by name with its running endpoints and versions; null if there is no such app (or it was removed).',
   })
+  @Requires('apps:read', (a) => appResource(a.name))
   async service(@Args('name') name: string): Promise<ServiceModel | null> {
-    return (await this.reader.services([name]))[0] ?? null;
+    return (await this.reader.services([canonicalAppName(name)]))[0] ?? null;
   }
 
   @Query(() => [ServiceModel], {
     description: 'Every app that is not removed, by name, with its running endpoints and versions.',
   })
-  services(@Args('names', { type: () => [String], nullable: true }) names?: string[]): Promise<ServiceModel[]> {
-    return this.reader.services(names);
+  @Requires('apps:read', ANY_RESOURCE)
+  async services(
+    @Caller() caller: Principal,
+    @Args('names', { type: () => [String], nullable: true }) names?: string[],
+  ): Promise<ServiceModel[]> {
+    const all = await this.reader.services(names?.map(canonicalAppName));
+    return all.filter((s) => caller.allows('apps:read', appResource(s.name)));
   }
 
   @ResolveField(() => [EndpointModel], {

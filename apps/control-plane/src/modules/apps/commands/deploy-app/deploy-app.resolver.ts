@@ -1,5 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
+import { appResource, canonicalAppName } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { DeployAppInput } from '../../app.inputs';
 import { AppModel } from '../../app.model';
@@ -12,12 +16,14 @@ export class DeployAppResolver {
   constructor(private readonly commands: CommandBus) {}
 
   @Mutation(() => AppModel, { description: 'Deploy a package as an app; its instances are placed in the same commit.' })
-  async deployApp(@Args('input') input: DeployAppInput): Promise<AppModel> {
+  @Requires('apps:deploy', (a) => appResource(a.input.name))
+  async deployApp(@Caller() caller: Principal, @Args('input') input: DeployAppInput): Promise<AppModel> {
     const env = Object.fromEntries((input.env ?? []).map((e) => [e.name, e.value]));
     const state = await this.commands.execute(
       new DeployAppCommand(
         {
           ...input,
+          name: canonicalAppName(input.name),
           cpuMillis: Math.round(input.cpus * 1000),
           memoryMiB: input.memoryMiB,
           diskMiB: input.diskMiB ?? 0,
@@ -34,7 +40,7 @@ export class DeployAppResolver {
           maxRestarts: input.maxRestarts,
           restartWindowMs: input.restartWindowMs,
         },
-        newContext('api'),
+        newContext(caller.subject),
       ),
     );
     return fromState(state);

@@ -1,5 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
+import { appResource, canonicalAppName } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { AppModel } from '../../app.model';
 import { RemoveAppCommand } from './remove-app.command';
@@ -10,8 +14,9 @@ export class RemoveAppResolver {
   constructor(private readonly commands: CommandBus) {}
 
   @Mutation(() => Boolean, { description: 'Remove an app; its containers are stopped and removed.' })
-  async removeApp(@Args('name') name: string): Promise<boolean> {
-    await this.commands.execute(new RemoveAppCommand(name, newContext('api')));
+  @Requires('apps:remove', (a) => appResource(a.name))
+  async removeApp(@Caller() caller: Principal, @Args('name') name: string): Promise<boolean> {
+    await this.commands.execute(new RemoveAppCommand(canonicalAppName(name), newContext(caller.subject)));
     return true;
   }
 }

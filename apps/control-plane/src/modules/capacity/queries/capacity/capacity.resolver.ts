@@ -1,4 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
+import { Requires } from '@mammoth/platform';
 import { CapacityModel } from '../../capacity.model';
 import { CapacityReader } from './capacity-reader';
 
@@ -10,6 +11,7 @@ export class CapacityResolver {
   @Query(() => CapacityModel, {
     description: 'Per node capacity, allocation and free room, and cluster totals, from the capacity read model.',
   })
+  @Requires('cluster:read')
   capacity(): Promise<CapacityModel> {
     return this.reader.capacity();
   }

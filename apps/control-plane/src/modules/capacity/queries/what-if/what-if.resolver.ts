@@ -1,4 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Requires } from '@mammoth/platform';
 import { ShapeInput, WhatIfModel } from '../../capacity.model';
 import { CapacityReader } from '../capacity/capacity-reader';
 import { whatIf } from './what-if';
@@ -12,6 +13,7 @@ export class WhatIfResolver {
     description:
       'How many more instances of this shape would fit now, and on which ready nodes (labels and constraints aside).',
   })
+  @Requires('cluster:read')
   async whatIf(@Args('shape') shape: ShapeInput): Promise<WhatIfModel> {
     const request = {
       cpuMillis: Math.round(shape.cpus * 1000),

@@ -1,6 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { DomainException } from '../../../../common/domain.exception';
 import { RegisterNodeInput } from '../../node.inputs';
@@ -13,7 +16,11 @@ export class RegisterNodeResolver {
   constructor(private readonly commands: CommandBus) {}
 
   @Mutation(() => NodeModel, { description: 'Register (or re-register) a machine.' })
-  async registerNode(@Args('input') input: RegisterNodeInput): Promise<Partial<NodeModel>> {
+  @Requires('nodes:register', (a) => a.input.nodeId)
+  async registerNode(
+    @Caller() caller: Principal,
+    @Args('input') input: RegisterNodeInput,
+  ): Promise<Partial<NodeModel>> {
     if (input.portTo < input.portFrom)
       throw new DomainException(DomainError.invalid('portTo', `must be at least portFrom (${input.portFrom})`));
     const labels = Object.fromEntries((input.labels ?? []).map((l) => [l.key, l.value]));
@@ -26,7 +33,7 @@ export class RegisterNodeResolver {
       labels,
       driver: input.driver as 'docker' | 'sim',
     };
-    await this.commands.execute(new RegisterNodeCommand(info, newContext(`node:${input.nodeId}`)));
+    await this.commands.execute(new RegisterNodeCommand(info, newContext(caller.subject)));
     return {
       ...input,
       id: input.nodeId,

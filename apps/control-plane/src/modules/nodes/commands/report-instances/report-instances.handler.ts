@@ -26,12 +26,7 @@ export class ReportInstancesHandler implements ICommandHandler<ReportInstancesCo
         const events = orThrow(decideInstance(report, state)) as InstanceEvent[];
         states.set(report.instanceId, foldInstance(state, events));
         const streamId = streamIds.instance(report.instanceId);
-        const w = writes.get(streamId) ?? {
-          streamId,
-          expectedVersion: version,
-          events: [],
-          actor: `node:${report.nodeId}`,
-        };
+        const w = writes.get(streamId) ?? { streamId, expectedVersion: version, events: [] };
         w.events.push(...events);
         writes.set(streamId, w);
       }

@@ -1,6 +1,9 @@
 import { Args, Int, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError, InstanceRuntimeState, isValidUuid } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { DomainException } from '../../../../common/domain.exception';
 import { InstanceReportInput } from '../../node.inputs';
@@ -15,12 +18,14 @@ export class ReportInstancesResolver {
   @Mutation(() => Int, {
     description: 'Record a batch of instance state reports; returns the number of events written.',
   })
+  @Requires('nodes:report', (a) => (a.reports as InstanceReportInput[]).map((r) => r.nodeId))
   reportInstances(
+    @Caller() caller: Principal,
     @Args('reports', { type: () => [InstanceReportInput] }) reports: InstanceReportInput[],
   ): Promise<number> {
     const bad = reports.find((r) => !isValidUuid(r.instanceId));
     if (bad) throw new DomainException(DomainError.invalid('instanceId', `"${bad.instanceId}" is not a UUID`));
-    const ctx = newContext(`node:${reports[0]?.nodeId ?? 'unknown'}`);
+    const ctx = newContext(caller.subject);
     return this.commands.execute(
       new ReportInstancesCommand(
         reports.map((r) => ({

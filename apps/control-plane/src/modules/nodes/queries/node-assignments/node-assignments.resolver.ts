@@ -2,6 +2,7 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import { DomainError, evolveNode, initialNodeState } from '@mammoth/domain';
 import { NodeEvent, streamIds } from '@mammoth/events';
 import { LoadedStream, PgEventStore } from '@mammoth/event-store';
+import { Requires } from '@mammoth/platform';
 import { DomainException } from '../../../../common/domain.exception';
 import { toHealthCheckModel } from '../../../apps/health-check.graphql';
 import { NodeAssignmentsModel } from '../../node.model';
@@ -14,6 +15,7 @@ export class NodeAssignmentsResolver {
   @Query(() => NodeAssignmentsModel, {
     description: "A node's desired instances and its stream version (for node daemons).",
   })
+  @Requires('nodes:assignments', (a) => a.nodeId)
   async nodeAssignments(@Args('nodeId') nodeId: string): Promise<NodeAssignmentsModel> {
     return toAssignmentsModel(nodeId, await this.store.readStream(streamIds.node(nodeId)));
   }
@@ -21,6 +23,7 @@ export class NodeAssignmentsResolver {
   @Query(() => [NodeAssignmentsModel], {
     description: `Several nodes' desired instances in one read (for a process running many hollow nodes).`,
   })
+  @Requires('nodes:assignments', (a) => a.nodeIds)
   async nodesAssignments(
     @Args('nodeIds', { type: () => [String] }) nodeIds: string[],
   ): Promise<NodeAssignmentsModel[]> {

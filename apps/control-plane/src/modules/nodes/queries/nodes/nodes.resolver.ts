@@ -1,6 +1,7 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { Pool } from 'pg';
 import { listHeartbeats, listNodes } from '@mammoth/read-models';
+import { Requires } from '@mammoth/platform';
 import { NodeModel } from '../../node.model';
 
 /** NodesResolver serves the nodes query from the registry read model. */
@@ -9,6 +10,7 @@ export class NodesResolver {
   constructor(private readonly pool: Pool) {}
 
   @Query(() => [NodeModel], { description: 'Every registered node, from the registry read model.' })
+  @Requires('nodes:read')
   async nodes(): Promise<NodeModel[]> {
     const [nodes, heartbeats] = await Promise.all([listNodes(this.pool), listHeartbeats(this.pool)]);
     const lastSeen = new Map(heartbeats.map((h) => [h.node_id, h.last_heartbeat_at]));

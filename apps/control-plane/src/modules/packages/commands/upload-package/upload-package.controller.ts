@@ -2,6 +2,9 @@ import { Body, Controller, Post, UploadedFile, UseInterceptors } from '@nestjs/c
 import { CommandBus } from '@nestjs/cqrs';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { DomainError } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { DomainException } from '../../../../common/domain.exception';
 import { UploadPackageCommand, UploadPackageResult } from './upload-package.command';
@@ -13,8 +16,10 @@ export class UploadPackageController {
 
   /** upload takes a multipart form with `file` (a docker save tarball) and optional `name` and `version` fields. */
   @Post()
+  @Requires('packages:upload')
   @UseInterceptors(FileInterceptor('file'))
   async upload(
+    @Caller() caller: Principal,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() body: { name?: string; version?: string },
   ): Promise<UploadPackageResult> {
@@ -23,7 +28,7 @@ export class UploadPackageController {
         DomainError.invalid('file', 'a multipart field named "file" with the package is required'),
       );
     return this.commands.execute(
-      new UploadPackageCommand(file.path, body.name || null, body.version || null, newContext('api')),
+      new UploadPackageCommand(file.path, body.name || null, body.version || null, newContext(caller.subject)),
     );
   }
 }

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { DomainError } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
 import { DomainException } from '../../../../common/domain.exception';
 import { BlobStore } from '../../blob-store';
 
@@ -13,6 +14,7 @@ export class PackageBlobController {
 
   /** blob streams a stored package by digest. */
   @Get('blobs/:digest')
+  @Requires('nodes:pull', (a) => String(a.digest))
   async blob(@Param('digest') digest: string, @Res() res: Response): Promise<void> {
     if (!this.blobs.isDigest(digest))
       throw new DomainException(DomainError.invalid('digest', `"${digest}" is not a sha256 digest`));

@@ -1,6 +1,7 @@
 import { Field, Float, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Pool } from 'pg';
 import { listPackages } from '@mammoth/read-models';
+import { Requires } from '@mammoth/platform';
 
 @ObjectType('Package', { description: 'One uploaded package version.' })
 export class PackageModel {
@@ -19,6 +20,7 @@ export class PackagesResolver {
   constructor(private readonly pool: Pool) {}
 
   @Query(() => [PackageModel], { description: 'Every uploaded package version.' })
+  @Requires('packages:read')
   async packages(): Promise<PackageModel[]> {
     return (await listPackages(this.pool)).map((p) => ({
       name: p.name,

@@ -1,4 +1,5 @@
 import { Query, Resolver } from '@nestjs/graphql';
+import { Requires } from '@mammoth/platform';
 import { ProjectionModel } from '../../projection.model';
 import { ProjectionsReader } from './projections-reader';
 
@@ -10,6 +11,7 @@ export class ProjectionsResolver {
   @Query(() => [ProjectionModel], {
     description: 'Every consumer of the log: position, lag behind the end, status and, when blocked or stopped, why.',
   })
+  @Requires('cluster:read')
   projections(): Promise<ProjectionModel[]> {
     return this.reader.projections();
   }

@@ -1,5 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
+import { appResource, canonicalAppName } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { AppModel } from '../../../apps/app.model';
 import { fromState } from '../../../apps/from-state';
@@ -11,7 +15,10 @@ export class PromoteAppResolver {
   constructor(private readonly commands: CommandBus) {}
 
   @Mutation(() => AppModel, { description: 'Promote a canary: replace every remaining old-version instance.' })
-  async promoteApp(@Args('name') name: string): Promise<AppModel> {
-    return fromState(await this.commands.execute(new PromoteAppCommand(name, newContext('api'))));
+  @Requires('apps:update', (a) => appResource(a.name))
+  async promoteApp(@Caller() caller: Principal, @Args('name') name: string): Promise<AppModel> {
+    return fromState(
+      await this.commands.execute(new PromoteAppCommand(canonicalAppName(name), newContext(caller.subject))),
+    );
   }
 }

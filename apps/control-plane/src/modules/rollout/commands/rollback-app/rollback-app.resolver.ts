@@ -1,5 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
+import { appResource, canonicalAppName } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { AppModel } from '../../../apps/app.model';
 import { fromState } from '../../../apps/from-state';
@@ -13,7 +17,10 @@ export class RollbackAppResolver {
   @Mutation(() => AppModel, {
     description: 'Roll an app back to the version it ran before its last update, the same rolling way.',
   })
-  async rollbackApp(@Args('name') name: string): Promise<AppModel> {
-    return fromState(await this.commands.execute(new RollbackAppCommand(name, newContext('api'))));
+  @Requires('apps:update', (a) => appResource(a.name))
+  async rollbackApp(@Caller() caller: Principal, @Args('name') name: string): Promise<AppModel> {
+    return fromState(
+      await this.commands.execute(new RollbackAppCommand(canonicalAppName(name), newContext(caller.subject))),
+    );
   }
 }

@@ -1,5 +1,9 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
+import { appResource, canonicalAppName } from '@mammoth/domain';
+import { Requires } from '@mammoth/platform';
+import { Caller } from '../../../../common/access/caller.decorator';
+import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
 import { AppModel } from '../../../apps/app.model';
 import { fromState } from '../../../apps/from-state';
@@ -15,8 +19,13 @@ export class UpdateAppResolver {
     description:
       'Roll an app out to another package version under maxSurge and maxUnavailable, optionally as a canary.',
   })
-  async updateApp(@Args('input') input: UpdateAppInput): Promise<AppModel> {
+  @Requires('apps:update', (a) => appResource(a.input.name))
+  async updateApp(@Caller() caller: Principal, @Args('input') input: UpdateAppInput): Promise<AppModel> {
     const canary = input.canary ? { instances: input.canary.instances, weight: input.canary.weight } : null;
-    return fromState(await this.commands.execute(new UpdateAppCommand({ ...input, canary }, newContext('api'))));
+    return fromState(
+      await this.commands.execute(
+        new UpdateAppCommand({ ...input, name: canonicalAppName(input.name), canary }, newContext(caller.subject)),
+      ),
+    );
   }
 }

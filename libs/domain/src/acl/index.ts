@@ -1,0 +1,4 @@
+export * from './capabilities';
+export * from './policy';
+export * from './token';
+export * from './bootstrap';

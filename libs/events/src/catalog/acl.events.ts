@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineEvent } from './define';
+import { PolicyRuleSchema } from './shared';
+
+/** SHA256_HEX is a token secret's hash as stored: the secret itself never enters an event. */
+const SHA256_HEX = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
+
+/** TokenCreated records an API token: its subject, policies, expiry and the sha256 of its secret. */
+export const TokenCreated = defineEvent(
+  'acl',
+  'TokenCreated',
+  z.object({
+    tokenId: z.string().min(1),
+    subject: z.string().min(1),
+    policies: z.array(z.string().min(1)),
+    secretHash: SHA256_HEX,
+    expiresAt: z.string().datetime().nullable(),
+  }),
+);
+
+/** TokenRevoked ends a token for good. */
+export const TokenRevoked = defineEvent('acl', 'TokenRevoked', z.object({ tokenId: z.string().min(1) }));
+
+/** PolicyPut creates or replaces a named policy with its rules. */
+export const PolicyPut = defineEvent(
+  'acl',
+  'PolicyPut',
+  z.object({ name: z.string().min(1), rules: z.array(PolicyRuleSchema).min(1) }),
+);
+
+/** PolicyDeleted removes a named policy; tokens naming it keep their other policies. */
+export const PolicyDeleted = defineEvent('acl', 'PolicyDeleted', z.object({ name: z.string().min(1) }));
+
+/** AclBootstrapped records that the first admin token was made, so a second bootstrap is refused. */
+export const AclBootstrapped = defineEvent('acl', 'AclBootstrapped', z.object({ tokenId: z.string().min(1) }));
