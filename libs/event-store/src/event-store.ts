@@ -45,6 +45,13 @@ export interface EventHead {
  */
 export type OnInvalid = (head: EventHead, err: Error) => void;
 
+/** LogPage is one page of a tail: the events read (less any left out as invalid), the last position read, and whether more may follow. */
+export interface LogPage {
+  readonly events: RecordedEvent<MammothEvent>[];
+  readonly position: string;
+  readonly more: boolean;
+}
+
 interface EventRow {
   position: string;
   stream_id: string;
@@ -160,6 +167,13 @@ export class PgEventStore {
     return r.rows.map(toRecorded);
   }
 
+  /** countAfter counts the events after a position that pass the filter: how far a reader at that position lags. */
+  async countAfter(after: string, filter: ReadAllFilter = {}): Promise<number> {
+    const { where, params } = whereOf(after, filter);
+    const r = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE ${where}`, params);
+    return r.rows[0].n;
+  }
+
   /** readAllQuery is the statement readAll runs, each filter an indexed expression (so it can be EXPLAINed). */
   static readAllQuery(after: string, limit: number, filter: ReadAllFilter): { text: string; values: unknown[] } {
     const { where, params } = whereOf(after, filter);
@@ -178,11 +192,19 @@ export class PgEventStore {
   }
 
   /**
-   * tail lists the events of the given types after position `after`, oldest first, at most `limit`: what a loop that
-   * follows the log reads on each turn (a tail follows positions, so an event that commits late below `after` is missed).
+   * tail lists the events of the given types after position `after`, oldest first, reading at most `limit`: what a loop
+   * that follows the log reads on each turn (a tail follows positions, so an event that commits late below `after` is
+   * missed). `position` is the last position read, past any event `onInvalid` was told of and left out; without
+   * `onInvalid` such an event fails the read.
    */
-  tail(after: string, types: readonly string[], limit = 1000): Promise<RecordedEvent<MammothEvent>[]> {
-    return this.readAll(after, limit, { types: [...types] });
+  async tail(after: string, types: readonly string[], limit = 1000, onInvalid?: OnInvalid): Promise<LogPage> {
+    const { text, values } = PgEventStore.readAllQuery(after, limit, { types: [...types] });
+    const r = await this.pool.query<EventRow>(text, values);
+    return {
+      events: r.rows.flatMap((row) => recordedOrReport(row, onInvalid) ?? []),
+      position: r.rows.length ? String(r.rows[r.rows.length - 1].position) : after,
+      more: r.rows.length === limit,
+    };
   }
 
   /** lastPosition is the position of the newest event of any of the given types ('0' when there is none). */
@@ -201,7 +223,11 @@ export class PgEventStore {
    * after `since`), unless an event of `notFollowedBy` follows it in its stream; in log order. It answers "which apps are
    * pending now" (the last InstancesPending not cleared since) or "which instances were last judged unhealthy".
    */
-  async latestPerStream(types: readonly string[], filter: LatestFilter = {}): Promise<RecordedEvent<MammothEvent>[]> {
+  async latestPerStream(
+    types: readonly string[],
+    filter: LatestFilter = {},
+    onInvalid?: OnInvalid,
+  ): Promise<RecordedEvent<MammothEvent>[]> {
     const params: unknown[] = [types];
     let since = '';
     if (filter.since) {
@@ -220,7 +246,7 @@ export class PgEventStore {
         ${unfollowed} ORDER BY p.position`,
       params,
     );
-    return r.rows.map(toRecorded);
+    return r.rows.flatMap((row) => recordedOrReport(row, onInvalid) ?? []);
   }
 
   /** readHeads pages through the global log like readAll but returns only where each event sits, not the event itself. */

@@ -41,11 +41,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** createTestBus returns a real Kafka bus and a topic namespace no other suite uses, with its topics created. */
+/** createTestBus returns a real Kafka bus and a topic namespace no other suite uses, its topics created and led. */
 export async function createTestBus(clientId = 'test'): Promise<{ bus: KafkaEventBus; topics: Topics }> {
   const topics = new Topics(uniqueName('t'));
   const bus = new KafkaEventBus(KAFKA_BROKERS, clientId);
   await bus.ensureTopics(topics.specs({ partitions: 3 }));
+  // A new topic answers offset requests only once each partition has a leader; tests that read offsets need that.
+  await eventually(() => bus.topicEnds(topics.allEvents()));
   return { bus, topics };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MammothEvent, RecordedEvent } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
+import { skipUnreadable } from '../../common/skip-unreadable';
 import { LogTail, TailPage } from '../../common/background-loop';
 
 /** REPAIR_TRIGGERS are the instance events after which an instance may need replacing: a health verdict, an exit. */
@@ -22,6 +23,8 @@ const instanceOf = (e: RecordedEvent<MammothEvent>): string => (e.event.data as 
  */
 @Injectable()
 export class RepairCandidates implements LogTail<string> {
+  private readonly onInvalid = skipUnreadable('instance-repair');
+
   constructor(private readonly store: PgEventStore) {}
 
   head(): Promise<string> {
@@ -30,19 +33,15 @@ export class RepairCandidates implements LogTail<string> {
 
   /** after lists the instances of unhealthy verdicts and of exits after `position`, a page of events at a time. */
   async after(position: string): Promise<TailPage<string>> {
-    const events = await this.store.tail(position, REPAIR_TRIGGERS, PAGE);
-    return {
-      items: [...new Set(events.filter(isTrigger).map(instanceOf))],
-      position: events.at(-1)?.position ?? position,
-      more: events.length === PAGE,
-    };
+    const { events, position: last, more } = await this.store.tail(position, REPAIR_TRIGGERS, PAGE, this.onInvalid);
+    return { items: [...new Set(events.filter(isTrigger).map(instanceOf))], position: last, more };
   }
 
   /** sweep lists the instances whose latest verdict since `since` is unhealthy, and those that exited since `since`. */
   async sweep(since: Date): Promise<string[]> {
     const [verdicts, exits] = await Promise.all([
-      this.store.latestPerStream(['InstanceHealthChanged'], { since }),
-      this.store.latestPerStream(['InstanceExited'], { since }),
+      this.store.latestPerStream(['InstanceHealthChanged'], { since }, this.onInvalid),
+      this.store.latestPerStream(['InstanceExited'], { since }, this.onInvalid),
     ]);
     return [...new Set([...verdicts, ...exits].filter(isTrigger).map(instanceOf))];
   }

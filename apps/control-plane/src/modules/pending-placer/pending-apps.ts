@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventType } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
+import { skipUnreadable } from '../../common/skip-unreadable';
 
 /** CAPACITY_TRIGGERS are the events after which pending instances may fit: a node joins or comes back, an instance frees its share. */
 export const CAPACITY_TRIGGERS: readonly EventType[] = ['NodeRegistered', 'NodeRecovered', 'InstanceUnassigned'];
@@ -14,11 +15,17 @@ const PENDING_CLEARED_BY: readonly EventType[] = ['AppDeployed', 'AppScaled', 'A
  */
 @Injectable()
 export class PendingApps {
+  private readonly onInvalid = skipUnreadable('pending-placer');
+
   constructor(private readonly store: PgEventStore) {}
 
   /** names lists the apps whose last InstancesPending is not followed by an event that clears it, i.e. that are pending now. */
   async names(): Promise<string[]> {
-    const pending = await this.store.latestPerStream(['InstancesPending'], { notFollowedBy: PENDING_CLEARED_BY });
+    const pending = await this.store.latestPerStream(
+      ['InstancesPending'],
+      { notFollowedBy: PENDING_CLEARED_BY },
+      this.onInvalid,
+    );
     return pending
       .map((e) => (e.event.type === 'InstancesPending' ? e.event.data.app : ''))
       .filter((app) => app !== '')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MammothEvent, RecordedEvent } from '@mammoth/events';
 import { PgEventStore } from '@mammoth/event-store';
+import { skipUnreadable } from '../../common/skip-unreadable';
 import { LogTail, TailPage } from '../../common/background-loop';
 
 /** ROLLOUT_TRIGGERS are the events after which an app's rollout may move: its own decisions, and its instances' news. */
@@ -34,6 +35,8 @@ const PAGE = 5000;
  */
 @Injectable()
 export class RolloutCandidates implements LogTail<RolloutTrigger> {
+  private readonly onInvalid = skipUnreadable('rollout');
+
   constructor(private readonly store: PgEventStore) {}
 
   head(): Promise<string> {
@@ -42,19 +45,19 @@ export class RolloutCandidates implements LogTail<RolloutTrigger> {
 
   /** after lists the trigger events after `position`, in log order, a page at a time. */
   async after(position: string): Promise<TailPage<RolloutTrigger>> {
-    const events = await this.store.tail(position, ROLLOUT_TRIGGERS, PAGE);
-    return {
-      items: events.map(({ event }) => ({ type: event.type, app: appOf(event) })),
-      position: events.at(-1)?.position ?? position,
-      more: events.length === PAGE,
-    };
+    const { events, position: last, more } = await this.store.tail(position, ROLLOUT_TRIGGERS, PAGE, this.onInvalid);
+    return { items: events.map(({ event }) => ({ type: event.type, app: appOf(event) })), position: last, more };
   }
 
   /** inProgress lists the apps whose last rollout event started one. */
   async inProgress(): Promise<string[]> {
-    const open = await this.store.latestPerStream(['AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted'], {
-      notFollowedBy: ['AppUpdateCompleted', 'AppRemoved', 'AppDeployed'],
-    });
+    const open = await this.store.latestPerStream(
+      ['AppUpdateStarted', 'AppRollbackStarted', 'AppCanaryPromoted'],
+      {
+        notFollowedBy: ['AppUpdateCompleted', 'AppRemoved', 'AppDeployed'],
+      },
+      this.onInvalid,
+    );
     return open.map((e) => appOf(e.event));
   }
 }

@@ -69,7 +69,7 @@ describe('projections query (real PostgreSQL and Kafka): position, lag, status a
               ('registry', 'app-x', 3, 't', 'three', 'waits behind a parked event', 'waiting')`,
     );
 
-    const got = await new ProjectionsReader(db.pool, bus, cluster).projections();
+    const got = await new ProjectionsReader(db.pool, new PgEventStore(db.pool), bus, cluster).projections();
     expect(got).toEqual([
       {
         name: 'lb-config',
@@ -107,7 +107,7 @@ describe('projections query (real PostgreSQL and Kafka): position, lag, status a
   it('says the lag is unknown when Kafka does not answer, and still shows the rest', async () => {
     const down = new KafkaEventBus(['127.0.0.1:1'], 'projections-reader-down');
     try {
-      const got = await new ProjectionsReader(db.pool, down, cluster).projections();
+      const got = await new ProjectionsReader(db.pool, new PgEventStore(db.pool), down, cluster).projections();
       expect(got.find((p) => p.name === 'registry')).toMatchObject({ lag: undefined, status: 'blocked', parked: 1 });
       expect(got.find((p) => p.name === 'lb-config')).toMatchObject({ lag: 1, status: 'running' });
     } finally {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
+import { PgEventStore } from '@mammoth/event-store';
 import { KafkaEventBus } from '@mammoth/events';
 import { ClusterState } from '../../../../infra/cluster-state';
 import { ProjectionModel } from '../../projection.model';
@@ -28,6 +29,7 @@ const KAFKA_ANSWER_MS = 3000;
 export class ProjectionsReader {
   constructor(
     private readonly pool: Pool,
+    private readonly store: PgEventStore,
     private readonly bus: KafkaEventBus,
     private readonly cluster: ClusterState,
   ) {}
@@ -74,16 +76,13 @@ export class ProjectionsReader {
   /** cache is this control-plane process's node cache (cluster-state), which folds the log's node streams. */
   private async cache(): Promise<ProjectionModel> {
     const { position, poisoned } = this.cluster.status();
-    const r = await this.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM events WHERE position > $1 AND stream_id LIKE 'node-%'`,
-      [position.toString()],
-    );
+    const lag = await this.store.countAfter(position.toString(), { streamPrefix: 'node-' });
     const first = poisoned[0];
     return {
       name: 'control-plane.cluster-state',
       kind: 'cache',
       position: position.toString(),
-      lag: r.rows[0].n,
+      lag,
       status: first ? 'blocked' : 'running',
       error: first ? `${poisoned.length} stream(s) left out, first ${first.streamId}: ${first.error}` : undefined,
       parked: poisoned.length,
@@ -91,12 +90,8 @@ export class ProjectionsReader {
     };
   }
 
-  private async logLag(position: bigint, types: string[]): Promise<number> {
-    const r = await this.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM events WHERE position > $1 AND type = ANY($2::text[])',
-      [position.toString(), types],
-    );
-    return r.rows[0].n;
+  private logLag(position: bigint, types: string[]): Promise<number> {
+    return this.store.countAfter(position.toString(), { types });
   }
 
   /** kafkaLag sums, per projection, how far each partition's end is past its stored offset; an error says why it cannot. */
