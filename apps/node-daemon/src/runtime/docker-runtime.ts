@@ -116,13 +116,11 @@ export class DockerRuntime implements ContainerRuntime {
 
   private async createNetworkIfMissing(): Promise<void> {
     const name = this.settings.network;
-    try {
-      // dockerode's network inspect takes no abort signal: the deadline settles the call.
-      await this.call('network inspect', () => this.docker.getNetwork(name).inspect());
-      return;
-    } catch (err) {
-      if (statusCode(err) !== 404) throw err;
-    }
+    // Docker's name filter matches substrings: the exact name is looked for among what it lists.
+    const listed = await this.call('network list', (abortSignal) =>
+      this.docker.listNetworks({ filters: { name: [name] }, abortSignal }),
+    );
+    if (listed.some((n) => n.Name === name)) return;
     await ignoring(
       [409],
       this.call('network create', (abortSignal) => this.docker.createNetwork({ ...networkSpec(name), abortSignal })),
