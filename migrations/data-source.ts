@@ -12,6 +12,7 @@ import { EventsDropEventIdIndex1732240000060 } from './1732240000060-events-drop
 import { Consumers1732240000070 } from './1732240000070-consumers';
 import { EventIndexes1732240000080 } from './1732240000080-event-indexes';
 import { AclReadModel1732240000081 } from './1732240000081-acl-read-model';
+import { JoinTokens1732240000090 } from './1732240000090-join-tokens';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   Consumers1732240000070,
   EventIndexes1732240000080,
   AclReadModel1732240000081,
+  JoinTokens1732240000090,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */

@@ -17,8 +17,11 @@ export PORT="${PORT:-8080}"
 export CONTROL_PLANE_URL="${CONTROL_PLANE_URL:-http://127.0.0.1:$PORT}"
 export NGINX_LISTEN_PORT="${NGINX_LISTEN_PORT:-8088}"
 export NGINX_RUN_DIR="${NGINX_RUN_DIR:-$MAMMOTH_RUN_DIR/nginx-companion}"
-# The admin token (mode 0600 in a 0700 dir), bootstrapped once per database; the node daemon and the companion present it.
+# The admin token (mode 0600 in a 0700 dir), bootstrapped once per database; the nginx companion presents it.
 export MAMMOTH_TOKEN_FILE="${MAMMOTH_TOKEN_FILE:-$MAMMOTH_RUN_DIR/secrets/admin.token}"
+# The node daemon enrols with a one-time join token instead and keeps the credential it gets (node:<id>) here.
+export NODE_CREDENTIAL_FILE="${NODE_CREDENTIAL_FILE:-$MAMMOTH_RUN_DIR/secrets/node.credential}"
+JOIN_TOKEN_FILE="$MAMMOTH_RUN_DIR/secrets/node.join-token"
 PROCS=(control-plane projector node-daemon nginx-companion)
 # Each process without an API of its own serves /healthz and /readyz on its health port (0: a free one, logged).
 declare -A HEALTH_PORTS=(
@@ -65,14 +68,21 @@ serverurl=unix://$SOCK
 CONF
     local priority=100
     for p in "${PROCS[@]}"; do
+      local command="$node $MAMMOTH_ROOT/dist/apps/$p/src/main.js" env="${HEALTH_PORTS[$p]+HEALTH_PORT=\"${HEALTH_PORTS[$p]}\"}"
+      if [[ "$p" == node-daemon ]]; then
+        # The node daemon never sees the admin token: it joins with its join token, then presents its own credential,
+        # and it starts once enrol_node made the join token (mammoth.sh start starts it).
+        command="/usr/bin/env -u MAMMOTH_TOKEN_FILE -u MAMMOTH_TOKEN $command"
+        env="$env,MAMMOTH_JOIN_TOKEN_FILE=\"$JOIN_TOKEN_FILE\""
+      fi
       cat <<CONF
 
 [program:$p]
-command=$node $MAMMOTH_ROOT/dist/apps/$p/src/main.js
+command=$command
 directory=$MAMMOTH_ROOT
-${HEALTH_PORTS[$p]+environment=HEALTH_PORT="${HEALTH_PORTS[$p]}"}
+${env:+environment=$env}
 priority=$priority
-autostart=true
+autostart=$([[ "$p" == node-daemon ]] && echo false || echo true)
 autorestart=true
 startsecs=$STARTSECS
 startretries=$STARTRETRIES
@@ -113,6 +123,24 @@ bootstrap_token() {
     die "no admin token at $MAMMOTH_TOKEN_FILE and bootstrap-token refused (see above); point MAMMOTH_TOKEN_FILE at the token"
 }
 
+# wait_until_answers SECONDS -> waits until the control plane serves GraphQL to the admin token.
+wait_until_answers() {
+  local deadline=$((SECONDS + $1))
+  while ((SECONDS < deadline)); do
+    curl -sf -m 5 -H 'content-type: application/json' -H "authorization: Bearer $(cat "$MAMMOTH_TOKEN_FILE")" \
+      -d '{"query": "{ whoami { subject } }"}' "http://127.0.0.1:$PORT/graphql" >/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+
+# enrol_node makes a one-time join token for this machine's node daemon unless it holds its credential already.
+enrol_node() {
+  [[ -s "$NODE_CREDENTIAL_FILE" ]] && return 0
+  create_join_token "http://127.0.0.1:$PORT" "$MAMMOTH_TOKEN_FILE" "$JOIN_TOKEN_FILE"
+  log "node join token in $JOIN_TOKEN_FILE; the node daemon keeps its credential in $NODE_CREDENTIAL_FILE"
+}
+
 start() {
   [[ -f dist/apps/control-plane/src/main.js ]] || die "not built: run scripts/build.sh"
   command -v supervisord >/dev/null || die "supervisor is not installed: run scripts/infra/deps.sh"
@@ -131,6 +159,9 @@ start() {
     tail -30 "$MAMMOTH_RUN_DIR/control-plane.log" >&2
     die "control plane did not come up"
   }
+  wait_until_answers 60 || die "control plane does not answer GraphQL (see $MAMMOTH_RUN_DIR/control-plane.log)"
+  enrol_node
+  ctl start node-daemon >/dev/null || true
   log "started under supervisord (logs $MAMMOTH_RUN_DIR/<name>.log, config $CONF)"
   ctl status >&2 || true
 }

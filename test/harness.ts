@@ -32,7 +32,7 @@ export class MammothProcess {
   constructor(
     readonly name: string,
     private readonly entry: string,
-    private readonly env: Record<string, string>,
+    private readonly env: Record<string, string | undefined>,
     readonly logFile: string,
     private readonly args: string[] = [],
   ) {}
@@ -156,7 +156,7 @@ export class Cluster {
       join(this.runDir, 'projector.log'),
     ).start();
     await eventually(() => this.gql('{ apps { name } }'), 60000, 250);
-    await this.createNodeToken();
+    await this.createNodeSecret();
     this.daemon = this.newDaemon().start();
     const wanted = this.sim ? Array.from({ length: this.sim.count }, (_, i) => `${this.nodeId}-${i}`) : [this.nodeId];
     await eventually(
@@ -171,24 +171,43 @@ export class Cluster {
     );
   }
 
-  /** nodeTokenFile holds the token of this cluster's daemon: subject node:<nodeId>, the built-in policy `node`. */
-  get nodeTokenFile(): string {
-    return join(this.runDir, 'secrets', 'node.token');
+  /**
+   * nodeSecretFile holds what this cluster's daemon starts with: a one-time join token for its Docker node (it joins and
+   * keeps its credential, subject node:<nodeId>, in NODE_CREDENTIAL_FILE), or a token of subject fleet:<nodeId> with the
+   * built-in policy `node` for a fleet of hollow nodes.
+   */
+  get nodeSecretFile(): string {
+    return join(this.runDir, 'secrets', this.sim ? 'fleet.token' : 'node.join-token');
   }
 
-  private async createNodeToken(): Promise<void> {
-    const { createToken } = await this.gql<{ createToken: { secret: string } }>(
-      'mutation($s: String!) { createToken(subject: $s, policies: ["node"]) { secret } }',
-      { s: `node:${this.nodeId}` },
-    );
-    await writeFile(this.nodeTokenFile, `${createToken.secret}\n`, { mode: 0o600 });
+  /** nodeCredentialFile is where this cluster's Docker node keeps the credential it got by joining. */
+  get nodeCredentialFile(): string {
+    return join(this.runDir, 'node', 'secrets', 'credential');
+  }
+
+  private async createNodeSecret(): Promise<void> {
+    const secret = this.sim
+      ? (
+          await this.gql<{ createToken: { secret: string } }>(
+            'mutation($s: String!) { createToken(subject: $s, policies: ["node"]) { secret } }',
+            { s: `fleet:${this.nodeId}` },
+          )
+        ).createToken.secret
+      : (
+          await this.gql<{ createJoinToken: { secret: string } }>(
+            'mutation { createJoinToken(ttlMs: 600000) { secret } }',
+          )
+        ).createJoinToken.secret;
+    await writeFile(this.nodeSecretFile, `${secret}\n`, { mode: 0o600 });
   }
 
   /** newDaemon makes (but does not start) a node daemon for this cluster's node, or its fleet of hollow nodes. */
   newDaemon(): MammothProcess {
     const env = {
       ...this.commonEnv(),
-      MAMMOTH_TOKEN_FILE: this.nodeTokenFile,
+      ...(this.sim
+        ? { MAMMOTH_TOKEN_FILE: this.nodeSecretFile }
+        : { MAMMOTH_TOKEN_FILE: undefined, MAMMOTH_JOIN_TOKEN_FILE: this.nodeSecretFile }),
       CONTROL_PLANE_URL: this.url,
       NODE_PORT_RANGE: `${this.portRange.from}-${this.portRange.to}`,
       NODE_DATA_DIR: join(this.runDir, 'node'),

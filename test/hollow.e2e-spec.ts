@@ -108,7 +108,7 @@ describe(`hollow nodes: one sim daemon process runs ${COUNT} nodes against the r
       `SELECT metadata->>'actor' AS actor, data->>'nodeId' AS node FROM events WHERE type = 'InstanceRunning' AND data->>'app' = 'swarm'`,
     );
     expect(r.rows).toHaveLength(200);
-    expect(r.rows.every((row) => row.actor === `node:${cluster.nodeId}` && ids.includes(row.node))).toBe(true);
+    expect(r.rows.every((row) => row.actor === `fleet:${cluster.nodeId}` && ids.includes(row.node))).toBe(true);
   });
 
   it('honours a rack constraint on the hollow nodes labels', async () => {

@@ -107,7 +107,7 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
     expect(await cluster.eventCount()).toBe(afterUpload);
   });
 
-  it('deploys the image: containers run on the host network with limits and PORT, and answer HTTP', async () => {
+  it('deploys the image: containers run on the Mammoth bridge with limits, PORT published on the node address, answering HTTP', async () => {
     const uploaded = await cluster.upload(new Blob([imageTar]));
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({
@@ -134,10 +134,12 @@ describe('the event-sourced spine: a real image deployed through PostgreSQL, Kaf
       const { stdout } = await run('docker', [
         'inspect',
         '--format',
-        '{{.HostConfig.NetworkMode}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{index .Config.Labels "mammoth.app"}}',
+        '{{.HostConfig.NetworkMode}} {{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{index .Config.Labels "mammoth.app"}} {{json .HostConfig.PortBindings}}',
         inst.containerId!,
       ]);
-      expect(stdout.trim()).toBe(`host ${64 * 1024 * 1024} 250000000 web`);
+      expect(stdout.trim()).toBe(
+        `mammoth ${64 * 1024 * 1024} 250000000 web {"${inst.port}/tcp":[{"HostIp":"127.0.0.1","HostPort":"${inst.port}"}]}`,
+      );
       const env = (await run('docker', ['inspect', '--format', '{{json .Config.Env}}', inst.containerId!])).stdout;
       expect(JSON.parse(env)).toContain(`PORT=${inst.port}`);
     }

@@ -3,7 +3,8 @@
 #   cp1, cp2    a control plane each, on its host's address (the relay and the failure detector fail over through PostgreSQL);
 #               both keep package blobs in one data dir, as two machines would on a shared volume
 #   cp2         also the projector
-#   node<i>     a node daemon talking to its host's own dockerd, registering its host's address and the label host=node<i>
+#   node<i>     a node daemon talking to its host's own dockerd, registering its host's address; it enrols with a one-time
+#               join token (which gives it the label host=node<i>) and then presents its own credential, never the admin token
 #   edge        the nginx companion and its nginx, listening on the edge's address
 # Every client gets both control planes (CONTROL_PLANE_URL=a,b) and all three brokers; the database is the service address.
 # Other settings in the environment (NODE_LOST_AFTER_MS, HEARTBEAT_INTERVAL_MS, ...) reach every process.
@@ -18,8 +19,12 @@ DIST="$MAMMOTH_ROOT/dist/apps"
 # The admin token bootstrapped for this cluster (mode 0600 in a 0700 dir); every process and client presents it.
 TOKEN_FILE="$CLUSTER_DIR/secrets/admin.token"
 
+daemon_env() {
+  echo "KAFKA_BROKERS=$(kafka_brokers)"
+}
+
 common_env() {
-  echo "DATABASE_URL=$(database_url)" "KAFKA_BROKERS=$(kafka_brokers)" KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2 \
+  echo "DATABASE_URL=$(database_url)" "$(daemon_env)" KAFKA_REPLICATION_FACTOR=3 KAFKA_MIN_INSYNC_REPLICAS=2 \
     "MAMMOTH_TOKEN_FILE=$TOKEN_FILE"
 }
 
@@ -52,9 +57,14 @@ start() {
   # shellcheck disable=SC2046
   spawn cp2 projector env $(common_env) node "$DIST/projector/src/main.js"
   for ((i = 1; i <= n; i++)); do
+    local data="$CLUSTER_DIR/node$i/daemon"
+    [[ -s "$data/secrets/credential" ]] ||
+      create_join_token "http://$(host_addr cp1):$CP_PORT" "$TOKEN_FILE" "$data/secrets/join-token" "host=node$i"
+    # env -u: the admin token of the environment (cluster.env) must not reach a node daemon.
     # shellcheck disable=SC2046
-    spawn "node$i" "node-daemon-node$i" env $(common_env) CONTROL_PLANE_URL="$(control_plane_urls)" NODE_ID="node$i" \
-      NODE_ADDRESS="$(host_addr "node$i")" NODE_LABELS="host=node$i" NODE_DATA_DIR="$CLUSTER_DIR/node$i/daemon" \
+    spawn "node$i" "node-daemon-node$i" env -u MAMMOTH_TOKEN_FILE -u MAMMOTH_TOKEN $(daemon_env) \
+      CONTROL_PLANE_URL="$(control_plane_urls)" NODE_ID="node$i" NODE_ADDRESS="$(host_addr "node$i")" \
+      NODE_LABELS="host=node$i" NODE_DATA_DIR="$data" MAMMOTH_JOIN_TOKEN_FILE="$data/secrets/join-token" \
       DOCKER_SOCKET="$CLUSTER_DIR/node$i/docker/docker.sock" node "$DIST/node-daemon/src/main.js"
   done
   spawn edge nginx-companion env CONTROL_PLANE_URL="$(control_plane_urls)" MAMMOTH_TOKEN_FILE="$TOKEN_FILE" \

@@ -112,3 +112,27 @@ need_apt() {
   if [[ -n "$added_policy" ]]; then rm -f "$policy"; fi
   ((rc == 0)) || die "apt-get install failed (rc=$rc) for: ${missing[*]}"
 }
+
+# create_join_token URL ADMIN_TOKEN_FILE OUT [LABELS] -> asks the control plane at URL (presenting the admin token) for a
+# one-time node join token valid for an hour, whose node gets LABELS (k=v,k=v), and writes it to OUT (mode 0600, in a
+# 0700 directory).
+create_join_token() {
+  local url="$1" admin="$2" out="$3" labels="${4:-}" answer
+  mkdir -p "$(dirname "$out")" && chmod 700 "$(dirname "$out")"
+  answer="$(curl -sf -m 30 -H 'content-type: application/json' -H "authorization: Bearer $(cat "$admin")" \
+    --data-binary @- "$url/graphql" <<JSON
+{"query": "mutation(\$labels: [LabelInput!]) { createJoinToken(ttlMs: 3600000, labels: \$labels) { secret } }",
+ "variables": {"labels": $(node -e '
+   const kv = process.argv[1].split(",").filter(Boolean);
+   process.stdout.write(JSON.stringify(kv.map((l) => ({ key: l.split("=")[0], value: l.slice(l.indexOf("=") + 1) }))));
+ ' "$labels")}}
+JSON
+)" || die "createJoinToken at $url failed"
+  (umask 077 && printf '%s' "$answer" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const r = JSON.parse(s);
+      if (!r.data?.createJoinToken) { console.error(JSON.stringify(r.errors)); process.exit(1); }
+      console.log(r.data.createJoinToken.secret);
+    });' >"$out.tmp") || die "createJoinToken at $url refused"
+  mv "$out.tmp" "$out"
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, statfsSync } from 'node:fs';
+import { mkdirSync, readFileSync, statfsSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,6 +40,14 @@ export interface NodeDaemonConfig {
   readonly controlPlaneUrls: readonly string[];
   /** token is the bearer token presented to the control plane (MAMMOTH_TOKEN or MAMMOTH_TOKEN_FILE), or null. */
   readonly token: string | null;
+  /** joinToken enrols the node when it has no credential yet (MAMMOTH_JOIN_TOKEN or MAMMOTH_JOIN_TOKEN_FILE), or null. */
+  readonly joinToken: string | null;
+  /** credentialFile is where the node keeps the credential it got by joining (NODE_CREDENTIAL_FILE, mode 0600). */
+  readonly credentialFile: string;
+  /** network is the Docker network instances join: the Mammoth-owned bridge (DOCKER_NETWORK, `mammoth`). */
+  readonly network: string;
+  /** pidsLimit caps the processes of each container (CONTAINER_PIDS_LIMIT, 512). */
+  readonly pidsLimit: number;
   readonly kafka: KafkaConfig;
   readonly topics: TopicsConfig;
   readonly logging: LoggingConfig;
@@ -139,7 +147,30 @@ const NodeEnv = z.object({
   DOCKER_CALL_TIMEOUT_MS: int(100).default(DEFAULT_DOCKER_TIMEOUTS.callMs),
   DOCKER_LOAD_TIMEOUT_MS: int(1000).default(DEFAULT_DOCKER_TIMEOUTS.loadMs),
   RUNTIME_STUCK_AFTER_MS: int(100).default(30_000),
+  MAMMOTH_JOIN_TOKEN: z.string().min(1).optional(),
+  MAMMOTH_JOIN_TOKEN_FILE: z.string().min(1).optional(),
+  NODE_CREDENTIAL_FILE: z.string().min(1).optional(),
+  DOCKER_NETWORK: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'a Docker network name')
+    .refine((n) => !['host', 'bridge', 'none'].includes(n), 'must be a network of its own, not host, bridge or none')
+    .default('mammoth'),
+  CONTAINER_PIDS_LIMIT: int(16).default(512),
 });
+
+/** readJoinToken reads MAMMOTH_JOIN_TOKEN, else the first line of MAMMOTH_JOIN_TOKEN_FILE, else none. */
+function readJoinToken(e: { MAMMOTH_JOIN_TOKEN?: string; MAMMOTH_JOIN_TOKEN_FILE?: string }): string | null {
+  if (e.MAMMOTH_JOIN_TOKEN) return e.MAMMOTH_JOIN_TOKEN.trim();
+  if (!e.MAMMOTH_JOIN_TOKEN_FILE) return null;
+  let token: string;
+  try {
+    token = readFileSync(e.MAMMOTH_JOIN_TOKEN_FILE, 'utf8').split('\n')[0].trim();
+  } catch (err) {
+    throw new ConfigError(`MAMMOTH_JOIN_TOKEN_FILE: ${(err as Error).message}`);
+  }
+  if (!token) throw new ConfigError(`MAMMOTH_JOIN_TOKEN_FILE: ${e.MAMMOTH_JOIN_TOKEN_FILE} is empty`);
+  return token;
+}
 
 /** nodeDaemonConfig is the node daemon's environment schema: its own settings, the shared ones and its health listener (HEALTH_PORT 8082). */
 export const nodeDaemonConfig = composeConfig({
@@ -206,6 +237,11 @@ export function loadConfig(
     throw new ConfigError(`NODE_PORT_RANGE: ${e.NODE_PORT_RANGE} is not within 1024-65535, from <= to`);
   const nodeId = e.NODE_ID ?? (sim ? `${e.NODE_ID_PREFIX}-0` : machine.hostname);
   const dataDir = resolve(e.NODE_DATA_DIR ?? `.run/node-${nodeId}`);
+  const joinToken = readJoinToken(e);
+  if (joinToken && sim)
+    throw new ConfigError(
+      'MAMMOTH_JOIN_TOKEN: a join token enrols one node; give a hollow fleet a token (MAMMOTH_TOKEN) allowed nodes:*',
+    );
   return {
     nodeId,
     hostname: machine.hostname,
@@ -235,6 +271,10 @@ export function loadConfig(
     },
     controlPlaneUrls: e.CONTROL_PLANE_URL,
     token: auth.token,
+    joinToken,
+    credentialFile: resolve(e.NODE_CREDENTIAL_FILE ?? `${dataDir}/secrets/credential`),
+    network: e.DOCKER_NETWORK,
+    pidsLimit: e.CONTAINER_PIDS_LIMIT,
     kafka,
     topics,
     logging,

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { initLogging, listenForHealth, loadOrExit, nestLogger } from '@mammoth/platform';
 import { loadConfig } from './config';
+import { nodeCredential } from './control-plane/enrolment';
 import { NodeDaemonModule, NodeDaemonService } from './node-daemon.module';
 
 const logger = new Logger('node-daemon');
@@ -21,7 +22,8 @@ async function bootstrap(): Promise<void> {
   logger.log(
     `${who}: driver ${config.driver}, control plane ${config.controlPlaneUrls.join(',')}, kafka ${config.kafka.brokers.join(',')}, data ${config.dataDir}`,
   );
-  const app = await NestFactory.create(NodeDaemonModule.forConfig(config), {
+  const token = await nodeCredential(config, (m) => logger.log(m));
+  const app = await NestFactory.create(NodeDaemonModule.forConfig({ ...config, token }), {
     logger: nestLogger(),
     abortOnError: false,
   });

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { ReadableStream } from 'node:stream/web';
 import { Assignment, NodeInfo } from '@mammoth/domain';
+import { Isolation } from '@mammoth/events';
 import { NodeSnapshot, SnapshotSource } from '../desired-state';
 import { EndpointUnreachableError, Endpoints } from './endpoints';
 import { authHeader, GraphQLClient } from './graphql-client';
@@ -36,13 +37,15 @@ interface WireAssignment {
   env: { name: string; value: string }[];
   package: { name: string; version: string; digest: string; imageRef: string };
   healthCheck?: WireHealthCheck | null;
+  isolation?: { network: string; user?: string | null; readOnlyRootFs?: boolean | null } | null;
 }
 
 const REGISTER = `mutation Register($input: RegisterNodeInput!) { registerNode(input: $input) { id } }`;
 const REPORT = `mutation Report($reports: [InstanceReportInput!]!) { reportInstances(reports: $reports) }`;
 /** ASSIGNMENT_FIELDS are the fields of one node's desired state, as both snapshot queries return it. */
 const ASSIGNMENT_FIELDS = `nodeId version registered
-    assignments { instanceId app port cpuMillis memoryMiB diskMiB env { name value } package { name version digest imageRef } ${HEALTH_CHECK_FIELDS} }`;
+    assignments { instanceId app port cpuMillis memoryMiB diskMiB env { name value } package { name version digest imageRef } ${HEALTH_CHECK_FIELDS}
+    isolation { network user readOnlyRootFs } }`;
 const ASSIGNMENTS = `query Assignments($nodeId: String!) { nodeAssignments(nodeId: $nodeId) { ${ASSIGNMENT_FIELDS} } }`;
 const MANY_ASSIGNMENTS = `query ManyAssignments($nodeIds: [String!]!) { nodesAssignments(nodeIds: $nodeIds) { ${ASSIGNMENT_FIELDS} } }`;
 
@@ -56,6 +59,16 @@ export function fromWireAssignment(a: WireAssignment): Assignment {
     env: Object.fromEntries(a.env.map((e) => [e.name, e.value])),
     package: { ...a.package, format: 'image' },
     ...(a.healthCheck ? { healthCheck: fromWireHealthCheck(a.healthCheck) } : {}),
+    ...(a.isolation ? { isolation: fromWireIsolation(a.isolation) } : {}),
+  };
+}
+
+/** fromWireIsolation maps the API's Isolation (NetworkMode BRIDGE or HOST, nulls for unset) onto the domain's. */
+function fromWireIsolation(i: NonNullable<WireAssignment['isolation']>): Isolation {
+  return {
+    network: i.network.toLowerCase() === 'host' ? 'host' : 'bridge',
+    ...(i.user ? { user: i.user } : {}),
+    ...(i.readOnlyRootFs == null ? {} : { readOnlyRootFs: i.readOnlyRootFs }),
   };
 }
 

@@ -16,6 +16,7 @@ export function createRuntime(config: NodeDaemonConfig, blobs: BlobSource): Cont
         new PackageCache(join(config.dataDir, 'packages'), blobs),
         config.address,
         config.dockerTimeouts,
+        { network: config.network, pidsLimit: config.pidsLimit },
       );
     case 'sim':
       return new SimRuntime();

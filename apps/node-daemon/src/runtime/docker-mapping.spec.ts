@@ -1,5 +1,5 @@
 import { Assignment } from '@mammoth/domain';
-import { actualOf, containerSpec, statusOf } from './docker-mapping';
+import { actualOf, containerSpec, networkSpec, statusOf } from './docker-mapping';
 
 const a: Assignment = {
   instanceId: '0123abcd-0000-4000-8000-000000000001',
@@ -27,11 +27,11 @@ describe('containerSpec', () => {
     });
   });
 
-  it('passes the assignment env, with HOST (the node address), PORT and the MAMMOTH_ variables taking precedence', () => {
+  it('passes the assignment env, with HOST (every address of its own network), PORT and the MAMMOTH_ variables first', () => {
     expect([...spec.Env!].sort()).toEqual(
       [
         'LEVEL=debug',
-        'HOST=10.1.2.3',
+        'HOST=0.0.0.0',
         'PORT=31005',
         'MAMMOTH_APP=web',
         `MAMMOTH_INSTANCE_ID=${a.instanceId}`,
@@ -40,13 +40,58 @@ describe('containerSpec', () => {
     );
   });
 
-  it('uses the host network, limits cpu and memory, and never lets Docker restart it', () => {
+  it('runs it on the Mammoth bridge with PORT published on the node address, confined, and never restarted by Docker', () => {
+    expect(spec.ExposedPorts).toEqual({ '31005/tcp': {} });
+    expect(spec.User).toBeUndefined();
     expect(spec.HostConfig).toEqual({
-      NetworkMode: 'host',
+      NetworkMode: 'mammoth',
+      PortBindings: { '31005/tcp': [{ HostIp: '10.1.2.3', HostPort: '31005' }] },
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      PidsLimit: 512,
+      ReadonlyRootfs: false,
       NanoCpus: 500_000_000,
       Memory: 128 * 1024 * 1024,
       RestartPolicy: { Name: 'no' },
       Init: true,
+    });
+  });
+
+  it("takes the app's user, read-only root and network settings", () => {
+    const confined = containerSpec(
+      { ...a, isolation: { network: 'bridge', user: '65534', readOnlyRootFs: true } },
+      'n1',
+      'x',
+      '10.1.2.3',
+      {
+        network: 'mm-test',
+        pidsLimit: 64,
+      },
+    );
+    expect(confined.User).toBe('65534');
+    expect(confined.HostConfig).toMatchObject({ NetworkMode: 'mm-test', ReadonlyRootfs: true, PidsLimit: 64 });
+  });
+
+  it('shares the host network only when the app asked for it, serving on the node address', () => {
+    const host = containerSpec({ ...a, isolation: { network: 'host' } }, 'n1', 'x', '10.1.2.3');
+    expect(host.HostConfig).toMatchObject({
+      NetworkMode: 'host',
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    });
+    expect(host.HostConfig?.PortBindings).toBeUndefined();
+    expect(host.ExposedPorts).toBeUndefined();
+    expect(host.Env).toContain('HOST=10.1.2.3');
+  });
+});
+
+describe('networkSpec', () => {
+  it("is a user-defined bridge labelled as Mammoth's, refused when the name is taken", () => {
+    expect(networkSpec('mammoth')).toEqual({
+      Name: 'mammoth',
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: { 'mammoth.owned': 'true' },
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { ContainerCreateOptions, ContainerInfo } from 'dockerode';
+import type { ContainerCreateOptions, ContainerInfo, NetworkCreateOptions } from 'dockerode';
 import { Assignment } from '@mammoth/domain';
 import { ActualContainer, ContainerStatus } from './container-runtime';
 
@@ -13,14 +13,37 @@ export const LABELS = {
 
 const MiB = 1024 * 1024;
 
+/** ContainerSettings are the node's confinement of every container: the Mammoth bridge network and a pids limit. */
+export interface ContainerSettings {
+  readonly network: string;
+  readonly pidsLimit: number;
+}
+
+/** DEFAULT_CONTAINER_SETTINGS are the node daemon's defaults (DOCKER_NETWORK, CONTAINER_PIDS_LIMIT). */
+export const DEFAULT_CONTAINER_SETTINGS: ContainerSettings = { network: 'mammoth', pidsLimit: 512 };
+
+/** BRIDGE_HOST is where an app on the bridge listens: every address of its own network namespace. */
+const BRIDGE_HOST = '0.0.0.0';
+
 /**
- * containerSpec is the Docker create request for an assignment: host network, cpu and memory limits, no restart policy (the
- * daemon restarts). The app is told to serve on HOST (the node's address) and PORT, where the registry says it is.
+ * containerSpec is the Docker create request for an assignment: on the Mammoth bridge network with PORT published on
+ * the node's address (or, when the app asked for it, the host's network), every capability dropped, no new privileges, a
+ * pids, cpu and memory limit, the app's user and read-only root, no restart policy (the daemon restarts). The app is
+ * told to serve on HOST (0.0.0.0 on the bridge, the node's address on the host network) and PORT; the registry lists it
+ * at the node's address and PORT either way.
  */
-export function containerSpec(a: Assignment, nodeId: string, suffix: string, address: string): ContainerCreateOptions {
+export function containerSpec(
+  a: Assignment,
+  nodeId: string,
+  suffix: string,
+  address: string,
+  settings: ContainerSettings = DEFAULT_CONTAINER_SETTINGS,
+): ContainerCreateOptions {
+  const bridge = (a.isolation?.network ?? 'bridge') === 'bridge';
+  const port = `${a.port}/tcp`;
   const env: Record<string, string> = {
     ...a.env,
-    HOST: address,
+    HOST: bridge ? BRIDGE_HOST : address,
     PORT: String(a.port),
     MAMMOTH_APP: a.app,
     MAMMOTH_INSTANCE_ID: a.instanceId,
@@ -30,6 +53,8 @@ export function containerSpec(a: Assignment, nodeId: string, suffix: string, add
     name: `mammoth-${a.app.replace('/', '.')}-${a.instanceId.slice(0, 8)}-${suffix}`,
     Image: a.package.imageRef,
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    ...(a.isolation?.user ? { User: a.isolation.user } : {}),
+    ...(bridge ? { ExposedPorts: { [port]: {} } } : {}),
     Labels: {
       [LABELS.instance]: a.instanceId,
       [LABELS.app]: a.app,
@@ -38,13 +63,28 @@ export function containerSpec(a: Assignment, nodeId: string, suffix: string, add
       [LABELS.digest]: a.package.digest,
     },
     HostConfig: {
-      NetworkMode: 'host',
+      NetworkMode: bridge ? settings.network : 'host',
+      ...(bridge ? { PortBindings: { [port]: [{ HostIp: address, HostPort: String(a.port) }] } } : {}),
+      SecurityOpt: ['no-new-privileges'],
+      CapDrop: ['ALL'],
+      PidsLimit: settings.pidsLimit,
+      ReadonlyRootfs: a.isolation?.readOnlyRootFs ?? false,
       NanoCpus: a.resources.cpuMillis * 1e6,
       Memory: a.resources.memoryMiB * MiB,
       RestartPolicy: { Name: 'no' },
       // A tiny init as PID 1 forwards SIGTERM and reaps children, so apps that ignore signals as PID 1 still stop promptly.
       Init: true,
     },
+  };
+}
+
+/** networkSpec is the Docker create request of the Mammoth bridge: a user-defined bridge labelled as Mammoth's. */
+export function networkSpec(name: string): NetworkCreateOptions {
+  return {
+    Name: name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Labels: { 'mammoth.owned': 'true' },
   };
 }
 

@@ -107,7 +107,7 @@ describe('DockerRuntime (real Docker Engine)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('starts an assignment that serves on its port with host networking, lists it, and stops and removes it', async () => {
+  it('starts an assignment that serves on its port published from the Mammoth bridge, lists it, stops and removes it', async () => {
     const a = assignment();
     await runtime.ensureImage(a.package);
     const id = await runtime.start(a);
@@ -138,7 +138,10 @@ describe('DockerRuntime (real Docker Engine)', () => {
       ]),
     );
     expect(info.HostConfig).toMatchObject({
-      NetworkMode: 'host',
+      NetworkMode: 'mammoth',
+      PortBindings: { [`${a.port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(a.port) }] },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
       NanoCpus: 250e6,
       Memory: 32 * 1024 * 1024,
       RestartPolicy: { Name: 'no' },

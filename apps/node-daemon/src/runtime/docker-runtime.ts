@@ -6,7 +6,14 @@ import { HealthCheck, PackageRef } from '@mammoth/events';
 import { ActualContainer, ContainerExit, ContainerRuntime, ProbeResult } from './container-runtime';
 import { DEFAULT_DOCKER_TIMEOUTS, DockerTimeouts, withDeadline } from './docker-deadline';
 import { execProbe } from './docker-exec';
-import { actualOf, containerSpec, LABELS } from './docker-mapping';
+import {
+  actualOf,
+  containerSpec,
+  ContainerSettings,
+  DEFAULT_CONTAINER_SETTINGS,
+  LABELS,
+  networkSpec,
+} from './docker-mapping';
 import { PackageCache } from './package-cache';
 import { watchDockerEvents } from './docker-events';
 import { httpProbe, tcpProbe } from './probes';
@@ -33,6 +40,7 @@ async function ignoring(codes: number[], op: Promise<unknown>): Promise<void> {
  */
 export class DockerRuntime implements ContainerRuntime {
   private readonly loading = new Map<string, Promise<void>>();
+  private network: Promise<void> | null = null;
 
   constructor(
     private readonly docker: Docker,
@@ -40,6 +48,7 @@ export class DockerRuntime implements ContainerRuntime {
     private readonly packages: PackageCache,
     private readonly address: string,
     private readonly timeouts: DockerTimeouts = DEFAULT_DOCKER_TIMEOUTS,
+    private readonly settings: ContainerSettings = DEFAULT_CONTAINER_SETTINGS,
   ) {}
 
   /** call runs one API call under the call deadline. */
@@ -68,7 +77,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async start(a: Assignment): Promise<string> {
-    const spec = containerSpec(a, this.nodeId, randomBytes(2).toString('hex'), this.address);
+    if ((a.isolation?.network ?? 'bridge') === 'bridge') await this.ensureNetwork();
+    const spec = containerSpec(a, this.nodeId, randomBytes(2).toString('hex'), this.address, this.settings);
     const container = await this.call('create', (abortSignal) => this.docker.createContainer({ ...spec, abortSignal }));
     try {
       await this.call('start', (abortSignal) => container.start({ abortSignal }));
@@ -92,6 +102,28 @@ export class DockerRuntime implements ContainerRuntime {
     await ignoring(
       [404, 409],
       this.call('remove', (abortSignal) => container.remove({ force: true, abortSignal })),
+    );
+  }
+
+  /** ensureNetwork makes the Mammoth bridge network once, when missing (another daemon making it at once is fine). */
+  private ensureNetwork(): Promise<void> {
+    this.network ??= this.createNetworkIfMissing().catch((err: unknown) => {
+      this.network = null;
+      throw err;
+    });
+    return this.network;
+  }
+
+  private async createNetworkIfMissing(): Promise<void> {
+    const name = this.settings.network;
+    // Docker's name filter matches substrings: the exact name is looked for among what it lists.
+    const listed = await this.call('network list', (abortSignal) =>
+      this.docker.listNetworks({ filters: { name: [name] }, abortSignal }),
+    );
+    if (listed.some((n) => n.Name === name)) return;
+    await ignoring(
+      [409],
+      this.call('network create', (abortSignal) => this.docker.createNetwork({ ...networkSpec(name), abortSignal })),
     );
   }
 

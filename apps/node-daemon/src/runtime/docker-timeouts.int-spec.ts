@@ -77,7 +77,7 @@ describe('Docker calls against a hung engine (a socket that accepts and never an
         port: 31999,
         env: {},
       }),
-    ).rejects.toThrow('docker create did not answer within 400 ms');
+    ).rejects.toThrow('docker network list did not answer within 400 ms');
     await expect(runtime.stop('0'.repeat(64))).rejects.toThrow('docker stop did not answer within 5400 ms');
     await expect(runtime.exitCode('0'.repeat(64))).rejects.toThrow('docker inspect did not answer within 400 ms');
     await expect(runtime.ensureImage(pkg)).rejects.toThrow('docker image inspect did not answer within 400 ms');

@@ -57,6 +57,19 @@ describe('httpProbe and tcpProbe (loopback servers in this process)', () => {
     }
   });
 
+  it('a TCP check is unhealthy when the connection is closed at once, as a published port with no listener does', async () => {
+    const proxy = createTcpServer((socket) => socket.end());
+    const proxyPort = await listen(proxy);
+    try {
+      expect(await tcpProbe(proxyPort, 1000)).toEqual({
+        healthy: false,
+        message: `connect to port ${proxyPort}: closed at once (nothing listens behind it)`,
+      });
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
   it('is healthy when the path answers the expected status', async () => {
     expect(await httpProbe(port, '/healthz', 200, 1000)).toEqual({ healthy: true, message: 'HTTP 200' });
   });

@@ -54,12 +54,20 @@ export function httpProbe(
   });
 }
 
-/** tcpProbe is healthy when a TCP connection to host:port opens within the timeout. */
+/** SETTLE_MS is how long a TCP check's connection must stay open to count: Docker's port proxy accepts, then closes. */
+const SETTLE_MS = 250;
+
+/**
+ * tcpProbe is healthy when a TCP connection to host:port opens within the timeout and is not closed at once by the other
+ * end: a port published by Docker's proxy accepts every connection and closes it when nothing listens in the container.
+ */
 export function tcpProbe(port: number, timeoutMs: number, host = PROBE_HOST): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
+    let settle: NodeJS.Timeout | undefined;
     const done = (r: ProbeResult) => {
       clearTimeout(timer);
+      clearTimeout(settle);
       socket.destroy();
       resolve(r);
     };
@@ -67,7 +75,10 @@ export function tcpProbe(port: number, timeoutMs: number, host = PROBE_HOST): Pr
       () => done(unhealthy(`connect to port ${port}: no answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    socket.once('connect', () => done(healthy(`connected to port ${port}`)));
+    socket.once('connect', () => {
+      settle = setTimeout(() => done(healthy(`connected to port ${port}`)), Math.min(SETTLE_MS, timeoutMs));
+      socket.once('end', () => done(unhealthy(`connect to port ${port}: closed at once (nothing listens behind it)`)));
+    });
     socket.once('error', (err) => done(unhealthy(`connect to port ${port}: ${describeError(err)}`)));
   });
 }

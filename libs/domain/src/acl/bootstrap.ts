@@ -18,6 +18,10 @@ export function evolveBootstrap(state: BootstrapState, event: AclEvent): Bootstr
     case 'TokenRevoked':
     case 'PolicyPut':
     case 'PolicyDeleted':
+    case 'JoinTokenCreated':
+    case 'JoinTokenRevoked':
+    case 'JoinTokenUsed':
+    case 'NodeEnrolled':
       return state;
     default:
       return exhaustive(event);

@@ -28,4 +28,13 @@ describe('compileGrants', () => {
     expect(grants.allowsAny('apps:read')).toBe(true);
     expect(grants.allowsAny('apps:scale')).toBe(false);
   });
+
+  it('grants apps:hostnetwork only by name or to `*`, never through a kind or verb wildcard', () => {
+    const team = compileGrants([{ capabilities: ['apps:*', '*:hostnetwork'], resources: ['team-a/*'] }]);
+    expect(team.allows('apps:deploy', 'team-a/web')).toBe(true);
+    expect(team.allows('apps:hostnetwork', 'team-a/web')).toBe(false);
+    const named = compileGrants([{ capabilities: ['apps:hostnetwork'], resources: ['team-a/*'] }]);
+    expect(named.allows('apps:hostnetwork', 'team-a/web')).toBe(true);
+    expect(compileGrants([{ capabilities: ['*'], resources: ['*'] }]).allows('apps:hostnetwork', 'x/y')).toBe(true);
+  });
 });

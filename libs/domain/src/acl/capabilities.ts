@@ -9,6 +9,7 @@ export const CAPABILITIES = [
   'apps:scale',
   'apps:update',
   'apps:remove',
+  'apps:hostnetwork',
   'packages:read',
   'packages:upload',
   'events:read',
@@ -30,6 +31,18 @@ export const CAPABILITIES = [
 
 /** Capability is one of CAPABILITIES. */
 export type Capability = (typeof CAPABILITIES)[number];
+
+/**
+ * EXPLICIT_CAPABILITIES are granted only when a rule names them, or by `*` (everything, the admin's): a kind wildcard such
+ * as `apps:*` does not reach them, so a team allowed every app operation does not get its apps the host's network.
+ */
+const EXPLICIT_CAPABILITIES: ReadonlySet<string> = new Set<Capability>(['apps:hostnetwork']);
+
+/** capabilityMatcher compiles a capability pattern, keeping EXPLICIT_CAPABILITIES out of its wildcards. */
+function capabilityMatcher(pattern: string): (capability: string) => boolean {
+  const match = glob(pattern);
+  return (c) => (EXPLICIT_CAPABILITIES.has(c) ? pattern === c || pattern === '*' : match(c));
+}
 
 /** CLUSTER_RESOURCE is the resource of an operation on no particular object: only a rule on `*` covers it. */
 export const CLUSTER_RESOURCE = '*';
@@ -83,7 +96,10 @@ export interface Grants {
 
 /** compileGrants compiles rules once into matchers; a rule grants when one capability and one resource pattern match. */
 export function compileGrants(rules: readonly PolicyRule[]): Grants {
-  const compiled = rules.map((r) => ({ caps: r.capabilities.map(glob), resources: r.resources.map(glob) }));
+  const compiled = rules.map((r) => ({
+    caps: r.capabilities.map(capabilityMatcher),
+    resources: r.resources.map(glob),
+  }));
   return {
     allows: (capability, resource) =>
       compiled.some((r) => r.caps.some((c) => c(capability)) && r.resources.some((m) => m(resource))),

@@ -37,6 +37,10 @@ export function evolvePolicy(state: PolicyState, event: AclEvent): PolicyState {
     case 'TokenCreated':
     case 'TokenRevoked':
     case 'AclBootstrapped':
+    case 'JoinTokenCreated':
+    case 'JoinTokenRevoked':
+    case 'JoinTokenUsed':
+    case 'NodeEnrolled':
       return state;
     default:
       return exhaustive(event);

@@ -55,6 +55,10 @@ export function evolveToken(state: TokenState, event: AclEvent): TokenState {
     case 'PolicyPut':
     case 'PolicyDeleted':
     case 'AclBootstrapped':
+    case 'JoinTokenCreated':
+    case 'JoinTokenRevoked':
+    case 'JoinTokenUsed':
+    case 'NodeEnrolled':
       return state;
     default:
       return exhaustive(event);

@@ -1,4 +1,13 @@
-import { AppEvent, Constraint, HealthCheck, makeEvent, PackageRef, Resources, Strategy } from '@mammoth/events';
+import {
+  AppEvent,
+  Constraint,
+  HealthCheck,
+  Isolation,
+  makeEvent,
+  PackageRef,
+  Resources,
+  Strategy,
+} from '@mammoth/events';
 import { checkRestartPolicy } from '../instance/crash-loop';
 import { Decision, DomainError, exhaustive } from '../shared/errors';
 import { checkInt, firstError } from '../shared/validation';
@@ -46,6 +55,8 @@ export interface AppSpec {
   /** maxRestarts and restartWindowMs bound in-place restarts before a crash-looping instance moves (see restartPolicyOf). */
   readonly maxRestarts?: number;
   readonly restartWindowMs?: number;
+  /** isolation confines the app's containers (absent: the bridge network, the image's user, a writable root). */
+  readonly isolation?: Isolation;
 }
 
 /** AppState is the fold of an app stream. */
@@ -251,6 +262,7 @@ export function decideApp(cmd: AppCommand, state: AppState): Decision<AppEvent> 
         checkConstraints(spec.constraints),
         checkHealthCheck(spec.healthCheck),
         checkRestartPolicy(spec.maxRestarts, spec.restartWindowMs),
+        checkIsolation(spec.isolation),
       );
       if (invalid) return invalid;
       if (state.status === 'active') {
@@ -260,7 +272,7 @@ export function decideApp(cmd: AppCommand, state: AppState): Decision<AppEvent> 
           'name',
         );
       }
-      const { healthCheck, maxRestarts, restartWindowMs, ...rest } = spec;
+      const { healthCheck, maxRestarts, restartWindowMs, isolation, ...rest } = spec;
       return [
         makeEvent('AppDeployed', {
           ...rest,
@@ -269,6 +281,7 @@ export function decideApp(cmd: AppCommand, state: AppState): Decision<AppEvent> 
           ...(healthCheck ? { healthCheck: normalizeHealthCheck(healthCheck) } : {}),
           ...(maxRestarts === undefined ? {} : { maxRestarts }),
           ...(restartWindowMs === undefined ? {} : { restartWindowMs }),
+          ...(isolation ? { isolation: { ...isolation } } : {}),
         }),
       ];
     }
@@ -356,6 +369,19 @@ function notFound(name: string): DomainError {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV = new Set(['PORT', 'MAMMOTH_APP', 'MAMMOTH_INSTANCE_ID', 'MAMMOTH_NODE_ID']);
+
+/** USER is a container user: a name or uid, optionally with `:group` (a name or gid). */
+const USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/;
+
+/** checkIsolation validates an app's confinement: a known network mode and a well-formed user. */
+function checkIsolation(isolation: Isolation | undefined): DomainError | null {
+  if (!isolation) return null;
+  if (!['bridge', 'host'].includes(isolation.network))
+    return DomainError.invalid('network', `"${isolation.network}" is not bridge or host`);
+  if (isolation.user !== undefined && !USER.test(isolation.user))
+    return DomainError.invalid('user', `"${isolation.user}" must be a name or uid, optionally :group or :gid`);
+  return null;
+}
 
 function checkEnv(env: Readonly<Record<string, string>>): DomainError | null {
   for (const key of Object.keys(env)) {

@@ -107,7 +107,10 @@ export function planRollout(
     };
     const plan = place(request, nodes, opts);
     const checked = spec.healthCheck ? { healthCheckKind: spec.healthCheck.kind } : {};
-    const check = spec.healthCheck ? { healthCheck: spec.healthCheck } : {};
+    const check = {
+      ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
+      ...(spec.isolation ? { isolation: spec.isolation } : {}),
+    };
     for (const p of plan.placements) {
       const instanceId = opts.newInstanceId();
       result.app.push(

@@ -54,7 +54,10 @@ export function scheduleApp(state: AppState, nodes: readonly NodeCandidate[], op
   const plan = place(request, nodes, opts);
   // An app with a health check says so on each placement (its health is unknown until checked) and hands the check to the node.
   const checked = spec.healthCheck ? { healthCheckKind: spec.healthCheck.kind } : {};
-  const check = spec.healthCheck ? { healthCheck: spec.healthCheck } : {};
+  const check = {
+    ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
+    ...(spec.isolation ? { isolation: spec.isolation } : {}),
+  };
   for (const p of plan.placements) {
     const instanceId = opts.newInstanceId();
     result.app.push(

@@ -1,4 +1,4 @@
-import { HealthCheck, makeEvent, NodeEvent, NodeRegistered, PackageRef, Resources } from '@mammoth/events';
+import { HealthCheck, Isolation, makeEvent, NodeEvent, NodeRegistered, PackageRef, Resources } from '@mammoth/events';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { Decision, DomainError, exhaustive } from '../shared/errors';
@@ -18,6 +18,8 @@ export interface Assignment {
   readonly env: Readonly<Record<string, string>>;
   /** healthCheck, when present, is what the node runs against the instance to tell whether it is healthy. */
   readonly healthCheck?: HealthCheck;
+  /** isolation, when present, confines the instance's container (absent: the bridge network, the image's user). */
+  readonly isolation?: Isolation;
 }
 
 /** NodeCondition is what the failure detector last decided about a registered node. */
@@ -108,13 +110,19 @@ export function registeredNode(
   };
 }
 
+/** NODE_ID is a node id: 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** checkNodeId validates a node id, naming the field. */
+export function checkNodeId(field: string, nodeId: string): DomainError | null {
+  return NODE_ID.test(nodeId) ? null : DomainError.invalid(field, `"${nodeId}" is not a valid node id`);
+}
+
 /** decideNode validates a registration; re-registering with unchanged facts writes nothing. */
 export function decideNode(cmd: NodeCommand, state: NodeState): Decision<NodeEvent> {
   const { info } = cmd;
   const invalid = firstError(
-    info.nodeId.length > 0 && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(info.nodeId)
-      ? null
-      : DomainError.invalid('nodeId', `"${info.nodeId}" is not a valid node id`),
+    checkNodeId('nodeId', info.nodeId),
     checkInt('capacity.cpuMillis', info.capacity.cpuMillis, 1),
     checkInt('capacity.memoryMiB', info.capacity.memoryMiB, 1),
     checkInt('capacity.diskMiB', info.capacity.diskMiB, 0),

@@ -33,3 +33,40 @@ export const PolicyDeleted = defineEvent('acl', 'PolicyDeleted', z.object({ name
 
 /** AclBootstrapped records that the first admin token was made, so a second bootstrap is refused. */
 export const AclBootstrapped = defineEvent('acl', 'AclBootstrapped', z.object({ tokenId: z.string().min(1) }));
+
+/** JoinTokenCreated records a one-time join token (only its secret's sha256), its expiry and the labels its node gets. */
+export const JoinTokenCreated = defineEvent(
+  'acl',
+  'JoinTokenCreated',
+  z.object({
+    tokenId: z.string().min(1),
+    secretHash: SHA256_HEX,
+    expiresAt: z.string().datetime(),
+    labels: z.record(z.string(), z.string()),
+  }),
+);
+
+/** JoinTokenRevoked ends an unused join token for good. */
+export const JoinTokenRevoked = defineEvent('acl', 'JoinTokenRevoked', z.object({ tokenId: z.string().min(1) }));
+
+/** JoinTokenUsed records that a join token was consumed by a node's enrolment; a second use is refused. */
+export const JoinTokenUsed = defineEvent(
+  'acl',
+  'JoinTokenUsed',
+  z.object({ tokenId: z.string().min(1), nodeId: z.string().min(1), credentialId: z.string().min(1) }),
+);
+
+/**
+ * NodeEnrolled binds a node id to its credential (a token of subject `node:<id>`) and the labels of the join token it
+ * used: from then on only that identity may register or report as the node.
+ */
+export const NodeEnrolled = defineEvent(
+  'acl',
+  'NodeEnrolled',
+  z.object({
+    nodeId: z.string().min(1),
+    credentialId: z.string().min(1),
+    joinTokenId: z.string().min(1),
+    labels: z.record(z.string(), z.string()),
+  }),
+);

@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { defineEvent } from './define';
 import { HEALTH_CHECK_KINDS, HealthCheckSchema } from './health';
-import { ConstraintSchema, EnvSchema, PackageRefSchema, ResourcesSchema, StrategySchema } from './shared';
+import {
+  ConstraintSchema,
+  EnvSchema,
+  IsolationSchema,
+  PackageRefSchema,
+  ResourcesSchema,
+  StrategySchema,
+} from './shared';
 
 /**
  * AppDeployed records an operator's intent: run this package with this many instances of this shape, placed under these
  * constraints with this strategy. Schema v2 added `constraints` and `strategy`; v1 data is upcast to none and spread.
  * Both stay optional in the schema (absent reads as none / spread) so writers that predate them still type-check. The
  * optional `healthCheck` (absent: none), `maxRestarts` and `restartWindowMs` (absent: the defaults of the app aggregate) came
- * later within v2: old events simply lack them.
+ * later within v2: old events simply lack them, as they lack `isolation` (absent: the bridge network, the image's user).
  */
 export const AppDeployed = defineEvent(
   'app',
@@ -24,6 +31,7 @@ export const AppDeployed = defineEvent(
     healthCheck: HealthCheckSchema.optional(),
     maxRestarts: z.number().int().nonnegative().optional(),
     restartWindowMs: z.number().int().positive().optional(),
+    isolation: IsolationSchema.optional(),
   }),
   {
     version: 2,

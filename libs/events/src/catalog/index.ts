@@ -108,4 +108,7 @@ export const streamIds = {
   token: (tokenId: string) => `acl-token-${tokenId}`,
   policy: (name: string) => `acl-policy-${name}`,
   aclBootstrap: () => 'acl-bootstrap',
+  /** joinToken and enrolment are the streams of a node join token and of one node id's enrolment. */
+  joinToken: (tokenId: string) => `acl-join-${tokenId}`,
+  enrolment: (nodeId: string) => `acl-enrolment-${nodeId}`,
 } satisfies Record<StreamCategory, (id: string) => string> & Record<string, (id: string) => string>;

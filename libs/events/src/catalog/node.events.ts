@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from './define';
 import { HealthCheckSchema } from './health';
-import { EnvSchema, LabelsSchema, PackageRefSchema, ResourcesSchema } from './shared';
+import { EnvSchema, IsolationSchema, LabelsSchema, PackageRefSchema, ResourcesSchema } from './shared';
 
 /** NodeRegistered records a machine joining (or re-joining with new facts) with what it offers. */
 export const NodeRegistered = defineEvent(
@@ -18,7 +18,10 @@ export const NodeRegistered = defineEvent(
   }),
 );
 
-/** InstanceAssigned tells a node to run an instance (and check its health, if the app has a check): the node daemon's desired state is the fold of these. */
+/**
+ * InstanceAssigned tells a node to run an instance (and check its health, if the app has a check, and confine it as the
+ * app's `isolation` says; absent: the bridge network): the node daemon's desired state is the fold of these.
+ */
 export const InstanceAssigned = defineEvent(
   'node',
   'InstanceAssigned',
@@ -30,6 +33,7 @@ export const InstanceAssigned = defineEvent(
     port: z.number().int().min(1).max(65535),
     env: EnvSchema,
     healthCheck: HealthCheckSchema.optional(),
+    isolation: IsolationSchema.optional(),
   }),
 );
 

@@ -49,3 +49,17 @@ export const PolicyRuleSchema = z.object({
   resources: z.array(z.string().min(1)).min(1),
 });
 export type PolicyRule = z.infer<typeof PolicyRuleSchema>;
+
+/** NETWORK_MODES are how an instance is networked: its own network namespace on the Mammoth bridge, or the host's. */
+export const NETWORK_MODES = ['bridge', 'host'] as const;
+
+/**
+ * IsolationSchema is how an app's containers are confined: `network` (bridge unless `host` was asked for, which needs the
+ * capability apps:hostnetwork), the `user` to run as (uid[:gid] or name[:group]) and a read-only root filesystem.
+ */
+export const IsolationSchema = z.object({
+  network: z.enum(NETWORK_MODES),
+  user: z.string().min(1).optional(),
+  readOnlyRootFs: z.boolean().optional(),
+});
+export type Isolation = z.infer<typeof IsolationSchema>;

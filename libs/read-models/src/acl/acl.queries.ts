@@ -1,5 +1,5 @@
 import { Queryable, selectRows } from '../row-store/rows';
-import { PolicyRow, policiesTable, TokenRow, tokensTable } from './acl';
+import { JoinTokenRow, joinTokensTable, PolicyRow, policiesTable, TokenRow, tokensTable } from './acl';
 
 /** listTokens reads every token, revoked ones included, oldest first; no secret or secret hash is in the table. */
 export function listTokens(db: Queryable): Promise<TokenRow[]> {
@@ -9,4 +9,9 @@ export function listTokens(db: Queryable): Promise<TokenRow[]> {
 /** listPolicies reads every policy put and not deleted, by name. */
 export function listPolicies(db: Queryable): Promise<PolicyRow[]> {
   return selectRows<PolicyRow>(db, policiesTable, 'ORDER BY t.name');
+}
+
+/** listJoinTokens reads every join token, used and revoked ones included, oldest first; no secret or hash is in the table. */
+export function listJoinTokens(db: Queryable): Promise<JoinTokenRow[]> {
+  return selectRows<JoinTokenRow>(db, joinTokensTable, 'ORDER BY t.created_at, t.token_id');
 }

@@ -1,5 +1,5 @@
 import { at, recorded } from '../testing/recorded';
-import { policiesTable, tokensTable } from './acl';
+import { joinTokensTable, policiesTable, tokensTable } from './acl';
 
 describe('the acl read models', () => {
   it('keep a token without its secret hash, and mark its revocation', () => {
@@ -20,5 +20,19 @@ describe('the acl read models', () => {
     const put = policiesTable.evolve(null, recorded('PolicyPut', { name: 'ops', rules }, at(1)));
     expect(put).toMatchObject({ name: 'ops', rules, updated_at: at(1) });
     expect(policiesTable.evolve(put, recorded('PolicyDeleted', { name: 'ops' }, at(2)))).toBeNull();
+  });
+
+  it('keep a join token without its secret hash, and mark its use', () => {
+    const hash = 'b'.repeat(64);
+    const created = recorded(
+      'JoinTokenCreated',
+      { tokenId: 'j1', secretHash: hash, expiresAt: at(9), labels: { zone: 'a' } },
+      at(1),
+    );
+    const row = joinTokensTable.evolve(null, created)!;
+    expect(row).toMatchObject({ token_id: 'j1', labels: { zone: 'a' }, used_at: null, node_id: null });
+    expect(JSON.stringify(row)).not.toContain(hash);
+    const used = recorded('JoinTokenUsed', { tokenId: 'j1', nodeId: 'n1', credentialId: 'c1' }, at(2));
+    expect(joinTokensTable.evolve(row, used)).toMatchObject({ used_at: at(2), node_id: 'n1', credential_id: 'c1' });
   });
 });

@@ -66,7 +66,7 @@ export class AccessGuard implements CanActivate {
       throw AccessException.forbidden(principal.subject, capability, missing);
     }
     for (const authorizer of this.authorizers) {
-      const reason = authorizer.refuse({ principal, capability, resources, args: call.args });
+      const reason = await authorizer.refuse({ principal, capability, resources, args: call.args });
       if (reason !== null) {
         this.deny(principal.subject, capability, resources.join(','), reason);
         throw AccessException.forbidden(principal.subject, capability, resources.join(', '), reason);

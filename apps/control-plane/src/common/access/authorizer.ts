@@ -14,7 +14,7 @@ export interface AccessRequest {
  * only on node <id>"); it returns the reason to refuse, or null to let the call through.
  */
 export interface Authorizer {
-  refuse(request: AccessRequest): string | null;
+  refuse(request: AccessRequest): string | null | Promise<string | null>;
 }
 
 /** AUTHORIZERS is the injection token of the list of Authorizers the guard consults (empty unless a module adds some). */

@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
+  IsEnum,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -18,6 +20,7 @@ import {
 import { MAX_CONSTRAINTS } from '@mammoth/domain';
 import { CONSTRAINT_KINDS, LABEL_OPS, STRATEGIES } from '@mammoth/events';
 import { HealthCheckInput } from './health-check.graphql';
+import { NetworkMode } from './isolation.graphql';
 
 @InputType({ description: 'One environment variable.' })
 export class EnvVarInput {
@@ -117,4 +120,17 @@ export class DeployAppInput {
   @IsOptional()
   @IsInt()
   restartWindowMs?: number;
+  @Field(() => NetworkMode, { nullable: true, description: 'BRIDGE (default) or HOST (needs apps:hostnetwork).' })
+  @IsOptional()
+  @IsEnum(NetworkMode)
+  network?: NetworkMode;
+  @Field({ nullable: true, description: "The user to run as, e.g. 65534 or nobody:nogroup (default: the image's)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65)
+  user?: string;
+  @Field({ nullable: true, description: 'Mount the root filesystem read-only (default false).' })
+  @IsOptional()
+  @IsBoolean()
+  readOnlyRootFs?: boolean;
 }

@@ -4,11 +4,15 @@ import {
   BUILTIN_POLICIES,
   Capability,
   compileGrants,
+  EnrolmentState,
+  evolveEnrolment,
   evolvePolicy,
   evolveToken,
   Grants,
+  initialEnrolmentState,
   initialPolicyState,
   initialTokenState,
+  nodeSubject,
   PolicyState,
   TokenState,
   tokenUsable,
@@ -21,6 +25,7 @@ import { bearerOf, parseToken, secretMatches } from './token-secret';
 const ACL_TYPES = eventTypesOf('acl');
 const TOKEN_STREAM = streamIds.token('');
 const POLICY_STREAM = streamIds.policy('');
+const ENROLMENT_STREAM = streamIds.enrolment('');
 const PAGE = 500;
 /** REFRESH_GAP_MS spaces the looks at the log, so a busy log costs at most a few indexed reads a second. */
 const REFRESH_GAP_MS = 200;
@@ -34,7 +39,7 @@ interface Entry<S> {
 }
 
 /**
- * AclCache is the control plane's view of every token and policy, folded from the event log and kept fresh from it (a
+ * AclCache is the control plane's view of every token, policy and node enrolment, folded from the event log and kept fresh from it (a
  * revocation or a policy change is seen within REFRESH_GAP_MS plus the log's watermark, about a second at worst). It
  * authenticates bearer tokens by a constant-time compare of the secret's sha256, and a token id it does not hold yet
  * (made through another control plane a moment ago) is looked up in its stream before it is refused.
@@ -44,6 +49,7 @@ export class AclCache implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('acl');
   private readonly tokens = new Map<string, Entry<TokenState>>();
   private readonly policies = new Map<string, Entry<PolicyState> & { grants: Grants | null }>();
+  private readonly enrolments = new Map<string, Entry<EnrolmentState>>();
   private readonly builtin = new Map([...BUILTIN_POLICIES].map(([name, rules]) => [name, compileGrants(rules)]));
   private readonly unknown = new Map<string, number>();
   private readonly stop = new AbortController();
@@ -96,6 +102,16 @@ export class AclCache implements OnApplicationBootstrap, OnApplicationShutdown {
   stillValid(tokenId: string, nowMs = Date.now()): boolean {
     const entry = this.tokens.get(tokenId);
     return entry !== undefined && tokenUsable(entry.state, nowMs);
+  }
+
+  /** enrolmentOf is a node id's enrolment: the credential bound to it and the labels its join token gave it. */
+  enrolmentOf(nodeId: string): EnrolmentState {
+    return this.enrolments.get(nodeId)?.state ?? initialEnrolmentState();
+  }
+
+  /** enrolledAs names the identity an enrolled node id is bound to (`node:<id>`), or null when it never enrolled. */
+  enrolledAs(nodeId: string): string | null {
+    return this.enrolmentOf(nodeId).status === 'enrolled' ? nodeSubject(nodeId) : null;
   }
 
   /** policyNames lists every policy a token may name now: the built-in ones and those put and not deleted. */
@@ -168,6 +184,11 @@ export class AclCache implements OnApplicationBootstrap, OnApplicationShutdown {
         state,
         grants: state.status === 'present' ? compileGrants(state.rules) : null,
       });
+    } else if (streamId.startsWith(ENROLMENT_STREAM)) {
+      const nodeId = streamId.slice(ENROLMENT_STREAM.length);
+      const cur = this.enrolments.get(nodeId) ?? { version: 0, state: initialEnrolmentState() };
+      if (version !== cur.version + 1) return version > cur.version + 1;
+      this.enrolments.set(nodeId, { version, state: evolveEnrolment(cur.state, event) });
     }
     return false;
   }

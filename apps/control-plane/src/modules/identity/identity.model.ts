@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsString } from 'class-validator';
+import { LabelModel } from '../nodes/node.model';
 
 @ObjectType('Token', { description: 'An API token; its secret is shown once, when it is created, and never kept.' })
 export class TokenModel {
@@ -44,4 +45,34 @@ export class WhoamiModel {
   @Field() subject: string;
   @Field() tokenId: string;
   @Field(() => [String]) policies: string[];
+}
+
+@ObjectType('JoinToken', { description: 'A one-time node join token; its secret is shown once and never kept.' })
+export class JoinTokenModel {
+  @Field() id: string;
+  @Field() expiresAt: string;
+  @Field(() => [LabelModel], { description: 'Labels the node that joins with it gets, over its own.' })
+  labels: LabelModel[];
+  @Field({ nullable: true }) createdAt?: string;
+  @Field({ nullable: true }) createdBy?: string;
+  @Field({ nullable: true }) revokedAt?: string;
+  @Field({ nullable: true, description: 'When a node used it.' }) usedAt?: string;
+  @Field({ nullable: true, description: 'The node that joined with it.' }) nodeId?: string;
+  @Field({ nullable: true, description: 'The id of the credential that node received.' }) credentialId?: string;
+}
+
+@ObjectType('CreatedJoinToken', { description: 'A new join token and its one showing of the secret.' })
+export class CreatedJoinTokenModel {
+  @Field(() => JoinTokenModel) joinToken: JoinTokenModel;
+  @Field({ description: 'The join token (mmj_<id>_<secret>) to hand to one node daemon as MAMMOTH_JOIN_TOKEN.' })
+  secret: string;
+}
+
+@ObjectType('NodeCredential', { description: "A joined node's own credential, shown once to the node that joined." })
+export class NodeCredentialModel {
+  @Field() nodeId: string;
+  @Field({ description: 'The subject of the credential: node:<id>.' }) subject: string;
+  @Field() tokenId: string;
+  @Field({ description: 'The bearer token (mmt_<id>_<secret>) the node presents from then on.' }) credential: string;
+  @Field(() => [LabelModel]) labels: LabelModel[];
 }

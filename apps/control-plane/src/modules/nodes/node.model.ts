@@ -1,6 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { PackageRefModel } from '../apps/app.model';
 import { HealthCheckModel } from '../apps/health-check.graphql';
+import { IsolationModel } from '../apps/isolation.graphql';
 
 @ObjectType('Label')
 export class LabelModel {
@@ -46,6 +47,8 @@ export class AssignmentModel {
     description: 'The check the node runs against the instance, if any.',
   })
   healthCheck?: HealthCheckModel;
+  @Field(() => IsolationModel, { nullable: true, description: "The instance's confinement; none: the defaults." })
+  isolation?: IsolationModel;
 }
 
 @ObjectType('NodeAssignments', { description: "A node's desired state at one version of its stream." })

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import { AppState, HealthCheckFields } from '@mammoth/domain';
+import { Isolation } from '@mammoth/events';
 import { AppendContext } from '@mammoth/event-store';
 
 /** ConstraintFields is one constraint as the API takes it, before decideApp checks it. */
@@ -31,6 +32,8 @@ export class DeployAppCommand extends Command<AppState> {
       healthCheck?: HealthCheckFields | null;
       maxRestarts?: number | null;
       restartWindowMs?: number | null;
+      /** isolation is the app's confinement; absent means the bridge network, the image's user. */
+      isolation?: Isolation;
     },
     readonly ctx: AppendContext,
   ) {

@@ -44,6 +44,7 @@ export class DeployAppHandler implements ICommandHandler<DeployAppCommand> {
       healthCheck: (input.healthCheck ?? undefined) as HealthCheck | undefined,
       maxRestarts: input.maxRestarts ?? undefined,
       restartWindowMs: input.restartWindowMs ?? undefined,
+      isolation: input.isolation,
     };
     const deploy = converge(input.name, ctx, (s) => decideApp({ type: 'DeployApp', spec }, s), { checkFits: true });
     return (await this.plans.commit(deploy)).state;

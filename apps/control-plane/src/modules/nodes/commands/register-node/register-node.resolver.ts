@@ -2,6 +2,7 @@ import { Args, Mutation, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '@mammoth/domain';
 import { Requires } from '@mammoth/platform';
+import { AclCache } from '../../../identity/acl-cache';
 import { Caller } from '../../../../common/access/caller.decorator';
 import { Principal } from '../../../../common/access/principal';
 import { newContext } from '../../../../common/command-context';
@@ -13,9 +14,15 @@ import { RegisterNodeCommand } from './register-node.command';
 /** RegisterNodeResolver turns a node daemon's registerNode mutation into a RegisterNodeCommand. */
 @Resolver(() => NodeModel)
 export class RegisterNodeResolver {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly acl: AclCache,
+  ) {}
 
-  @Mutation(() => NodeModel, { description: 'Register (or re-register) a machine.' })
+  @Mutation(() => NodeModel, {
+    description:
+      'Register (or re-register) a machine; an enrolled node gets the labels of its join token over its own.',
+  })
   @Requires('nodes:register', (a) => a.input.nodeId)
   async registerNode(
     @Caller() caller: Principal,
@@ -23,7 +30,11 @@ export class RegisterNodeResolver {
   ): Promise<Partial<NodeModel>> {
     if (input.portTo < input.portFrom)
       throw new DomainException(DomainError.invalid('portTo', `must be at least portFrom (${input.portFrom})`));
-    const labels = Object.fromEntries((input.labels ?? []).map((l) => [l.key, l.value]));
+    const enrolment = this.acl.enrolmentOf(input.nodeId);
+    const labels = {
+      ...Object.fromEntries((input.labels ?? []).map((l) => [l.key, l.value])),
+      ...(enrolment.status === 'enrolled' ? enrolment.labels : {}),
+    };
     const info = {
       nodeId: input.nodeId,
       hostname: input.hostname,
@@ -37,7 +48,7 @@ export class RegisterNodeResolver {
     return {
       ...input,
       id: input.nodeId,
-      labels: input.labels ?? [],
+      labels: Object.entries(labels).map(([key, value]) => ({ key, value })),
       status: 'ready',
       registeredAt: new Date().toISOString(),
     };

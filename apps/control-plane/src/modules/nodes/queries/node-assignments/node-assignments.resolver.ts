@@ -5,6 +5,7 @@ import { LoadedStream, PgEventStore } from '@mammoth/event-store';
 import { Requires } from '@mammoth/platform';
 import { DomainException } from '../../../../common/domain.exception';
 import { toHealthCheckModel } from '../../../apps/health-check.graphql';
+import { toIsolationModel } from '../../../apps/isolation.graphql';
 import { NodeAssignmentsModel } from '../../node.model';
 
 /** NodeAssignmentsResolver serves node daemons their desired state, folded from their node streams. */
@@ -55,6 +56,7 @@ function toAssignmentsModel(nodeId: string, s: LoadedStream): NodeAssignmentsMod
       env: Object.entries(a.env).map(([name, value]) => ({ name, value })),
       package: a.package,
       healthCheck: toHealthCheckModel(a.healthCheck),
+      isolation: toIsolationModel(a.isolation),
     })),
   };
 }
