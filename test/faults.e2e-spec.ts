@@ -47,7 +47,7 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
   beforeAll(async () => {
     const image = await readFile(await buildTestImage('mammoth-e2e/faults:1', 'hello from the fault tests'));
     await cluster.start();
-    daemonB = cluster.newDaemonFor(nodeB, { from: testPort(32125), to: testPort(32149) }).start();
+    daemonB = (await cluster.newDaemonFor(nodeB, { from: testPort(32125), to: testPort(32149) })).start();
     await eventually(
       async () => {
         const { nodes } = await cluster.gql<{ nodes: { id: string; status: string }[] }>('{ nodes { id status } }');
@@ -186,7 +186,7 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
         .sort(),
     ).toEqual(onB.map((i) => i.id).sort());
 
-    daemonB = cluster.newDaemonFor(nodeB, { from: testPort(32125), to: testPort(32149) }).start();
+    daemonB = (await cluster.newDaemonFor(nodeB, { from: testPort(32125), to: testPort(32149) })).start();
     await eventually(
       async () => {
         if ((await events({ streamId: `node-${nodeB}`, types: ['NodeRecovered'] })).length !== 1)
@@ -406,7 +406,7 @@ describe('self-healing under faults: containers, node daemons, Kafka, PostgreSQL
     // The control plane killed in the failover test comes back (as a standby); node b's daemon starts afresh.
     cluster.controlPlane.start();
     await eventually(() => cluster.gql('{ apps { name } }'), 60000, 250);
-    daemonB = cluster.newDaemonFor(nodeB, { from: testPort(32125), to: testPort(32149) }).start();
+    daemonB = (await cluster.newDaemonFor(nodeB, { from: testPort(32125), to: testPort(32149) })).start();
     await eventually(
       async () => {
         if ((await nodeStatus()) !== 'ready') throw new Error('node b not back');

@@ -1,8 +1,8 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { KafkaEventBus } from '../libs/events/src';
@@ -249,15 +249,26 @@ export class Cluster {
 
   /**
    * newDaemonFor makes (but does not start) a Docker node daemon for another node of this cluster, on the same Docker
-   * engine; `extra` adds settings (e.g. DOCKER_SOCKET for an engine socket the test controls).
+   * engine, enrolled as node:<nodeId> with a join token of its own (its credential, kept in its data dir, outlives
+   * restarts); `extra` adds settings (e.g. DOCKER_SOCKET for an engine socket the test controls).
    */
-  newDaemonFor(
+  async newDaemonFor(
     nodeId: string,
     portRange: { from: number; to: number },
     extra: Record<string, string> = {},
-  ): MammothProcess {
+  ): Promise<MammothProcess> {
+    const joinTokenFile = join(this.runDir, 'secrets', `${nodeId}.join-token`);
+    if (!existsSync(joinTokenFile)) {
+      const { createJoinToken } = await this.gql<{ createJoinToken: { secret: string } }>(
+        'mutation { createJoinToken(ttlMs: 3600000) { secret } }',
+      );
+      mkdirSync(dirname(joinTokenFile), { recursive: true, mode: 0o700 });
+      await writeFile(joinTokenFile, `${createJoinToken.secret}\n`, { mode: 0o600 });
+    }
     const env = {
       ...this.commonEnv(),
+      MAMMOTH_TOKEN_FILE: undefined,
+      MAMMOTH_JOIN_TOKEN_FILE: joinTokenFile,
       CONTROL_PLANE_URL: this.url,
       NODE_ID: nodeId,
       NODE_PORT_RANGE: `${portRange.from}-${portRange.to}`,

@@ -70,7 +70,7 @@ describe('instance failures: health checks replace unhealthy instances, crash lo
       buildTestImage('mammoth-e2e/crashy:1', 'crash loop', { CRASH_EXIT: '3' }),
     ]);
     await cluster.start();
-    daemonB = cluster.newDaemonFor(nodeB, { from: testPort(32325), to: testPort(32349) }).start();
+    daemonB = (await cluster.newDaemonFor(nodeB, { from: testPort(32325), to: testPort(32349) })).start();
     for (const file of [web, crashy]) expect((await cluster.upload(new Blob([await readFile(file)]))).status).toBe(201);
     await eventually(
       async () => {

@@ -43,8 +43,8 @@ describe('a node whose container runtime hangs reports itself not ready, and its
     const image = await readFile(await buildTestImage('mammoth-e2e/stuck:1', 'stuck runtime'));
     await proxy.listen();
     await cluster.start();
-    daemonB = cluster
-      .newDaemonFor(
+    daemonB = (
+      await cluster.newDaemonFor(
         nodeB,
         { from: testPort(32525), to: testPort(32549) },
         {
@@ -54,7 +54,7 @@ describe('a node whose container runtime hangs reports itself not ready, and its
           RECONCILE_INTERVAL_MS: '500',
         },
       )
-      .start();
+    ).start();
     expect((await cluster.upload(new Blob([image]))).status).toBe(201);
     await eventually(
       async () => {
