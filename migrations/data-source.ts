@@ -13,6 +13,7 @@ import { Consumers1732240000070 } from './1732240000070-consumers';
 import { EventIndexes1732240000080 } from './1732240000080-event-indexes';
 import { AclReadModel1732240000081 } from './1732240000081-acl-read-model';
 import { JoinTokens1732240000090 } from './1732240000090-join-tokens';
+import { Metrics1732240000140 } from './1732240000140-metrics';
 
 /** MIGRATIONS lists every schema migration in order. */
 export const MIGRATIONS = [
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   EventIndexes1732240000080,
   AclReadModel1732240000081,
   JoinTokens1732240000090,
+  Metrics1732240000140,
 ];
 
 /** MigrationTarget is the database to migrate and, optionally, how long to wait for a connection. */

@@ -152,7 +152,7 @@ export class Cluster {
     this.projector = new MammothProcess(
       'projector',
       'projector/src/main.js',
-      env,
+      { ...env, CONTROL_PLANE_URL: this.url },
       join(this.runDir, 'projector.log'),
     ).start();
     await eventually(() => this.gql('{ apps { name } }'), 60000, 250);

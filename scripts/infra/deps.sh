@@ -6,7 +6,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # chromium: the console's browser test drives Debian's build (playwright-core never downloads one).
-pkgs=(ca-certificates curl netcat-openbsd busybox-static docker.io nginx wrk supervisor chromium)
+# prometheus: scrapes Mammoth's /metrics (scripts/infra/prometheus.sh runs it, never the package's service).
+pkgs=(ca-certificates curl netcat-openbsd busybox-static docker.io nginx wrk supervisor chromium prometheus)
 if port_open 127.0.0.1 5432; then
   log "a PostgreSQL server already answers on 127.0.0.1:5432; not installing postgresql"
 else

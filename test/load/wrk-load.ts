@@ -19,6 +19,8 @@ export interface WrkLoadOptions {
   /** outFile receives one line per answer; it is truncated first. */
   readonly outFile: string;
   readonly connections?: number;
+  /** path is what every request asks for ('/' unless given). */
+  readonly path?: string;
 }
 
 /** WrkSummary is what wrk counted itself: requests sent and those that got no answer, by cause. */
@@ -68,7 +70,7 @@ export class WrkLoad {
         'Connection: close',
         '-s',
         SCRIPT,
-        `http://127.0.0.1:${opts.port}/`,
+        `http://127.0.0.1:${opts.port}${opts.path ?? '/'}`,
         '--',
         opts.outFile,
         String(pauseMs),

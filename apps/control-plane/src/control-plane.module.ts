@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { GraphQLModule } from '@nestjs/graphql';
 import { Pool } from 'pg';
 import { KafkaEventBus } from '@mammoth/events';
-import { HealthModule, kafkaProbe, LoggingModule, LoopBeats, postgresProbe } from '@mammoth/platform';
+import { HealthModule, kafkaProbe, LoggingModule, LoopBeats, MetricsModule, postgresProbe } from '@mammoth/platform';
 import { ApiModule } from './api/api.module';
 import { complexityPlugin, depthRule } from './api/graphql-limits';
 import { introspectionGate } from './api/introspection-gate';
@@ -20,6 +20,7 @@ import { FailureDetectorModule } from './modules/failure-detector/failure-detect
 import { AclCache } from './modules/identity/acl-cache';
 import { IdentityModule } from './modules/identity/identity.module';
 import { InstanceRepairModule } from './modules/instance-repair/instance-repair.module';
+import { MonitoringModule } from './modules/monitoring/monitoring.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { PackagesModule } from './modules/packages/packages.module';
 import { PendingPlacerModule } from './modules/pending-placer/pending-placer.module';
@@ -41,6 +42,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
         readiness: [postgresProbe(pool), kafkaProbe(bus)],
       }),
     }),
+    MetricsModule.forRoot({ process: 'control-plane' }),
     SchedulingModule,
     CqrsModule.forRoot(),
     IdentityModule,
@@ -72,6 +74,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
     FailureDetectorModule,
     ConsoleModule,
     ProjectionsModule,
+    MonitoringModule,
   ],
 })
 export class ControlPlaneModule {

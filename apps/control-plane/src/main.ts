@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { announceEvery } from '@mammoth/read-models';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { initLogging, loadOrExit, nestLogger } from '@mammoth/platform';
@@ -24,7 +27,11 @@ async function bootstrap(): Promise<void> {
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
-  log.log(`GraphQL at http://${config.http.host}:${config.http.port}/graphql, probes at /healthz and /readyz`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  log.log(`GraphQL at http://${config.http.host}:${port}/graphql, probes at /healthz and /readyz, metrics at /metrics`);
+  announceEvery(app.get(Pool), { process: 'control-plane', address: `${config.http.host}:${port}` }, (err) =>
+    log.warn(`cannot announce the metrics endpoint: ${err.message}`),
+  );
 }
 
 /** bootstrapTokenCommand is `bootstrap-token --out FILE`: it makes the first admin token and prints where it is, never the token. */

@@ -29,6 +29,8 @@ export interface CompanionConfig {
   readonly stopNginxOnExit: boolean;
   readonly logging: LoggingConfig;
   readonly health: HealthConfig;
+  /** targets, when set, is the Prometheus file_sd file the companion keeps in step with the registry, and how often. */
+  readonly targets: { readonly file: string; readonly intervalMs: number } | null;
 }
 
 const CompanionEnv = z.object({
@@ -48,6 +50,8 @@ const CompanionEnv = z.object({
     .regex(/^\d+(ms|s|m)?$/, 'an nginx time such as 30s')
     .default('30s'),
   NGINX_STOP_ON_EXIT: z.enum(['true', 'false', '1', '0']).default('false'),
+  PROMETHEUS_TARGETS_FILE: z.string().min(1).optional(),
+  PROMETHEUS_TARGETS_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
 });
 
 /** companionConfig is the companion's environment schema: its own settings, logging and its health listener (HEALTH_PORT 8083). */
@@ -72,5 +76,8 @@ export function loadConfig(env: Env): CompanionConfig {
     stopNginxOnExit: e.NGINX_STOP_ON_EXIT === 'true' || e.NGINX_STOP_ON_EXIT === '1',
     logging,
     health,
+    targets: e.PROMETHEUS_TARGETS_FILE
+      ? { file: e.PROMETHEUS_TARGETS_FILE, intervalMs: e.PROMETHEUS_TARGETS_INTERVAL_MS }
+      : null,
   };
 }

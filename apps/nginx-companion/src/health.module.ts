@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, HealthProbes, LoggingModule, LoopBeats, Probe } from '@mammoth/platform';
+import { HealthModule, HealthProbes, LoggingModule, LoopBeats, MetricsModule, Probe } from '@mammoth/platform';
 import { Applier } from './apply/applier';
 import { Nginx } from './nginx/nginx';
 
@@ -24,13 +24,20 @@ export function companionProbes(beats: LoopBeats, applier: Applier, nginx: Nginx
   return { liveness: [beats.probe()], readiness: [lbConfigProbe(applier, nginx)] };
 }
 
-/** CompanionHealthModule is the companion's only Nest app: /healthz and /readyz with request logging, on its health listener. */
+/**
+ * CompanionHealthModule is the companion's only Nest app: /healthz and /readyz with request logging, and /metrics for
+ * tokens the control planes say hold metrics:read, on its health listener.
+ */
 @Module({})
 export class CompanionHealthModule {
-  static forProbes(probes: HealthProbes): DynamicModule {
+  static forProbes(probes: HealthProbes, controlPlaneUrls: readonly string[]): DynamicModule {
     return {
       module: CompanionHealthModule,
-      imports: [LoggingModule.forRoot(), HealthModule.forProbes({ useFactory: () => probes })],
+      imports: [
+        LoggingModule.forRoot(),
+        MetricsModule.forRoot({ process: 'nginx-companion', controlPlaneUrls }),
+        HealthModule.forProbes({ useFactory: () => probes }),
+      ],
     };
   }
 }

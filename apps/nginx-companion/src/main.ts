@@ -12,6 +12,7 @@ import { Nginx } from './nginx/nginx';
 import { LISTEN_DEFAULT_INCLUDE, LISTEN_INCLUDE } from '@mammoth/read-models/lb-config/render';
 import { BOOTSTRAP, confFiles } from './nginx/nginx-conf';
 import { NginxTarget } from './nginx/nginx-target';
+import { TargetsWriter } from './prometheus/targets-writer';
 
 const log = new Logger('nginx-companion');
 
@@ -19,8 +20,9 @@ const log = new Logger('nginx-companion');
  * The nginx companion makes nginx, a "dumb app" that knows nothing of Mammoth, follow the cluster: it runs its own nginx master
  * (Debian's package) on one loopback port, subscribes to the lb-config after the version it last applied, and applies each
  * new version with `nginx -t` and a graceful reload. nginx keeps serving while the companion restarts; on start the
- * companion finds it by its pid file (or starts it with the last applied configuration) and catches up. Its probes are
- * served on the health listener.
+ * companion finds it by its pid file (or starts it with the last applied configuration) and catches up. Its probes and
+ * /metrics are served on the health listener. With PROMETHEUS_TARGETS_FILE it also keeps Prometheus' file_sd targets in
+ * step with the registry.
  */
 async function main(): Promise<void> {
   const config = loadOrExit('nginx-companion', () => loadConfig(process.env));
@@ -57,10 +59,21 @@ async function main(): Promise<void> {
 
   const applier = new Applier(new NginxTarget(nginx, listen), state, (s) => stateFile.write(s), log);
   const beats = new LoopBeats();
-  const health = await NestFactory.create(CompanionHealthModule.forProbes(companionProbes(beats, applier, nginx)), {
+  const probes = companionProbes(beats, applier, nginx);
+  const health = await NestFactory.create(CompanionHealthModule.forProbes(probes, config.controlPlaneUrls), {
     logger: nestLogger(),
   });
-  await listenForHealth(health, config.health, log);
+  const healthPort = await listenForHealth(health, config.health, log);
+  const targets =
+    config.targets &&
+    new TargetsWriter({
+      controlPlaneUrls: config.controlPlaneUrls,
+      token: config.token,
+      ...config.targets,
+      self: { job: 'nginx-companion', address: `${config.health.host}:${healthPort}`, labels: [] },
+      log,
+    });
+  targets?.start();
   const feed = new LbConfigFeed({
     controlPlaneUrls: config.controlPlaneUrls,
     token: config.token,
@@ -77,6 +90,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.log(`${signal}: stopping${config.stopNginxOnExit ? ' nginx too' : '; nginx keeps serving'}`);
+    targets?.stop();
     await feed.stop();
     await applier.stop();
     await health.close();

@@ -60,6 +60,8 @@ export interface NodeDaemonConfig {
   readonly dockerTimeouts: DockerTimeouts;
   /** runtimeStuckAfterMs: the node reports itself not ready when its runtime has not answered for this long. */
   readonly runtimeStuckAfterMs: number;
+  /** usage samples instances' use every intervalMs (USAGE_INTERVAL_MS, 0: off) with at most `concurrency` stats calls. */
+  readonly usage: { readonly intervalMs: number; readonly concurrency: number };
 }
 
 /** NodeShape is one hollow node's capacity. */
@@ -156,6 +158,12 @@ const NodeEnv = z.object({
     .refine((n) => !['host', 'bridge', 'none'].includes(n), 'must be a network of its own, not host, bridge or none')
     .default('mammoth'),
   CONTAINER_PIDS_LIMIT: int(16).default(512),
+  USAGE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || n >= 500, 'must be 0 (off) or at least 500')
+    .default(5000),
+  USAGE_CONCURRENCY: int(1).max(64).default(4),
 });
 
 /** readJoinToken reads MAMMOTH_JOIN_TOKEN, else the first line of MAMMOTH_JOIN_TOKEN_FILE, else none. */
@@ -285,5 +293,6 @@ export function loadConfig(
     dockerSocket: e.DOCKER_SOCKET,
     dockerTimeouts: { callMs: e.DOCKER_CALL_TIMEOUT_MS, loadMs: e.DOCKER_LOAD_TIMEOUT_MS },
     runtimeStuckAfterMs: e.RUNTIME_STUCK_AFTER_MS,
+    usage: { intervalMs: e.USAGE_INTERVAL_MS, concurrency: e.USAGE_CONCURRENCY },
   };
 }

@@ -28,11 +28,11 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  await listenForHealth(app, config.health, logger);
+  const port = await listenForHealth(app, config.health, logger);
   app.get(NodeDaemonService).start((err) => {
     logger.error(`cannot continue: ${err.message}`);
     void app.close().finally(() => process.exit(1));
-  });
+  }, port);
 }
 
 bootstrap().catch((err: Error) => {

@@ -11,6 +11,7 @@ import { subscribeNodeEvents } from './agent/node-events';
 import { ReconcileLoop } from './agent/reconcile-loop';
 import { ReportQueue } from './agent/report-queue';
 import { ContainerRuntime } from './runtime/container-runtime';
+import { UsageCollector, UsageSource } from './usage/usage-collector';
 
 /** NodeAgentDeps wires a NodeAgent to its adapters. */
 export interface NodeAgentDeps {
@@ -22,6 +23,8 @@ export interface NodeAgentDeps {
   readonly log: (message: string) => void;
   /** onBeat hears of every heartbeat publish (the process's liveness). */
   readonly onBeat?: () => void;
+  /** usage, when given, is sampled for /metrics and the heartbeats (the docker driver). */
+  readonly usage?: UsageSource;
 }
 
 /** SUBSCRIBE_WAIT_MS is how long the first snapshot waits for Kafka; past it, the daemon runs on snapshots until Kafka comes. */
@@ -58,6 +61,8 @@ export class NodeAgent {
   private unwatch: () => void = () => undefined;
   private running: Promise<void> | null = null;
   private registering: Promise<void> | null = null;
+  private readonly usage: UsageCollector | null;
+  private metricsPort: number | undefined;
 
   constructor(private readonly deps: NodeAgentDeps) {
     const { config, runtime, controlPlane, bus, topics, log } = deps;
@@ -84,6 +89,11 @@ export class NodeAgent {
       released: () => this.desired.takeReleased(),
       log,
     });
+    const { intervalMs, concurrency } = config.usage;
+    this.usage =
+      deps.usage && intervalMs > 0
+        ? new UsageCollector({ nodeId: config.nodeId, source: deps.usage, intervalMs, concurrency, log })
+        : null;
     this.heartbeat = new Heartbeater({
       bus,
       topic: topics.heartbeats(),
@@ -92,11 +102,16 @@ export class NodeAgent {
       log,
       onBeat: deps.onBeat,
       readiness: (now) => readinessOf(this.loop.progress(), now.getTime(), config.runtimeStuckAfterMs),
+      usage: () => this.usage?.summary(),
     });
   }
 
-  /** start begins the agent's life in the background; onFatal hears of a failure retrying cannot fix. */
-  start(onFatal: (err: Error) => void): void {
+  /**
+   * start begins the agent's life in the background; onFatal hears of a failure retrying cannot fix. `metricsPort` is
+   * registered as where this daemon serves /metrics on the node's address.
+   */
+  start(onFatal: (err: Error) => void, metricsPort?: number): void {
+    this.metricsPort = metricsPort;
     this.running = this.run().catch((err: Error) => {
       if (!this.abort.signal.aborted) onFatal(err);
     });
@@ -108,6 +123,7 @@ export class NodeAgent {
     this.timers.forEach((t) => clearInterval(t));
     this.unwatch();
     this.heartbeat.stop();
+    await this.usage?.stop();
     await this.running;
     await this.subscription?.stop().catch(() => undefined);
     await Promise.race([this.loop.drain(), sleep(DRAIN_TIMEOUT_MS)]);
@@ -122,6 +138,7 @@ export class NodeAgent {
       `registered node ${config.nodeId} (${config.cpus} cpus, ${config.memoryMiB} MiB, ports ${config.portRange.from}-${config.portRange.to})`,
     );
     this.heartbeat.start();
+    this.usage?.start();
     // Ticks list the containers even before the desired state is known: the runtime's answers make the node's readiness.
     this.every(config.reconcileIntervalMs, () => this.loop.trigger());
 
@@ -146,7 +163,8 @@ export class NodeAgent {
   /** register registers this machine, retrying until the control plane answers. */
   private async register(): Promise<void> {
     const { config, controlPlane, log } = this.deps;
-    await retryUntilDone(() => controlPlane.registerNode(nodeInfoOf(config)), {
+    const info = { ...nodeInfoOf(config), ...(this.metricsPort ? { metricsPort: this.metricsPort } : {}) };
+    await retryUntilDone(() => controlPlane.registerNode(info), {
       signal: this.abort.signal,
       fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
       onError: (err, ms) =>

@@ -1,16 +1,26 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { KafkaEventBus, Topics } from '@mammoth/events';
-import { HealthModule, kafkaLogging, kafkaProbe, LoggingModule, LoopBeats, Probe } from '@mammoth/platform';
+import {
+  HealthModule,
+  kafkaLogging,
+  kafkaProbe,
+  LoggingModule,
+  LoopBeats,
+  MetricsModule,
+  Probe,
+} from '@mammoth/platform';
 import { CONFIG, NodeDaemonConfig } from './config';
 import { ControlPlaneClient } from './control-plane/control-plane.client';
 import { NodeAgent } from './node-agent';
 import { CONTAINER_RUNTIME, ContainerRuntime } from './runtime/container-runtime';
 import { createRuntime } from './runtime/create-runtime';
+import { DockerRuntime } from './runtime/docker-runtime';
 import { HollowFleet } from './sim/hollow-fleet';
 
 /** Daemon is what runs inside the process: one NodeAgent (docker) or a HollowFleet of simulated nodes (sim). */
 export interface Daemon {
-  start(onFatal: (err: Error) => void): void;
+  /** start runs the daemon; `metricsPort` is where it serves /metrics, which it registers. */
+  start(onFatal: (err: Error) => void, metricsPort?: number): void;
   stop(): Promise<void>;
 }
 
@@ -27,8 +37,8 @@ export class NodeDaemonService implements OnApplicationShutdown {
     private readonly bus: KafkaEventBus,
   ) {}
 
-  start(onFatal: (err: Error) => void): void {
-    this.daemon.start(onFatal);
+  start(onFatal: (err: Error) => void, metricsPort?: number): void {
+    this.daemon.start(onFatal, metricsPort);
   }
 
   async onApplicationShutdown(signal?: string): Promise<void> {
@@ -51,7 +61,8 @@ function runtimeProbe(runtime: ContainerRuntime): Probe {
 
 /**
  * NodeDaemonModule wires one node daemon (or one fleet of hollow nodes): its config, the control-plane client, Kafka, the
- * runtime and the daemon, and serves /healthz (heartbeats go round) and /readyz (Kafka and the container runtime answer).
+ * runtime and the daemon, and serves /healthz (heartbeats go round), /readyz (Kafka and the container runtime answer)
+ * and /metrics (to tokens the control plane says hold metrics:read).
  */
 @Module({})
 export class NodeDaemonModule {
@@ -63,6 +74,7 @@ export class NodeDaemonModule {
       global: true,
       imports: [
         LoggingModule.forRoot(),
+        MetricsModule.forRoot({ process: 'node-daemon', controlPlaneUrls: config.controlPlaneUrls }),
         HealthModule.forProbes({
           inject: [LoopBeats, KafkaEventBus, CONTAINER_RUNTIME],
           useFactory: (beats: LoopBeats, bus: KafkaEventBus, runtime: ContainerRuntime) => ({
@@ -110,7 +122,8 @@ export class NodeDaemonModule {
             const onBeat = () => beats.beat('heartbeats', heartbeatSilenceMs(config));
             if (sim)
               return new HollowFleet({ config, controlPlane, bus, topics, log, verbose: config.sim.verbose, onBeat });
-            return new NodeAgent({ config, runtime, controlPlane, bus, topics, log, onBeat });
+            const usage = runtime instanceof DockerRuntime ? runtime : undefined;
+            return new NodeAgent({ config, runtime, controlPlane, bus, topics, log, onBeat, usage });
           },
         },
         NodeDaemonService,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   composeConfig,
+  controlPlaneConfig,
   databaseConfig,
   Env,
   healthConfig,
@@ -10,8 +11,12 @@ import {
   topicsConfig,
 } from '@mammoth/platform';
 
-/** projectorConfig is the projector's whole schema: the shared settings and its health listener (HEALTH_PORT 8081). */
+/**
+ * projectorConfig is the projector's whole schema: the shared settings, its health listener (HEALTH_PORT 8081) and the
+ * control planes that check the tokens presented to its /metrics (CONTROL_PLANE_URL).
+ */
 export const projectorConfig = composeConfig({
+  controlPlane: controlPlaneConfig,
   database: databaseConfig(10),
   kafka: kafkaConfig,
   topics: topicsConfig,

@@ -10,6 +10,8 @@ import { ProjectorModule } from './projector.module';
 import { ProjectorService } from './projector.service';
 import { requestLogRebuild } from './runner/log-projections';
 import { KafkaEventBus, Topics } from '@mammoth/events';
+import { announceEvery } from '@mammoth/read-models';
+import { Pool } from 'pg';
 import { DEAD_LETTERS_USAGE, deadLettersCli } from './runner/dead-letters-cli';
 import { requestRebuild } from './runner/rebuild-cli';
 
@@ -28,7 +30,10 @@ async function serve(config: ProjectorConfig): Promise<void> {
   }
   const app = await NestFactory.create(ProjectorModule.forConfig(config), { logger: nestLogger() });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  await listenForHealth(app, config.health, log);
+  const port = await listenForHealth(app, config.health, log);
+  announceEvery(app.get(Pool), { process: 'projector', address: `${config.health.host}:${port}` }, (err) =>
+    log.warn(`cannot announce the metrics endpoint: ${err.message}`),
+  );
   await app.get(ProjectorService).start();
 }
 

@@ -2,13 +2,22 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Pool } from 'pg';
 import { KafkaEventBus, Topics } from '@mammoth/events';
 import { createPool, pgPoolConfig } from '@mammoth/event-store';
-import { HealthModule, kafkaLogging, kafkaProbe, LoggingModule, LoopBeats, postgresProbe } from '@mammoth/platform';
+import {
+  HealthModule,
+  kafkaLogging,
+  kafkaProbe,
+  LoggingModule,
+  LoopBeats,
+  MetricsModule,
+  postgresProbe,
+} from '@mammoth/platform';
 import { CONFIG, ProjectorConfig } from './config';
 import { ProjectorService } from './projector.service';
 
 /**
  * ProjectorModule wires the projector's adapters (PostgreSQL, Kafka, topic names) to the ProjectorService, and serves
- * /healthz (its log watermark goes round) and /readyz (PostgreSQL and Kafka answer).
+ * /healthz (its log watermark goes round), /readyz (PostgreSQL and Kafka answer) and /metrics (to tokens the control
+ * plane says hold metrics:read).
  */
 @Module({})
 export class ProjectorModule {
@@ -19,6 +28,7 @@ export class ProjectorModule {
       global: true,
       imports: [
         LoggingModule.forRoot(),
+        MetricsModule.forRoot({ process: 'projector', controlPlaneUrls: config.controlPlane.urls }),
         HealthModule.forProbes({
           inject: [LoopBeats, Pool, KafkaEventBus],
           useFactory: (beats: LoopBeats, pool: Pool, bus: KafkaEventBus) => ({

@@ -3,6 +3,7 @@ import { EventMetadata, MammothEvent, parseEvent, RecordedEvent } from '@mammoth
 import { appendBatch } from './append-batch';
 import { AppendCommand, AppendContext, appendUnit, StreamWrite } from './append-unit';
 import { DEFAULT_GROUP_COMMIT_LIMITS, GroupCommit, GroupCommitLimits, GroupCommitStats } from './group-commit';
+import { eventsAppended } from './metrics';
 
 export type { AppendCommand, AppendContext, StreamWrite } from './append-unit';
 
@@ -107,7 +108,9 @@ export class PgEventStore {
   async appendAll(commands: readonly AppendCommand[]): Promise<{ positions: string[] }> {
     const unit = appendUnit(commands);
     if (!unit) return { positions: [] };
-    return { positions: await this.group.submit(unit) };
+    const positions = await this.group.submit(unit);
+    for (const c of commands) for (const w of c.writes) for (const e of w.events) eventsAppended.inc({ type: e.type });
+    return { positions };
   }
 
   /** readStream loads one stream's events in order; a missing stream has version 0 and no events. */

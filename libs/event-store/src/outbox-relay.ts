@@ -2,6 +2,7 @@ import { Alarm } from './alarm';
 import { Client, ClientConfig } from 'pg';
 import { OLTP_OPTIONS } from './pg';
 import { categoryOfStream, EventBus, Topics, toWire, WireMessage } from '@mammoth/events';
+import { relayLag, relayPublished, relayPublishSeconds } from './metrics';
 
 /** RelayOptions tunes the outbox relay. */
 export interface RelayOptions {
@@ -49,6 +50,7 @@ export class OutboxRelay {
   private stopped = false;
   private readonly alarm = new Alarm();
   private loop: Promise<void> | null = null;
+  private untrack: (() => void) | null = null;
   private readonly batchSize: number;
   private readonly idlePollMs: number;
   private readonly maxBackoffMs: number;
@@ -72,11 +74,21 @@ export class OutboxRelay {
 
   start(): void {
     this.stopped = false;
+    this.untrack ??= relayLag.track(() => this.lag());
     this.loop = this.run();
+  }
+
+  /** lag counts the outbox rows not yet published, read by the relay holding the lock (others report nothing). */
+  private async lag(): Promise<{ labels: object; value: number }[]> {
+    if (!this.client) return [];
+    const r = await this.client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+    return [{ labels: {}, value: r.rows[0].n }];
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.untrack?.();
+    this.untrack = null;
     this.alarm.ring();
     await this.loop;
     await this.client?.end().catch(() => undefined);
@@ -152,13 +164,16 @@ export class OutboxRelay {
       byTopic.set(topic, list);
     }
     // Each topic's messages go out in order, in chunks under the broker's record-batch limit (1 MB by default).
+    const published = relayPublishSeconds.startTimer();
     await Promise.all(
       [...byTopic].map(async ([topic, messages]) => {
         for (const chunk of chunksUnder(messages, MAX_PUBLISH_BYTES)) await this.bus.publish(topic, chunk);
       }),
     );
+    published();
     await client.query('DELETE FROM outbox WHERE position = ANY($1::bigint[])', [r.rows.map((x) => x.position)]);
     this.published += r.rows.length;
+    relayPublished.inc(r.rows.length);
     return r.rows.length;
   }
 

@@ -1,9 +1,20 @@
 import { z } from 'zod';
 
 /**
+ * NodeUsageSchema is a node's observed use as its heartbeat carries it: CPU as a percentage of one core (150: one and a
+ * half cores busy) and memory in MiB, summed over its instances.
+ */
+export const NodeUsageSchema = z.object({
+  cpuPercent: z.number().nonnegative(),
+  memoryMiB: z.number().int().nonnegative(),
+});
+export type NodeUsage = z.infer<typeof NodeUsageSchema>;
+
+/**
  * HeartbeatMessageSchema is a node daemon's heartbeat on the heartbeats topic: which node, when it was sent, a sequence
  * number, and whether the node is ready. A node whose container runtime stopped answering says `ready: false`, with its
- * reconcile progress: when the runtime last answered and the last error (a heartbeat without `ready` means ready).
+ * reconcile progress: when the runtime last answered and the last error (a heartbeat without `ready` means ready). A node
+ * that measures its instances adds its observed `usage`.
  */
 export const HeartbeatMessageSchema = z.object({
   nodeId: z.string().min(1),
@@ -13,6 +24,7 @@ export const HeartbeatMessageSchema = z.object({
   reconcile: z
     .object({ lastOkAt: z.string().datetime({ offset: true }).nullable(), error: z.string().nullable() })
     .optional(),
+  usage: NodeUsageSchema.optional(),
 });
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessageSchema>;
 

@@ -3,3 +3,4 @@ export * from './logging';
 export * from './health';
 export * from './startup';
 export * from './access';
+export * from './metrics';

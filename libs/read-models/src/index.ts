@@ -20,3 +20,4 @@ export * from './lb-config/lb-versions';
 export * from './lb-config/render';
 export * from './acl/acl';
 export * from './acl/acl.queries';
+export * from './metrics/metrics-endpoints';

@@ -12,6 +12,7 @@ import {
 import { apiConfig } from '../api/api.config';
 import { consoleConfig } from '../modules/console/console.config';
 import { detectorConfig } from '../modules/failure-detector/detector.config';
+import { monitoringConfig } from '../modules/monitoring/monitoring.config';
 import { instanceRepairConfig } from '../modules/instance-repair/instance-repair.config';
 import { packagesConfig } from '../modules/packages/packages.config';
 import { pendingPlacerConfig } from '../modules/pending-placer/pending-placer.config';
@@ -38,6 +39,7 @@ export const controlPlaneConfig = composeConfig({
   detector: detectorConfig,
   instanceRepair: instanceRepairConfig,
   console: consoleConfig,
+  monitoring: monitoringConfig,
 });
 
 /** ControlPlaneConfig is every setting of the control plane, read once at start. */

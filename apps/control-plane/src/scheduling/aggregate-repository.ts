@@ -10,6 +10,7 @@ import {
 } from '@mammoth/event-store';
 import { DomainException } from '../common/domain.exception';
 import { Random, RANDOM } from './random';
+import { commitRetries } from './scheduling.metrics';
 
 /** Loaded is an aggregate's state with the stream version it was folded from. */
 export interface Loaded<S> {
@@ -100,6 +101,7 @@ export class AggregateRepository {
           throw new DomainException(
             new DomainError('CONFLICT', `too much contention on ${err.streamId}; retry the command`),
           );
+        commitRetries.inc();
         if (onConflict) await onConflict(err);
         await new Promise((r) => setTimeout(r, this.random() * Math.min(50 * 2 ** n, 1000)));
       }

@@ -9,6 +9,7 @@ import { AggregateRepository, Loaded, LoadedInstance } from './aggregate-reposit
 import { AppStates } from './app-states';
 import { NodesView, PlanView } from './plan-view';
 import { Random, RANDOM } from './random';
+import { commitConflicts, placements, unplaced } from './scheduling.metrics';
 
 /** PlanInput is what a command decides on: its app's state, the instances it asked for, the group's nodes, ids and randomness. */
 export interface PlanInput {
@@ -156,6 +157,7 @@ export class PlanQueue {
           open = [];
         },
         async (conflict) => {
+          commitConflicts.inc({ stream: conflict.streamId.split('-')[0] });
           if (conflict.streamId.startsWith('node-')) await this.cluster.reload([conflict.streamId]);
         },
       );
@@ -190,6 +192,9 @@ export class PlanQueue {
 
   /** committed folds a committed plan into the caches, so the next group plans on it without reading it back, and settles it. */
   private committed(p: Planned): void {
+    for (const e of p.done.events)
+      if (e.type === 'InstancePlaced') placements.inc();
+      else if (e.type === 'InstancesPending') unplaced.inc(e.data.count);
     for (const w of p.writes) {
       if (w.streamId.startsWith('node-'))
         this.cluster.applyCommitted(w.streamId, w.expectedVersion as number, w.events as NodeEvent[]);

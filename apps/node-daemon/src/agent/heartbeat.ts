@@ -1,9 +1,19 @@
-import { EventBus, WireMessage } from '@mammoth/events';
+import { EventBus, NodeUsage, WireMessage } from '@mammoth/events';
 import { Readiness } from './readiness';
 
-/** heartbeatMessage is one heartbeat as every node daemon sends it: `{nodeId, at, seq}` and its readiness, keyed by node id. */
-export function heartbeatMessage(nodeId: string, at: Date, seq: number, readiness?: Readiness): WireMessage {
-  return { key: nodeId, value: JSON.stringify({ nodeId, at: at.toISOString(), seq, ...readiness }), headers: {} };
+/**
+ * heartbeatMessage is one heartbeat as every node daemon sends it: `{nodeId, at, seq}`, its readiness and, when it
+ * measures its instances, their usage (about 40 more bytes), keyed by node id.
+ */
+export function heartbeatMessage(
+  nodeId: string,
+  at: Date,
+  seq: number,
+  readiness?: Readiness,
+  usage?: NodeUsage,
+): WireMessage {
+  const value = JSON.stringify({ nodeId, at: at.toISOString(), seq, ...readiness, ...(usage ? { usage } : {}) });
+  return { key: nodeId, value, headers: {} };
 }
 
 /** HeartbeatOptions configures a Heartbeater. */
@@ -18,6 +28,8 @@ export interface HeartbeatOptions {
   readonly onBeat?: () => void;
   /** readiness, when given, is sent with every beat (see readinessOf). */
   readonly readiness?: (now: Date) => Readiness;
+  /** usage, when given, is the node's observed use sent with every beat (undefined: not measured yet). */
+  readonly usage?: () => NodeUsage | undefined;
 }
 
 /**
@@ -60,7 +72,7 @@ export class Heartbeater {
         );
         this.ready = readiness.ready;
       }
-      await bus.publish(topic, [heartbeatMessage(nodeId, now, ++this.seq, readiness)]);
+      await bus.publish(topic, [heartbeatMessage(nodeId, now, ++this.seq, readiness, this.opts.usage?.())]);
       if (this.failing) log(`heartbeats flow again (seq ${this.seq})`);
       this.failing = false;
     } catch (err) {

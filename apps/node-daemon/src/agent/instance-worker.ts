@@ -4,6 +4,7 @@ import { HealthTarget } from '../health/health-monitor';
 import { reconcile } from '../reconcile/reconcile';
 import { ActualContainer, ContainerRuntime } from '../runtime/container-runtime';
 import { backoffDelay } from './backoff';
+import { reconcileErrors } from '../daemon.metrics';
 
 /** InstancePhase is where one instance is in its life on this node. */
 export type InstancePhase = 'new' | 'starting' | 'running' | 'exited' | 'failed' | 'stopping' | 'stopped';
@@ -104,6 +105,7 @@ export class InstanceWorker {
       try {
         await this.sync(desired, fresh ?? (await this.deps.runtime.list({ instanceId: this.instanceId })));
       } catch (err) {
+        reconcileErrors.inc({ stage: 'sync' });
         this.deps.log(`instance ${this.instanceId}: sync failed, will retry: ${(err as Error).message}`);
       } finally {
         this.epochValue++;
@@ -184,6 +186,7 @@ export class InstanceWorker {
       this.emit('running', { containerId });
       this.watchHealth(a, containerId, this.deps.now());
     } catch (err) {
+      reconcileErrors.inc({ stage: 'start' });
       this.phaseValue = 'failed';
       const reason = `${step}: ${(err as Error).message}`;
       const delay = this.backOff();

@@ -2,6 +2,7 @@ import { Assignment } from '@mammoth/domain';
 import { withoutCorrelation } from '@mammoth/platform';
 import { InstanceReport } from '../control-plane/control-plane.client';
 import { HealthMonitor } from '../health/health-monitor';
+import { reconcileErrors, reconcileSeconds } from '../daemon.metrics';
 import { ActualContainer, ContainerRuntime } from '../runtime/container-runtime';
 import { InstanceWorker } from './instance-worker';
 import { ReconcileProgress } from './readiness';
@@ -76,6 +77,15 @@ export class ReconcileLoop {
   }
 
   private async pass(): Promise<void> {
+    const done = reconcileSeconds.startTimer();
+    try {
+      await this.reconcile();
+    } finally {
+      done();
+    }
+  }
+
+  private async reconcile(): Promise<void> {
     const epochs = new Map([...this.workers].map(([id, w]) => [id, w.epoch]));
     let actual: ActualContainer[];
     try {
@@ -85,6 +95,7 @@ export class ReconcileLoop {
       if (this.failing) this.deps.log('container runtime answers again');
       this.failing = false;
     } catch (err) {
+      reconcileErrors.inc({ stage: 'list' });
       this.lastError = (err as Error).message;
       if (!this.failing) this.deps.log(`cannot list containers, will retry: ${(err as Error).message}`);
       this.failing = true;

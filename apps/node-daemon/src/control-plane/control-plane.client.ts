@@ -102,6 +102,7 @@ export class ControlPlaneClient implements SnapshotSource {
       portTo: info.portRange.to,
       labels: Object.entries(info.labels).map(([key, value]) => ({ key, value })),
       driver: info.driver,
+      ...(info.metricsPort === undefined ? {} : { metricsPort: info.metricsPort }),
     };
     const data = await this.gql.request<{ registerNode: { id: string } }>(REGISTER, { input });
     return data.registerNode.id;

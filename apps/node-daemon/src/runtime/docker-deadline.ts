@@ -1,3 +1,5 @@
+import { dockerCallSeconds } from '../daemon.metrics';
+
 /** DockerTimeoutError says which Docker call did not answer in time: the engine is hung, not merely refusing. */
 export class DockerTimeoutError extends Error {
   constructor(
@@ -19,9 +21,12 @@ export const DEFAULT_DOCKER_TIMEOUTS: DockerTimeouts = { callMs: 30_000, loadMs:
 
 /**
  * withDeadline runs one Docker call with an abort signal that fires after `ms` (dockerode passes it to the request, so
- * the connection is closed), and settles with a DockerTimeoutError by then even if the call ignores the signal.
+ * the connection is closed), and settles with a DockerTimeoutError by then even if the call ignores the signal. Each call's
+ * duration and outcome go to mammoth_docker_call_duration_seconds.
  */
 export async function withDeadline<T>(call: string, ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const done = dockerCallSeconds.startTimer({ call });
+  let outcome = 'error';
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -31,10 +36,14 @@ export async function withDeadline<T>(call: string, ms: number, fn: (signal: Abo
     }, ms);
   });
   try {
-    return await Promise.race([fn(abort.signal), late]);
+    const result = await Promise.race([fn(abort.signal), late]);
+    outcome = 'ok';
+    return result;
   } catch (err) {
+    if (abort.signal.aborted) outcome = 'timeout';
     throw abort.signal.aborted ? new DockerTimeoutError(call, ms) : err;
   } finally {
     clearTimeout(timer);
+    done({ outcome });
   }
 }

@@ -17,6 +17,7 @@ import {
 import { PackageCache } from './package-cache';
 import { watchDockerEvents } from './docker-events';
 import { httpProbe, tcpProbe } from './probes';
+import { ContainerUsage, DockerStats, usageOf } from '../usage/docker-stats';
 
 /** STOP_TIMEOUT_S is the grace period between SIGTERM and SIGKILL when stopping a container. */
 const STOP_TIMEOUT_S = 5;
@@ -124,6 +125,17 @@ export class DockerRuntime implements ContainerRuntime {
     await ignoring(
       [409],
       this.call('network create', (abortSignal) => this.docker.createNetwork({ ...networkSpec(name), abortSignal })),
+    );
+  }
+
+  /** usage reads one container's use since it started from Docker's stats API (one sample, no streaming). */
+  async usage(containerId: string): Promise<ContainerUsage> {
+    // @types/dockerode leaves out one-shot (API 1.41: answer at once, without a second sample for precpu_stats).
+    const container = this.docker.getContainer(containerId) as unknown as {
+      stats(opts: { stream: false; 'one-shot': boolean; abortSignal: AbortSignal }): Promise<DockerStats>;
+    };
+    return usageOf(
+      await this.call('stats', (abortSignal) => container.stats({ stream: false, 'one-shot': true, abortSignal })),
     );
   }
 

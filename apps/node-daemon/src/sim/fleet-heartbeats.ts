@@ -1,4 +1,4 @@
-import { EventBus } from '@mammoth/events';
+import { EventBus, NodeUsage } from '@mammoth/events';
 import { heartbeatMessage } from '../agent/heartbeat';
 
 /** FleetHeartbeatOptions configure the heartbeats of a fleet of hollow nodes. */
@@ -13,6 +13,8 @@ export interface FleetHeartbeatOptions {
   readonly perPublish?: number;
   /** onBeat is called after every publish, sent or failed (the fleet's liveness: a publish that hangs stops it). */
   readonly onBeat?: () => void;
+  /** usage, when given, is what each node's heartbeat says it uses (hollow nodes run nothing: a same-size stand-in). */
+  readonly usage?: NodeUsage;
 }
 
 const MAX_SLICES = 10;
@@ -59,7 +61,7 @@ export class FleetHeartbeater {
     const at = this.opts.now?.() ?? new Date();
     const messages = [];
     for (let i = slice; i < nodeIds.length; i += this.slices)
-      messages.push(heartbeatMessage(nodeIds[i], at, ++this.seqs[i]));
+      messages.push(heartbeatMessage(nodeIds[i], at, ++this.seqs[i], undefined, this.opts.usage));
     try {
       await bus.publish(topic, messages);
       this.sent += messages.length;

@@ -65,6 +65,7 @@ export class HollowFleet {
   readonly nodes: HollowNode[];
   readonly stats: FleetStats = { registered: 0, snapshots: 0, reportsSent: 0, reportCalls: 0, eventsRouted: 0 };
   private readonly byStream = new Map<string, HollowNode>();
+  private metricsPort: number | undefined;
   private readonly heartbeats: FleetHeartbeater;
   private readonly abort = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -120,11 +121,13 @@ export class HollowFleet {
       intervalMs: config.heartbeatIntervalMs,
       log,
       onBeat: deps.onBeat,
+      usage: { cpuPercent: 0, memoryMiB: 0 },
     });
   }
 
   /** start begins the fleet's life in the background; onFatal hears of a failure retrying cannot fix. */
-  start(onFatal: (err: Error) => void): void {
+  start(onFatal: (err: Error) => void, metricsPort?: number): void {
+    this.metricsPort = metricsPort;
     this.running = this.run().catch((err: Error) => {
       if (!this.abort.signal.aborted) onFatal(err);
     });
@@ -196,7 +199,8 @@ export class HollowFleet {
     const { controlPlane, config } = this.deps;
     return this.registerLimit(async () => {
       if (this.abort.signal.aborted) return;
-      await retryUntilDone(() => controlPlane.registerNode(n.info), {
+      const info = { ...n.info, ...(this.metricsPort ? { metricsPort: this.metricsPort } : {}) };
+      await retryUntilDone(() => controlPlane.registerNode(info), {
         signal: this.abort.signal,
         fatal: (err) => err instanceof GraphQLRequestError && err.code === 'INVALID_ARGUMENT',
         onError: (err, ms) =>

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { BusBatch, EventBus, Subscription, Topics } from '@mammoth/events';
-import { saveHeartbeats } from '@mammoth/read-models';
+import { LatestHeartbeat, saveHeartbeats } from '@mammoth/read-models';
 import { ProjectorLog } from '../runner/projection';
 import { latestHeartbeats } from './latest-heartbeats';
 
@@ -52,7 +52,7 @@ export class HeartbeatConsumer {
     this.stats.stored += latest.size;
   }
 
-  private async store(latest: Map<string, Date>): Promise<void> {
+  private async store(latest: Map<string, LatestHeartbeat>): Promise<void> {
     try {
       await saveHeartbeats(this.deps.pool, latest);
     } catch (err) {

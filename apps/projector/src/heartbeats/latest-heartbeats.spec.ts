@@ -11,12 +11,12 @@ describe('latestHeartbeats', () => {
     const { latest, invalid } = latestHeartbeats([
       msg({ nodeId: 'n1', at: '2024-01-01T00:00:05.000Z', seq: 5 }),
       msg({ nodeId: 'n1', at: '2024-01-01T00:00:03.000Z', seq: 3 }),
-      msg({ nodeId: 'n2', at: Date.UTC(2024, 0, 1, 0, 0, 9), seq: 1 }),
+      msg({ nodeId: 'n2', at: Date.UTC(2024, 0, 1, 0, 0, 9), seq: 1, usage: { cpuPercent: 12.5, memoryMiB: 300 } }),
     ]);
     expect(invalid).toBe(0);
-    expect([...latest].map(([n, d]) => [n, d.toISOString()])).toEqual([
-      ['n1', '2024-01-01T00:00:05.000Z'],
-      ['n2', '2024-01-01T00:00:09.000Z'],
+    expect([...latest].map(([n, h]) => [n, h.at.toISOString(), h.usage])).toEqual([
+      ['n1', '2024-01-01T00:00:05.000Z', null],
+      ['n2', '2024-01-01T00:00:09.000Z', { cpuPercent: 12.5, memoryMiB: 300 }],
     ]);
   });
 
@@ -25,8 +25,9 @@ describe('latestHeartbeats', () => {
       msg('not json'),
       msg({ nodeId: '', at: 'yesterday' }),
       msg({ at: '2024-01-01T00:00:00Z' }),
+      msg({ nodeId: 'n1', at: '2024-01-01T00:00:00Z', usage: { cpuPercent: -1, memoryMiB: 3 } }),
     ]);
     expect(latest.size).toBe(0);
-    expect(invalid).toBe(3);
+    expect(invalid).toBe(4);
   });
 });

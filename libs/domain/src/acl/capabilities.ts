@@ -27,6 +27,7 @@ export const CAPABILITIES = [
   'policies:put',
   'policies:delete',
   'cluster:read',
+  'metrics:read',
 ] as const;
 
 /** Capability is one of CAPABILITIES. */

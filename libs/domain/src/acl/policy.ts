@@ -5,11 +5,13 @@ import { checkRules } from './capabilities';
 
 /**
  * BUILTIN_POLICIES are policies every installation has; they cannot be replaced or deleted: `admin` may do anything,
- * `node` what a node daemon does (register, report, read assignments, pull package blobs).
+ * `node` what a node daemon does (register, report, read assignments, pull package blobs), `metrics` what a metrics
+ * scraper does (read /metrics and the targets to scrape).
  */
 export const BUILTIN_POLICIES: ReadonlyMap<string, readonly PolicyRule[]> = new Map([
   ['admin', [{ capabilities: ['*'], resources: ['*'] }]],
   ['node', [{ capabilities: ['nodes:*'], resources: ['*'] }]],
+  ['metrics', [{ capabilities: ['metrics:read'], resources: ['*'] }]],
 ]);
 
 /** PolicyState is the fold of one policy stream. */

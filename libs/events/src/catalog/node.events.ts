@@ -15,6 +15,8 @@ export const NodeRegistered = defineEvent(
     portRange: z.object({ from: z.number().int().min(1).max(65535), to: z.number().int().min(1).max(65535) }),
     labels: LabelsSchema,
     driver: z.enum(['docker', 'sim']),
+    /** metricsPort is where the node's daemon serves /metrics on `address` (absent: it does not say). */
+    metricsPort: z.number().int().min(1).max(65535).optional(),
   }),
 );
 

@@ -5,3 +5,4 @@ export * from './topics.config';
 export * from './logging.config';
 export * from './health.config';
 export * from './client-token.config';
+export * from './control-plane.config';

@@ -4,7 +4,7 @@ import { EventOfType, EventType, RecordedEvent } from '@mammoth/events';
  * ColumnType tells the row store how a column travels between a row object and PostgreSQL; `position` is a BIGINT that
  * rows carry as a decimal string (a log position can pass 2^53), `bigint` one they carry as a number (a size).
  */
-export type ColumnType = 'text' | 'uuid' | 'int' | 'bigint' | 'position' | 'boolean' | 'jsonb' | 'timestamptz';
+export type ColumnType = 'text' | 'uuid' | 'int' | 'bigint' | 'real' | 'position' | 'boolean' | 'jsonb' | 'timestamptz';
 
 /** SQL_TYPES is the PostgreSQL type each column type is cast to. */
 export const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
@@ -12,6 +12,7 @@ export const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
   uuid: 'uuid',
   int: 'int',
   bigint: 'bigint',
+  real: 'real',
   position: 'bigint',
   boolean: 'boolean',
   jsonb: 'jsonb',

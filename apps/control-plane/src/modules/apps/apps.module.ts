@@ -7,10 +7,12 @@ import { ScaleAppHandler } from './commands/scale-app/scale-app.handler';
 import { ScaleAppResolver } from './commands/scale-app/scale-app.resolver';
 import { AppsResolver } from './queries/apps/apps.resolver';
 import { RegistryReader } from './queries/apps/registry-reader';
+import { AppMetrics } from './queries/apps/app.metrics';
 
 /** AppsModule serves deployApp, scaleApp and removeApp, and the app queries from the registry read model. */
 @Module({
   providers: [
+    AppMetrics,
     DeployAppHandler,
     DeployAppResolver,
     ScaleAppHandler,

@@ -8,6 +8,16 @@ export class ResourceAmountsModel {
   @Field(() => Int) diskMiB: number;
 }
 
+@ObjectType('ObservedUse', {
+  description:
+    "What a node's instances were seen using, from its latest heartbeat (Docker's stats API): CPU in cores, memory in MiB.",
+})
+export class ObservedUseModel {
+  @Field(() => Float, { description: 'CPU cores busy (1.5: one and a half cores).' }) cpus: number;
+  @Field(() => Int) memoryMiB: number;
+  @Field({ description: 'The heartbeat that said so (ISO time).' }) at: string;
+}
+
 @ObjectType('PortUsage', { description: "A node's port range: how many ports it has and how many assignments hold." })
 export class PortUsageModel {
   @Field(() => Int) total: number;
@@ -27,6 +37,15 @@ export class NodeCapacityModel {
   @Field(() => ResourceAmountsModel) free: ResourceAmountsModel;
   @Field(() => PortUsageModel) ports: PortUsageModel;
   @Field(() => Int, { description: 'Instances assigned to the node.' }) instances: number;
+  @Field(() => ObservedUseModel, { nullable: true, description: 'Observed use; null until the node reports it.' })
+  observed: ObservedUseModel | null;
+}
+
+@ObjectType('ObservedTotals', { description: 'Observed use summed over the ready nodes that report it.' })
+export class ObservedTotalsModel {
+  @Field(() => Int, { description: 'Ready nodes whose heartbeats carry their use.' }) nodes: number;
+  @Field(() => Float) cpus: number;
+  @Field(() => Int) memoryMiB: number;
 }
 
 @ObjectType('CapacityTotals', { description: 'Sums over the ready nodes: what the scheduler can place on.' })
@@ -36,6 +55,8 @@ export class CapacityTotalsModel {
   @Field(() => ResourceAmountsModel) allocated: ResourceAmountsModel;
   @Field(() => ResourceAmountsModel) free: ResourceAmountsModel;
   @Field(() => PortUsageModel) ports: PortUsageModel;
+  @Field(() => ObservedTotalsModel, { description: 'Observed use summed over the ready nodes that report it.' })
+  observed: ObservedTotalsModel;
 }
 
 @ObjectType('Capacity', { description: 'The capacity read model: every node that is not removed, and cluster totals.' })
@@ -48,6 +69,11 @@ export class CapacityModel {
 export class NodeFitModel {
   @Field() nodeId: string;
   @Field(() => Int) fits: number;
+  @Field(() => ObservedUseModel, {
+    nullable: true,
+    description: "The node's observed use, next to the allocation fit.",
+  })
+  observed: ObservedUseModel | null;
 }
 
 @ObjectType('WhatIf', {

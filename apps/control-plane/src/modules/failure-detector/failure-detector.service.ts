@@ -9,6 +9,7 @@ import { DETECTOR_CONFIG, DetectorConfig } from './detector.config';
 import { DetectorLease } from './detector-lease';
 import { HeartbeatListener } from './heartbeat-listener';
 import { judge, NodeView, Verdict } from './judge';
+import { heartbeatAge } from './detector.metrics';
 import { LastSeen } from './last-seen';
 import { NodeRepair } from './node-repair';
 
@@ -38,6 +39,7 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
   private readonly lease: DetectorLease;
   private readonly loop: BackgroundLoop;
   private active = false;
+  private untrack: (() => void) | null = null;
   /** replaced holds `node@lostAt` for each loss whose replacements this term has committed. */
   private readonly replaced = new Set<string>();
   /** settled holds, per recovered node, the stream version at which nothing stale was left to wait for. */
@@ -81,9 +83,16 @@ export class FailureDetector implements OnApplicationBootstrap, OnApplicationShu
     this.listener.start();
     this.lease.start();
     this.loop.start();
+    this.untrack = heartbeatAge.track(() => (this.active ? this.ages(Date.now()) : []));
+  }
+
+  /** ages is, per node heard, the seconds since its last heartbeat (for /metrics). */
+  private ages(now: number): { labels: { node: string }; value: number }[] {
+    return [...this.seen.heard()].map(([node, at]) => ({ labels: { node }, value: (now - at) / 1000 }));
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.untrack?.();
     await this.loop.stop();
     await this.lease.stop();
     await this.listener.stop();

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { BusBatch, EventBus, HeartbeatMessage, parseHeartbeat, Subscription, Topics } from '@mammoth/events';
+import { heartbeatsReceived } from './detector.metrics';
 import { LastSeen } from './last-seen';
 
 /**
@@ -59,6 +60,7 @@ export class HeartbeatListener {
 
   private async onBatch(batch: BusBatch): Promise<void> {
     const now = (this.deps.now ?? Date.now)();
+    const invalidBefore = this.stats.invalid;
     for (const m of batch.messages) {
       const hb = parseHeartbeat(m.value);
       if (!hb) {
@@ -68,6 +70,9 @@ export class HeartbeatListener {
       this.deps.seen.record(hb.nodeId, now, hb.ready === false ? notReadyReason(hb) : null);
       this.stats.received++;
     }
+    heartbeatsReceived.inc({ result: 'ok' }, batch.messages.length - (this.stats.invalid - invalidBefore));
+    if (this.stats.invalid > invalidBefore)
+      heartbeatsReceived.inc({ result: 'invalid' }, this.stats.invalid - invalidBefore);
   }
 }
 

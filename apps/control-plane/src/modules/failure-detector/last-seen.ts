@@ -60,6 +60,11 @@ export class LastSeen {
     return this.lastAny === null || now - this.lastAny > this.quietMs;
   }
 
+  /** heard lists every node heard from, with when it was last heard. */
+  heard(): IterableIterator<[string, number]> {
+    return this.byNode.entries();
+  }
+
   /** size is the number of nodes heard from. */
   get size(): number {
     return this.byNode.size;

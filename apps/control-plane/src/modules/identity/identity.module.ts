@@ -20,6 +20,7 @@ import { PutPolicyHandler } from './commands/put-policy/put-policy.handler';
 import { PutPolicyResolver } from './commands/put-policy/put-policy.resolver';
 import { RevokeTokenHandler } from './commands/revoke-token/revoke-token.handler';
 import { RevokeTokenResolver } from './commands/revoke-token/revoke-token.resolver';
+import { CanIResolver } from './queries/can-i/can-i.resolver';
 import { PoliciesResolver } from './queries/policies/policies.resolver';
 import { TokensResolver } from './queries/tokens/tokens.resolver';
 import { WhoamiResolver } from './queries/whoami/whoami.resolver';
@@ -55,6 +56,7 @@ import { WhoamiResolver } from './queries/whoami/whoami.resolver';
     JoinNodeHandler,
     JoinNodeResolver,
     JoinTokensResolver,
+    CanIResolver,
   ],
   exports: [AclCache],
 })

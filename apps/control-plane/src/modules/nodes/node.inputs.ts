@@ -36,6 +36,12 @@ export class RegisterNodeInput {
   @Type(() => LabelInput)
   labels?: LabelInput[];
   @Field() @IsIn(['docker', 'sim']) driver: string;
+  @Field(() => Int, { nullable: true, description: "Where the node's daemon serves /metrics on its address." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  metricsPort?: number;
 }
 
 @InputType({ description: "A node daemon's health check verdict on an instance's running container." })

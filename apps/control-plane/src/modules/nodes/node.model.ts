@@ -30,6 +30,8 @@ export class NodeModel {
   @Field({ description: 'ready, or lost (no heartbeat within the failure detector timeout)' }) status: string;
   @Field() registeredAt: string;
   @Field({ nullable: true }) lastHeartbeatAt?: string;
+  @Field(() => Int, { nullable: true, description: "Where the node's daemon serves /metrics on its address." })
+  metricsPort?: number;
 }
 
 @ObjectType('Assignment', { description: 'An instance a node must run.' })

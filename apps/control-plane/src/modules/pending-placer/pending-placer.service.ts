@@ -7,6 +7,7 @@ import { converge } from '../../scheduling/converge';
 import { Loops } from '../../scheduling/loops';
 import { PlanQueue } from '../../scheduling/plan-queue';
 import { Random, RANDOM } from '../../scheduling/random';
+import { pendingApps } from '../../scheduling/scheduling.metrics';
 import { PendingApps } from './pending-apps';
 
 /** PLACER_ACTOR is the actor of every event the pending placer writes. */
@@ -54,6 +55,7 @@ export class PendingPlacer implements OnApplicationBootstrap, BeforeApplicationS
   /** placePending gives every pending app one scheduling attempt, in random order, and returns how many it tried. */
   async placePending(): Promise<number> {
     const apps = shuffle(await this.pending.names(), this.random);
+    pendingApps.set(apps.length);
     await Promise.all(
       apps.map((name) =>
         inCommandContext(PLACER_ACTOR, (ctx) =>

@@ -12,6 +12,8 @@ export interface NodeRow {
   port_to: number;
   labels: Record<string, string>;
   driver: string;
+  /** metrics_port is where the node's daemon serves /metrics on `address`, or null (a daemon that does not say). */
+  metrics_port: number | null;
   status: 'ready' | 'lost';
   registered_at: string;
   updated_at: string;
@@ -36,6 +38,7 @@ export const nodesTable: TableModel<NodeRow, (typeof HANDLES)[number]> = {
     port_to: 'int',
     labels: 'jsonb',
     driver: 'text',
+    metrics_port: 'int',
     status: 'text',
     registered_at: 'timestamptz',
     updated_at: 'timestamptz',
@@ -60,6 +63,7 @@ export const nodesTable: TableModel<NodeRow, (typeof HANDLES)[number]> = {
           port_to: d.portRange.to,
           labels: { ...d.labels },
           driver: d.driver,
+          metrics_port: d.metricsPort ?? null,
           status: row?.status ?? 'ready',
           registered_at: row?.registered_at ?? at,
           updated_at: laterOf(row?.updated_at, at),

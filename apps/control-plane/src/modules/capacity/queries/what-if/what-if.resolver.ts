@@ -11,7 +11,8 @@ export class WhatIfResolver {
 
   @Query(() => WhatIfModel, {
     description:
-      'How many more instances of this shape would fit now, and on which ready nodes (labels and constraints aside).',
+      'How many more instances of this shape would fit now, and on which ready nodes (labels and constraints aside), ' +
+      'each with its observed use (fits count allocations, as the scheduler does).',
   })
   @Requires('cluster:read')
   async whatIf(@Args('shape') shape: ShapeInput): Promise<WhatIfModel> {
@@ -20,6 +21,8 @@ export class WhatIfResolver {
       memoryMiB: shape.memoryMiB,
       diskMiB: shape.diskMiB ?? 0,
     };
-    return whatIf(await this.reader.readyRoom(), request);
+    const [room, observed] = await Promise.all([this.reader.readyRoom(), this.reader.observed()]);
+    const answer = whatIf(room, request);
+    return { ...answer, nodes: answer.nodes.map((n) => ({ ...n, observed: observed.get(n.nodeId) ?? null })) };
   }
 }

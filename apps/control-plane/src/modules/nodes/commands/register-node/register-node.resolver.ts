@@ -43,6 +43,7 @@ export class RegisterNodeResolver {
       portRange: { from: input.portFrom, to: input.portTo },
       labels,
       driver: input.driver as 'docker' | 'sim',
+      ...(input.metricsPort === undefined || input.metricsPort === null ? {} : { metricsPort: input.metricsPort }),
     };
     await this.commands.execute(new RegisterNodeCommand(info, newContext(caller.subject)));
     return {

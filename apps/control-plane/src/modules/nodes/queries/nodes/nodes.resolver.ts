@@ -28,6 +28,7 @@ export class NodesResolver {
       status: n.status,
       registeredAt: n.registered_at,
       lastHeartbeatAt: lastSeen.get(n.node_id),
+      metricsPort: n.metrics_port ?? undefined,
     }));
   }
 }
