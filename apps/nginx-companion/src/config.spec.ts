@@ -15,7 +15,18 @@ describe('the nginx companion config', () => {
       stopNginxOnExit: false,
       logging: { level: 'info' },
       health: { host: '127.0.0.1', port: 8083 },
+      targets: null,
     });
+  });
+
+  it('keeps a Prometheus file_sd file when told where', () => {
+    expect(
+      loadConfig({ PROMETHEUS_TARGETS_FILE: '/tmp/t.json', PROMETHEUS_TARGETS_INTERVAL_MS: '2000' }).targets,
+    ).toEqual({
+      file: '/tmp/t.json',
+      intervalMs: 2000,
+    });
+    expect(() => loadConfig({ PROMETHEUS_TARGETS_INTERVAL_MS: '10' })).toThrow(/PROMETHEUS_TARGETS_INTERVAL_MS/);
   });
 
   it('reads a comma-separated list of control planes, trailing slashes dropped', () => {

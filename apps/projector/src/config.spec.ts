@@ -14,6 +14,7 @@ describe('the projector config', () => {
       },
       logging: { level: 'info' },
       health: { host: '127.0.0.1', port: 8081 },
+      controlPlane: { urls: ['http://127.0.0.1:8080'] },
     });
   });
 

@@ -2,7 +2,7 @@ import { nodesTable } from './nodes/nodes';
 import { packagesTable } from './packages/packages';
 import { at, DIGEST, fold, recorded } from '../testing/recorded';
 
-const node = (hostname: string, t: number) =>
+const node = (hostname: string, t: number, metricsPort?: number) =>
   recorded(
     'NodeRegistered',
     {
@@ -13,13 +13,14 @@ const node = (hostname: string, t: number) =>
       portRange: { from: 20000, to: 20100 },
       labels: { zone: 'a' },
       driver: 'docker',
+      ...(metricsPort ? { metricsPort } : {}),
     },
     at(t),
   );
 
 describe('nodesTable.evolve', () => {
-  it('keeps the first registration time and the latest facts', () => {
-    expect(fold(nodesTable.evolve, [node('old', 1), node('new', 7)])).toEqual({
+  it('keeps the first registration time and the latest facts, its metrics port among them', () => {
+    expect(fold(nodesTable.evolve, [node('old', 1, 9100), node('new', 7)])).toEqual({
       node_id: 'n1',
       hostname: 'new',
       address: '127.0.0.1',
@@ -30,10 +31,15 @@ describe('nodesTable.evolve', () => {
       port_to: 20100,
       labels: { zone: 'a' },
       driver: 'docker',
+      metrics_port: null,
       status: 'ready',
       registered_at: at(1),
       updated_at: at(7),
     });
+  });
+
+  it("records where the node's daemon serves /metrics", () => {
+    expect(fold(nodesTable.evolve, [node('a', 1, 9100)])?.metrics_port).toBe(9100);
   });
 
   it('changes nothing when a registration is delivered twice', () => {
