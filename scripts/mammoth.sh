@@ -2,12 +2,14 @@
 # Starts or stops Mammoth's own processes on this machine (infrastructure is scripts/infra/up.sh), under Debian's
 # supervisor: a supervisord of Mammoth's own (config, unix socket and logs under the run dir, no inet listener) restarts
 # a process that dies, with a growing delay when it dies again within STARTSECS of starting.
-#   mammoth.sh start            control-plane, projector, one node daemon for this machine and the nginx companion
+#   mammoth.sh start            control-plane, projector, one node daemon for this machine and the nginx companion, then
+#                               Prometheus (scripts/infra/prometheus.sh) scraping them with a token of its own
 #   mammoth.sh stop             stops them and supervisord (containers of deployed apps keep running, as on a real cluster)
 #   mammoth.sh status
 #   mammoth.sh restart [NAME]   restarts every process, or one
 # Env: PORT (control plane, 8080), DATABASE_URL, KAFKA_BROKERS, MAMMOTH_TOPIC_PREFIX, NODE_ID, NODE_PORT_RANGE,
-#      NGINX_LISTEN_PORT (the one port every app answers on through nginx, 8088), LOG_LEVEL, HEALTH_PORT_* (below);
+#      NGINX_LISTEN_PORT (the one port every app answers on through nginx, 8088), LOG_LEVEL, HEALTH_PORT_* (below),
+#      PROMETHEUS_PORT (9090; MAMMOTH_PROMETHEUS=off runs none);
 #      every process reads the environment mammoth.sh start was called with.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/infra/lib.sh"
@@ -22,6 +24,13 @@ export MAMMOTH_TOKEN_FILE="${MAMMOTH_TOKEN_FILE:-$MAMMOTH_RUN_DIR/secrets/admin.
 # The node daemon enrols with a one-time join token instead and keeps the credential it gets (node:<id>) here.
 export NODE_CREDENTIAL_FILE="${NODE_CREDENTIAL_FILE:-$MAMMOTH_RUN_DIR/secrets/node.credential}"
 JOIN_TOKEN_FILE="$MAMMOTH_RUN_DIR/secrets/node.join-token"
+# Prometheus reads the targets the companion keeps (file_sd); the control plane reads its alerts.
+export PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
+export PROMETHEUS_DIR="${PROMETHEUS_DIR:-$MAMMOTH_RUN_DIR/prometheus}"
+if [[ "${MAMMOTH_PROMETHEUS:-on}" != off ]]; then
+  export PROMETHEUS_URL="${PROMETHEUS_URL:-http://127.0.0.1:$PROMETHEUS_PORT}"
+  export PROMETHEUS_TARGETS_FILE="${PROMETHEUS_TARGETS_FILE:-$PROMETHEUS_DIR/targets.json}"
+fi
 PROCS=(control-plane projector node-daemon nginx-companion)
 # Each process without an API of its own serves /healthz and /readyz on its health port (0: a free one, logged).
 declare -A HEALTH_PORTS=(
@@ -141,6 +150,22 @@ enrol_node() {
   log "node join token in $JOIN_TOKEN_FILE; the node daemon keeps its credential in $NODE_CREDENTIAL_FILE"
 }
 
+# start_prometheus gives Prometheus a token of its own (subject prometheus, the built-in policy metrics) and starts it.
+start_prometheus() {
+  [[ "${MAMMOTH_PROMETHEUS:-on}" != off ]] || return 0
+  local token="$PROMETHEUS_DIR/scraper.token" secret
+  mkdir -p "$PROMETHEUS_DIR"
+  if [[ ! -s "$token" ]]; then
+    secret="$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
+      -H "authorization: Bearer $(head -1 "$MAMMOTH_TOKEN_FILE")" \
+      -d '{"query":"mutation { createToken(subject: \"prometheus\", policies: [\"metrics\"]) { secret } }"}' |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).data.createToken.secret))')" ||
+      die "cannot create the scraper's token"
+    (umask 077 && printf '%s\n' "$secret" >"$token")
+  fi
+  PROMETHEUS_TOKEN_FILE="$token" scripts/infra/prometheus.sh start
+}
+
 start() {
   [[ -f dist/apps/control-plane/src/main.js ]] || die "not built: run scripts/build.sh"
   command -v supervisord >/dev/null || die "supervisor is not installed: run scripts/infra/deps.sh"
@@ -164,6 +189,7 @@ start() {
   ctl start node-daemon >/dev/null || true
   log "started under supervisord (logs $MAMMOTH_RUN_DIR/<name>.log, config $CONF)"
   ctl status >&2 || true
+  start_prometheus
 }
 
 stop() {
@@ -178,6 +204,7 @@ stop() {
   stop_unsupervised
   # The companion leaves nginx serving across its own restarts; stopping Mammoth stops nginx too.
   scripts/infra/nginx.sh stop "$NGINX_RUN_DIR" || true
+  scripts/infra/prometheus.sh stop || true
 }
 
 status() {

@@ -35,6 +35,7 @@ Mammoth is up on this machine.
   packages:  curl -H "authorization: Bearer \$MAMMOTH_TOKEN" -F file=@image.tar $CONTROL_PLANE_URL/packages
   logs:      $MAMMOTH_RUN_DIR/{control-plane,projector,node-daemon,nginx-companion}.log
   health:    $CONTROL_PLANE_URL/readyz; 127.0.0.1:${HEALTH_PORT_PROJECTOR:-8081}, :${HEALTH_PORT_NODE_DAEMON:-8082}, :${HEALTH_PORT_NGINX_COMPANION:-8083}/readyz (projector, node daemon, companion)
+  metrics:   http://127.0.0.1:${PROMETHEUS_PORT:-9090}/ (Prometheus, scraping every process's /metrics; alerts: { alerts { name summary } })
   status:    scripts/mammoth.sh status
   stop:      scripts/mammoth.sh stop
 MSG
