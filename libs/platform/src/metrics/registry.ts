@@ -96,12 +96,11 @@ export function sampledGauge<L extends string>(config: {
   help: string;
   labelNames?: readonly L[];
 }): SampledGauge<L> {
-  let g = sampled.get(config.name);
-  if (!g) {
-    g = new SampledGauge<string>(config) as SampledGauge<string>;
-    sampled.set(config.name, g);
-  }
-  return g as unknown as SampledGauge<L>;
+  const found = sampled.get(config.name);
+  if (found) return found;
+  const made = new SampledGauge<L>(config);
+  sampled.set(config.name, made);
+  return made;
 }
 
 /** timed runs `work` and records its duration in seconds in `h` with `labels`, failed or not. */
@@ -116,4 +115,14 @@ export async function timed<T, L extends string>(
   } finally {
     end();
   }
+}
+
+/** sharedRead makes `read` answer the same promise to every caller within `freshMs`, so the gauges of one scrape read once. */
+export function sharedRead<T>(read: () => Promise<T>, freshMs = 1000, now: () => number = Date.now): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    const t = now();
+    if (!last || t - last.at > freshMs) last = { at: t, value: read() };
+    return last.value;
+  };
 }

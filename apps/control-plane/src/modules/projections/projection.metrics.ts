@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { sampledGauge } from '@mammoth/platform';
+import { sampledGauge, sharedRead } from '@mammoth/platform';
 import { ProjectionModel } from './projection.model';
 import { ProjectionsReader } from './queries/projections/projections-reader';
 
@@ -15,16 +15,16 @@ const deadLetters = sampledGauge({
   labelNames: ['projection', 'status'] as const,
 });
 
-/** FRESH_MS lets both gauges of one scrape share one read of the projections. */
-const FRESH_MS = 1000;
-
 /** ProjectionMetrics exports, at scrape time, what the projections query shows: each projection's lag and dead letters. */
 @Injectable()
 export class ProjectionMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
-  private read: { at: number; rows: Promise<ProjectionModel[]> } | null = null;
   private readonly untrack: (() => void)[] = [];
 
-  constructor(private readonly reader: ProjectionsReader) {}
+  private readonly rows: () => Promise<ProjectionModel[]>;
+
+  constructor(reader: ProjectionsReader) {
+    this.rows = sharedRead(() => reader.projections());
+  }
 
   onApplicationBootstrap(): void {
     this.untrack.push(
@@ -44,11 +44,5 @@ export class ProjectionMetrics implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationShutdown(): void {
     this.untrack.forEach((u) => u());
-  }
-
-  private rows(): Promise<ProjectionModel[]> {
-    const now = Date.now();
-    if (!this.read || now - this.read.at > FRESH_MS) this.read = { at: now, rows: this.reader.projections() };
-    return this.read.rows;
   }
 }

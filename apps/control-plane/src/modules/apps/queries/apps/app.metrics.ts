@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { sampledGauge } from '@mammoth/platform';
+import { sampledGauge, sharedRead } from '@mammoth/platform';
 import { AppModel } from '../../app.model';
 import { RegistryReader } from './registry-reader';
 
@@ -15,16 +15,16 @@ const appCrashLoop = sampledGauge({
   labelNames: ['app'] as const,
 });
 
-/** FRESH_MS lets both gauges of one scrape share one read of the registry. */
-const FRESH_MS = 1000;
-
 /** AppMetrics exports, at scrape time, each app's desired, running and healthy counts and whether it is crash-looping. */
 @Injectable()
 export class AppMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
-  private read: { at: number; apps: Promise<AppModel[]> } | null = null;
   private readonly untrack: (() => void)[] = [];
 
-  constructor(private readonly registry: RegistryReader) {}
+  private readonly apps: () => Promise<AppModel[]>;
+
+  constructor(registry: RegistryReader) {
+    this.apps = sharedRead(() => registry.apps());
+  }
 
   onApplicationBootstrap(): void {
     this.untrack.push(
@@ -46,11 +46,5 @@ export class AppMetrics implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationShutdown(): void {
     this.untrack.forEach((u) => u());
-  }
-
-  private apps(): Promise<AppModel[]> {
-    const now = Date.now();
-    if (!this.read || now - this.read.at > FRESH_MS) this.read = { at: now, apps: this.registry.apps() };
-    return this.read.apps;
   }
 }
