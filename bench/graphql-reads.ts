@@ -16,10 +16,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
 import { BENCH_AUTH, bootstrapBenchToken } from './auth';
+import { CleanUps, dropBenchState, runBench, uploadHollowPackage, waitFor } from './lifecycle';
 import { BenchProcess } from './processes';
 import { saveReport } from './report';
 
@@ -63,16 +63,6 @@ async function post(url: string, body: string): Promise<string> {
   const parsed = JSON.parse(text) as { errors?: { message: string }[] };
   if (res.status !== 200 || parsed.errors?.length) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
   return text;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** durationMs reads one of wrk's latency figures (`812.00us`, `3.25ms`, `1.02s`). */
@@ -176,17 +166,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${PORT}`;
   const bareUrl = `http://127.0.0.1:${PORT + 1}`;
   const common = { DATABASE_URL: dbUrl, KAFKA_BROKERS: BROKERS.join(','), MAMMOTH_TOPIC_PREFIX: prefix };
-  cleanUps.push(async () => {
-    const admin = new Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-    const kafka = new Kafka({ clientId: 'bench-cleanup', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
-    await kafka.connect();
-    const topics = (await kafka.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length) await kafka.deleteTopics({ topics });
-    await kafka.disconnect();
-  });
+  cleanUps.push(() => dropBenchState(ADMIN, BROKERS, dbName, prefix));
   await runMigrations({ url: dbUrl });
   Object.assign(common, { MAMMOTH_TOKEN_FILE: bootstrapBenchToken(dbUrl, runDir) });
   const db = new Pool({ connectionString: dbUrl, max: 1 });
@@ -228,19 +208,7 @@ async function main(): Promise<void> {
       300000,
       500,
     );
-    const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
-    mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
-    await promisify(execFile)('bash', [
-      join(ROOT, 'scripts', 'images', 'build-test-image.sh'),
-      'mammoth-bench/hollow:1',
-      tar,
-    ]);
-    const form = new FormData();
-    form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
-    form.set('name', 'hollow');
-    form.set('version', '1');
-    const up = await fetch(`${url}/packages`, { method: 'POST', body: form, headers: BENCH_AUTH });
-    if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
+    await uploadHollowPackage(url, ROOT);
     for (let i = 0; i < apps; i++)
       await post(
         url,
@@ -310,27 +278,15 @@ async function main(): Promise<void> {
       tools: `wrk -t2 -c${CONNECTIONS} (saturated, closed loop); autocannon overallRate ${rate} (fixed rate)`,
     });
   } finally {
-    await cleanUp();
+    await cleanUps.run();
   }
 }
 
-/** cleanUps holds what main started, undone once on the way out, also when the run is interrupted. */
-const cleanUps: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | null = null;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const undo of cleanUps.reverse()) await undo().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-  })();
-  return cleaning;
-}
+/** cleanUps holds what main started. */
+const cleanUps = new CleanUps();
 
 if (process.argv[2] === '--bare') {
   bareServer(Number(process.argv[3]), process.argv[4]);
 } else {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  runBench(main, cleanUps);
 }
