@@ -8,16 +8,14 @@
  * BENCH_SYSTEM_PROFILE=1 records the whole machine with Linux perf from the first mutation until all run and saves where the
  * CPU went (by process, by part of each Mammoth process, by function) to bench/results/hollow-e2e-profile.json.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import pLimit from 'p-limit';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
 import { BENCH_AUTH, bootstrapBenchToken } from './auth';
+import { CleanUps, dropBenchState, runBench, uploadHollowPackage, waitFor } from './lifecycle';
 import { BenchProcess } from './processes';
 import { percentile, saveReport } from './report';
 import { NODE_PERF_ARGS, perfWorks, SqlSampler, SystemProfile } from './system-profile';
@@ -38,16 +36,6 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
   const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data as T;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 const count = async (db: Pool, sql: string, params: unknown[] = []) =>
@@ -111,17 +99,7 @@ async function main(): Promise<void> {
   const heartbeatMs = process.env.HEARTBEAT_INTERVAL_MS ?? '10000';
   const lostAfterMs = process.env.NODE_LOST_AFTER_MS ?? '40000';
 
-  cleanUps.push(async () => {
-    const admin = new Client({ connectionString: ADMIN });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-    const kafka = new Kafka({ clientId: 'bench-cleanup', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
-    await kafka.connect();
-    const topics = (await kafka.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
-    if (topics.length) await kafka.deleteTopics({ topics });
-    await kafka.disconnect();
-  });
+  cleanUps.push(() => dropBenchState(ADMIN, BROKERS, dbName, prefix));
   await runMigrations({ url: dbUrl });
   Object.assign(common, { MAMMOTH_TOKEN_FILE: bootstrapBenchToken(dbUrl, runDir) });
   const db = new Pool({ connectionString: dbUrl, max: 2 });
@@ -183,19 +161,7 @@ async function main(): Promise<void> {
     const fleetReadySeconds = (Date.now() - t0Nodes) / 1000;
     console.error(`${nodes} hollow nodes registered and ready in ${fleetReadySeconds.toFixed(1)} s`);
 
-    const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
-    mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
-    await promisify(execFile)('bash', [
-      join(ROOT, 'scripts', 'images', 'build-test-image.sh'),
-      'mammoth-bench/hollow:1',
-      tar,
-    ]);
-    const form = new FormData();
-    form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
-    form.set('name', 'hollow');
-    form.set('version', '1');
-    const up = await fetch(`${url}/packages`, { method: 'POST', body: form, headers: BENCH_AUTH });
-    if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
+    await uploadHollowPackage(url, ROOT);
 
     const machine0 = machineTicks();
     const cpu0 = {
@@ -331,23 +297,10 @@ async function main(): Promise<void> {
         postgresStatements: statements,
       });
   } finally {
-    await cleanUp();
+    await cleanUps.run();
   }
 }
 
-/** cleanUps holds what main started, undone once on the way out, also when the run is interrupted. */
-const cleanUps: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | null = null;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const undo of cleanUps.reverse()) await undo().catch((err: Error) => console.error(`cleanup: ${err.message}`));
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** cleanUps holds what main started. */
+const cleanUps = new CleanUps();
+runBench(main, cleanUps);

@@ -17,6 +17,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
 import { BENCH_AUTH, bootstrapBenchToken } from './auth';
+import { waitFor as waitUntil } from './lifecycle';
 import { BenchProcess } from './processes';
 import { percentile, saveReport } from './report';
 
@@ -40,15 +41,9 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
   return body.data as T;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs: number, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+/** waitFor polls every 50 ms unless told otherwise. */
+const waitFor = <T>(what: string, fn: () => Promise<T | null>, timeoutMs: number, everyMs = 50) =>
+  waitUntil(what, fn, timeoutMs, everyMs);
 
 /** Sample is one request through nginx: when it was answered, its status, the lb-config version and the endpoint(s) tried. */
 interface Sample {

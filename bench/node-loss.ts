@@ -10,15 +10,14 @@
  * Env: HEARTBEAT_INTERVAL_MS (500), NODE_LOST_AFTER_MS (2000), BENCH_WINDOW_S (steady-state window, 20), BENCH_PORT,
  * BENCH_PROFILE=control-plane (writes a --cpu-prof of the control plane to .run/bench-prof/).
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pLimit from 'p-limit';
 import { Client, Pool } from 'pg';
 import { runMigrations } from '../migrations/data-source';
 import { BENCH_AUTH, bootstrapBenchToken } from './auth';
+import { uploadHollowPackage } from './lifecycle';
 import { BenchProcess } from './processes';
 import { percentile, saveReport } from './report';
 
@@ -173,19 +172,7 @@ async function main(): Promise<void> {
     const startupFalseNodeLost = await count(db, `SELECT count(*) AS n FROM events WHERE type = 'NodeLost'`);
     console.error(`${startupFalseNodeLost} node(s) were declared lost at startup; all recovered`);
 
-    const tar = join(ROOT, '.run', 'images', 'bench_hollow.tar');
-    mkdirSync(join(ROOT, '.run', 'images'), { recursive: true });
-    await promisify(execFile)('bash', [
-      join(ROOT, 'scripts', 'images', 'build-test-image.sh'),
-      'mammoth-bench/hollow:1',
-      tar,
-    ]);
-    const form = new FormData();
-    form.set('file', new Blob([readFileSync(tar)]), 'package.tar');
-    form.set('name', 'hollow');
-    form.set('version', '1');
-    const up = await fetch(`${url}/packages`, { method: 'POST', body: form, headers: BENCH_AUTH });
-    if (up.status !== 201) throw new Error(`package upload answered HTTP ${up.status}: ${await up.text()}`);
+    await uploadHollowPackage(url, ROOT);
 
     const t0Deploy = Date.now();
     const limit = pLimit(6);

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -6,7 +7,7 @@ import { Pool } from 'pg';
 import { KafkaEventBus } from '@mammoth/events';
 import { HealthModule, kafkaProbe, LoggingModule, LoopBeats, MetricsModule, postgresProbe } from '@mammoth/platform';
 import { ApiModule } from './api/api.module';
-import { complexityPlugin, depthRule } from './api/graphql-limits';
+import { complexityPlugin, depthRule, noStorePlugin } from './api/graphql-limits';
 import { introspectionGate } from './api/introspection-gate';
 import { WebSocketGate } from './api/websocket-gate';
 import { CONFIG, ControlPlaneConfig } from './infra/config';
@@ -59,7 +60,13 @@ import { SchedulingModule } from './scheduling/scheduling.module';
         // Subscriptions (events, lbConfig) are served over graphql-ws on the same /graphql path, behind the gate.
         subscriptions: { 'graphql-ws': gate.options() },
         validationRules: [depthRule(c.api)],
-        plugins: [complexityPlugin(c.api), introspectionGate(acl)],
+        // No cache-control plugin: it wraps every field's resolver to gather hints that this schema never sets.
+        plugins: [
+          complexityPlugin(c.api),
+          introspectionGate(acl),
+          ApolloServerPluginCacheControlDisabled(),
+          noStorePlugin(),
+        ],
       }),
     }),
     AppsModule,

@@ -42,14 +42,42 @@ export function complexityError(
   );
 }
 
-/** complexityPlugin checks every HTTP operation's complexity once it is parsed and validated, before it runs. */
+/** COMPLEXITY_CACHE_PER_DOCUMENT bounds how many variable sets one document's verdicts are kept for. */
+const COMPLEXITY_CACHE_PER_DOCUMENT = 64;
+
+/**
+ * complexityPlugin checks every HTTP operation's complexity once it is parsed and validated, before it runs. Apollo hands
+ * the same DocumentNode for the same query text (its document cache), so each verdict is kept per document, operation and
+ * variables: a repeated read does not walk its query again.
+ */
 export function complexityPlugin(config: Pick<ApiConfig, 'maxComplexity'>): ApolloServerPlugin {
+  const verdicts = new WeakMap<DocumentNode, Map<string, GraphQLError | null>>();
   return {
     requestDidStart: async () => ({
       didResolveOperation: async ({ request, document, schema }) => {
-        const err = complexityError(schema, document, request.variables, request.operationName, config);
+        let byCall = verdicts.get(document);
+        if (!byCall) verdicts.set(document, (byCall = new Map()));
+        const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+        let err = byCall.get(key);
+        if (err === undefined) {
+          err = complexityError(schema, document, request.variables, request.operationName, config);
+          if (byCall.size >= COMPLEXITY_CACHE_PER_DOCUMENT) byCall.clear();
+          byCall.set(key, err);
+        }
         if (err) throw err;
       },
+    }),
+  };
+}
+
+/**
+ * noStorePlugin marks every answer `cache-control: no-store`, as Apollo's cache-control plugin does for a schema without
+ * cache hints (Mammoth's has none), without that plugin's hook on every resolved field.
+ */
+export function noStorePlugin(): ApolloServerPlugin {
+  return {
+    requestDidStart: async () => ({
+      willSendResponse: async ({ response }) => void response.http.headers.set('cache-control', 'no-store'),
     }),
   };
 }

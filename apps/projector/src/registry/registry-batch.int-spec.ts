@@ -1,6 +1,8 @@
 import { PgEventStore } from '@mammoth/event-store';
 import { createTestDatabase, TestDatabase } from '@mammoth/event-store/testing/test-infra';
 import { MammothEvent, RecordedEvent } from '@mammoth/events';
+import { resetProjection } from '../runner/reset';
+import { replayFromStore } from '../runner/store-replay';
 import { withTransaction } from '../runner/tx';
 import { snapshot, writeScenario } from '../testing/scenario';
 import { registryProjection } from './registry.projection';
@@ -51,5 +53,26 @@ describe('registry projection, batched', () => {
       for (const e of all) await registryProjection.apply(tx, e);
     });
     expect(batched).toEqual(await snapshot(db.pool));
+  });
+
+  it('replays the store in pages of any size, across positions of more digits, to the rows of one event at a time', async () => {
+    await clear();
+    await withTransaction(db.pool, async (tx) => {
+      for (const e of handled()) await registryProjection.apply(tx, e);
+    });
+    const oneByOne = await snapshot(db.pool);
+    const last = BigInt(events[events.length - 1].position);
+    expect(last).toBeGreaterThan(10n); // pages then cross from one-digit to two-digit positions
+
+    for (const size of [1, 3, 7, 1000]) {
+      await resetProjection(db.pool, registryProjection);
+      const replayed = await replayFromStore(db.pool, registryProjection, last, size);
+      expect({ size, applied: replayed.applied, parked: replayed.parked }).toEqual({
+        size,
+        applied: events.length,
+        parked: [],
+      });
+      expect({ size, tables: await snapshot(db.pool) }).toEqual({ size, tables: oneByOne });
+    }
   });
 });

@@ -55,5 +55,7 @@ async function applyTable<Row extends object>(
     const row = changes.has(k) ? changes.get(k)!.row : (stored.get(k) ?? null);
     changes.set(k, { key, row: model.evolve(row, e) });
   }
-  await saveRows(tx, model, changes.values());
+  // A row its events left as it was stored (evolve returned the very row, or none became none) is not written again.
+  const changed = [...changes].filter(([k, c]) => c.row !== (stored.get(k) ?? null)).map(([, c]) => c);
+  await saveRows(tx, model, changed);
 }

@@ -17,6 +17,12 @@ interface EventRow {
   metadata: unknown;
 }
 
+/**
+ * STORE_REPLAY_PAGE is how many events a replay from the store reads and folds per transaction: each page reads and
+ * writes every row and stream version it touches once, so large pages write a row that many events change only once.
+ */
+export const STORE_REPLAY_PAGE = 10_000;
+
 /** Replayed counts what a replay from the event store applied and parked. */
 export interface Replayed {
   applied: number;
@@ -34,7 +40,7 @@ export async function replayFromStore(
   pool: Pool,
   projection: Projection,
   safe: bigint,
-  pageSize = 1000,
+  pageSize = STORE_REPLAY_PAGE,
 ): Promise<Replayed> {
   const out: Replayed = { applied: 0, parked: [] };
   const prefixes = projection.categories.map((c) => `${c}-%`);
@@ -43,7 +49,7 @@ export async function replayFromStore(
       await lockProjection(tx, projection.name);
       const r = await tx.query<EventRow>(
         `SELECT position::text AS position, stream_id, stream_version, type, schema_version, data, metadata FROM events
-          WHERE position > $1 AND position <= $2 AND stream_id LIKE ANY($3::text[]) ORDER BY position LIMIT $4`,
+          WHERE position > $1 AND position <= $2 AND stream_id LIKE ANY($3::text[]) ORDER BY events.position LIMIT $4`,
         [after.toString(), safe.toString(), prefixes, pageSize],
       );
       const decoded = r.rows.map((row) =>

@@ -32,15 +32,33 @@ function keyColumns<Row extends object>(
   };
 }
 
-/** selectRows reads a table's rows as its schema declares them; `rest` follows `FROM <table> t` (a WHERE, an ORDER BY). */
+/**
+ * selectRows reads a table's rows as its schema declares them; `rest` follows `FROM <table> t` (a WHERE, an ORDER BY).
+ * Given a `statement` name, it runs as a named prepared statement of its declared columns (parsed and planned once per
+ * connection, and never broken by a column a later migration adds): for the API's hot reads, whose text never varies.
+ */
 export async function selectRows<Row extends object>(
   db: Queryable,
   schema: TableSchema<Row>,
   rest = '',
   params: readonly unknown[] = [],
+  statement?: string,
 ): Promise<Row[]> {
-  const r = await db.query<Record<string, unknown>>(`SELECT t.* FROM "${schema.table}" t ${rest}`, [...params]);
+  const r = statement
+    ? await db.query<Record<string, unknown>>({
+        name: statement,
+        text: `SELECT ${declaredColumns(schema)} FROM "${schema.table}" t ${rest}`,
+        values: [...params],
+      })
+    : await db.query<Record<string, unknown>>(`SELECT t.* FROM "${schema.table}" t ${rest}`, [...params]);
   return r.rows.map((raw) => fromDb(schema, raw));
+}
+
+/** declaredColumns lists a schema's columns of the table aliased t. */
+function declaredColumns<Row extends object>(schema: TableSchema<Row>): string {
+  return Object.keys(schema.columns)
+    .map((c) => `t."${c}"`)
+    .join(', ');
 }
 
 /** loadRows reads the rows of many keys in one statement, locked until the transaction ends; keys without a row are absent. */

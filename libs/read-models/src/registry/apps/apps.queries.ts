@@ -13,11 +13,12 @@ export function listApps(
     appsTable,
     `${clause ? `WHERE ${clause}` : ''} ORDER BY t.name`,
     opts.names ? [opts.names] : [],
+    `rm-apps-list-${opts.includeRemoved ? 'all' : 'live'}${opts.names ? '-named' : ''}`,
   );
 }
 
 /** findApp reads one app by name, removed or not; null when the registry has no such app. */
 export async function findApp(db: Queryable, name: string): Promise<AppRow | null> {
-  const [row] = await selectRows<AppRow>(db, appsTable, 'WHERE t.name = $1', [name]);
+  const [row] = await selectRows<AppRow>(db, appsTable, 'WHERE t.name = $1', [name], 'rm-apps-find');
   return row ?? null;
 }

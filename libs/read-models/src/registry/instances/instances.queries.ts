@@ -25,6 +25,7 @@ export function listInstances(db: Queryable, apps: readonly AppIncarnation[]): P
        AND NOT (t.state = 'lost' AND NOT EXISTS (SELECT 1 FROM rm_nodes n WHERE n.node_id = t.node_id))
      ORDER BY t.app, t.placed_version, t.instance_id`,
     params(apps),
+    'rm-instances-list',
   );
 }
 
@@ -39,5 +40,6 @@ export function listEndpoints(db: Queryable, apps: readonly AppIncarnation[]): P
        AND NOT EXISTS (SELECT 1 FROM rm_nodes n WHERE n.node_id = t.node_id AND n.status = 'lost')
      ORDER BY t.app, t.host, t.port, t.instance_id`,
     params(apps),
+    'rm-instances-endpoints',
   );
 }

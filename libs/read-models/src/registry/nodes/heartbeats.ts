@@ -46,5 +46,5 @@ export async function saveHeartbeats(db: Queryable, latest: ReadonlyMap<string, 
 
 /** listHeartbeats reads every node's newest heartbeat. */
 export function listHeartbeats(db: Queryable): Promise<HeartbeatRow[]> {
-  return selectRows(db, heartbeatsTable);
+  return selectRows(db, heartbeatsTable, '', [], 'rm-heartbeats-list');
 }
