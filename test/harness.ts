@@ -201,6 +201,25 @@ export class Cluster {
     await writeFile(this.nodeSecretFile, `${secret}\n`, { mode: 0o600 });
   }
 
+  /**
+   * newCompanion makes (but does not start) an nginx companion for this cluster, its nginx listening on `port` with its
+   * files under `<runDir>/nginx`; `extra` adds settings.
+   */
+  newCompanion(port: number, extra: Record<string, string> = {}): MammothProcess {
+    return new MammothProcess(
+      'nginx-companion',
+      'nginx-companion/src/main.js',
+      {
+        CONTROL_PLANE_URL: this.url,
+        MAMMOTH_TOKEN_FILE: this.tokenFile,
+        NGINX_LISTEN_PORT: String(port),
+        NGINX_RUN_DIR: join(this.runDir, 'nginx'),
+        ...extra,
+      },
+      join(this.runDir, 'nginx-companion.log'),
+    );
+  }
+
   /** newDaemon makes (but does not start) a node daemon for this cluster's node, or its fleet of hollow nodes. */
   newDaemon(): MammothProcess {
     const env = {

@@ -48,20 +48,13 @@ describe('metrics: /metrics everywhere behind metrics:read, Prometheus scraping 
     );
     scraperToken = createToken.secret;
     writeFileSync(join(promDir, 'scraper.token'), `${scraperToken}\n`, { mode: 0o600 });
-    companion = new MammothProcess(
-      'nginx-companion',
-      'nginx-companion/src/main.js',
-      {
-        CONTROL_PLANE_URL: cluster.url,
-        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
-        NGINX_LISTEN_PORT: String(NGINX_PORT),
-        NGINX_RUN_DIR: join(cluster.runDir, 'nginx'),
+    companion = cluster
+      .newCompanion(NGINX_PORT, {
         NGINX_STOP_ON_EXIT: 'true',
         PROMETHEUS_TARGETS_FILE: join(promDir, 'targets.json'),
         PROMETHEUS_TARGETS_INTERVAL_MS: '1000',
-      },
-      join(cluster.runDir, 'nginx-companion.log'),
-    ).start();
+      })
+      .start();
     await run('bash', [join(ROOT, 'scripts/infra/prometheus.sh'), 'start'], { env: promEnv() });
     const [web, crashy] = await Promise.all([
       buildTestImage('mammoth-e2e/metrics-web:1', 'metrics'),

@@ -17,19 +17,7 @@ describe('the nginx companion: every app on one nginx port, by Host header or /a
   const cluster = new Cluster({ from: testPort(32200), to: testPort(32249) }, testPort(18686));
   const nginxDir = join(cluster.runDir, 'nginx');
   let companion: MammothProcess;
-  const newCompanion = () =>
-    new MammothProcess(
-      'nginx-companion',
-      'nginx-companion/src/main.js',
-      {
-        CONTROL_PLANE_URL: cluster.url,
-        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
-        NGINX_LISTEN_PORT: String(NGINX_PORT),
-        NGINX_RUN_DIR: nginxDir,
-        NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s',
-      },
-      join(cluster.runDir, 'nginx-companion.log'),
-    );
+  const newCompanion = () => cluster.newCompanion(NGINX_PORT, { NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s' });
 
   const service = async (name: string) =>
     (

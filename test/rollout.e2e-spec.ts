@@ -83,18 +83,7 @@ describe('rolling update, canary and rollback under load: zero failed requests t
     await cluster.start();
     expect((await cluster.upload(new Blob([await readFile(v1)]), { name: 'rollout', version: '1' })).status).toBe(201);
     expect((await cluster.upload(new Blob([await readFile(v2)]), { name: 'rollout', version: '2' })).status).toBe(201);
-    companion = new MammothProcess(
-      'nginx-companion',
-      'nginx-companion/src/main.js',
-      {
-        CONTROL_PLANE_URL: cluster.url,
-        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
-        NGINX_LISTEN_PORT: String(NGINX_PORT),
-        NGINX_RUN_DIR: nginxDir,
-        NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s',
-      },
-      join(cluster.runDir, 'nginx-companion.log'),
-    ).start();
+    companion = cluster.newCompanion(NGINX_PORT, { NGINX_WORKER_SHUTDOWN_TIMEOUT: '10s' }).start();
     await cluster.gql('mutation($input: DeployAppInput!) { deployApp(input: $input) { name } }', {
       input: {
         name: 'roll',

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Cluster, MammothProcess, buildTestImage, eventually, httpGet, requestNginx, testPort } from './harness';
@@ -72,18 +71,7 @@ describe('identity and capabilities: every call presents a token, and every toke
     alice = (await token('alice', ['team-a'])).secret;
     ({ id: bobId, secret: bob } = await token('bob', ['readers']));
     await cluster.gql(DEPLOY, { input: web('team-b/web') });
-    companion = new MammothProcess(
-      'nginx-companion',
-      'nginx-companion/src/main.js',
-      {
-        CONTROL_PLANE_URL: cluster.url,
-        MAMMOTH_TOKEN_FILE: cluster.tokenFile,
-        NGINX_LISTEN_PORT: String(NGINX_PORT),
-        NGINX_RUN_DIR: join(cluster.runDir, 'nginx'),
-        NGINX_STOP_ON_EXIT: 'true',
-      },
-      join(cluster.runDir, 'nginx-companion.log'),
-    ).start();
+    companion = cluster.newCompanion(NGINX_PORT, { NGINX_STOP_ON_EXIT: 'true' }).start();
   });
 
   afterAll(async () => {
